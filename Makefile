@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make site` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PACKAGE ?= data/example
+OUT ?= site
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint format bench clean install install-test browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Build the example package into site/
+site: install
+	$(BIN)/perfsite build $(PACKAGE) --out $(OUT)
+	@echo
+	@echo "Site built in $(OUT)/ — open $(OUT)/index.html, or run 'make serve' and browse http://127.0.0.1:8000/"
+
+## Serve the site locally with live reload
+serve: install
+	$(BIN)/perfsite serve $(PACKAGE)
+
+# Browser tests need Debian's chromium (playwright cannot download browsers here) and axe-core from npm.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed"; \
+	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' for the browser tests"; fi; \
+	fi
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	  (cd tests/browser && npm ci --silent --no-audit --no-fund) || echo "axe-core could not be installed"; \
+	fi
+
+## Run the whole test suite, browser tests included
+test: install-test browser-deps
+	$(BIN)/python -m pytest -q
+
+lint: install-test
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+format: install-test
+	$(BIN)/ruff format generator tests
+	$(BIN)/ruff check --fix generator tests
+
+bench: install-test
+	$(BIN)/python -m generator.bench
+
+clean:
+	rm -rf site site_src/generated build .pytest_cache

@@ -1,0 +1,87 @@
+"""The ``perfsite`` command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 success, 1 the package or build has problems, 2 the command was used wrongly.
+Only :class:`~generator.errors.PerfsiteError` is caught: bad input never shows a traceback,
+real bugs keep theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PerfsiteError, ValidationFailed, errors_of, warnings_of
+
+
+def _echo_issues(issues, strict: bool = False) -> None:
+    errors, warns = errors_of(issues), warnings_of(issues)
+    if errors:
+        click.echo(f"{len(errors)} error(s):", err=True)
+        for issue in errors:
+            click.echo(f"  ✗ {issue}", err=True)
+    if warns:
+        label = "warning(s), failing because of --strict" if strict else "warning(s)"
+        click.echo(f"{len(warns)} {label}:", err=True)
+        for issue in warns:
+            click.echo(f"  ! {issue}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfsite")
+def cli() -> None:
+    """perfsite: publish a council's approved performance data as a transparency website."""
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(package_dir: Path, as_json: bool, strict: bool) -> None:
+    """Check PACKAGE_DIR against the perfsite data standard; list every problem at once."""
+    from .validate import validate as run
+
+    _, issues = run(package_dir)
+    failing = issues if strict else errors_of(issues)
+    if as_json:
+        report = {
+            "valid": not failing,
+            "errors": [i.to_dict() for i in errors_of(issues)],
+            "warnings": [i.to_dict() for i in warnings_of(issues)],
+        }
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        _echo_issues(issues, strict)
+        if not failing:
+            click.echo(f"✓ {package_dir} is valid" + (f" ({len(warnings_of(issues))} warning(s))" if issues else ""))
+    sys.exit(1 if failing else 0)
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--council", default="Example Council", help="The council's name.")
+def init(package_dir: Path, council: str) -> None:
+    """Write a new, empty package (headers only, schemas referenced) into PACKAGE_DIR."""
+    from .package import write_empty_package
+
+    write_empty_package(package_dir, council)
+    click.echo(f"✓ wrote an empty package to {package_dir}; fill in the CSVs, then run: perfsite validate {package_dir}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        cli(standalone_mode=True)
+    except ValidationFailed as exc:
+        _echo_issues(exc.issues)
+        sys.exit(exc.exit_code)
+    except PerfsiteError as exc:
+        click.echo(f"✗ {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""Load: read a council's data package from disk into pandas frames.
+
+This is the only module that reads the package. It never raises for bad input: a
+problem with the package itself (no ``datapackage.json``, an unsafe path, a file that
+is not UTF-8) becomes an :class:`~generator.errors.Issue` and the resource is left out.
+Cells are read as text (``""`` when empty) so the checks can quote exactly what the
+officer wrote; :func:`typed` converts them once the package is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import standard
+from .errors import Issue
+
+#: a resource file larger than this is refused: a council's package is a few MB
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+@dataclass
+class Package:
+    """A data package as read from disk: its descriptor, raw text frames and load issues."""
+
+    path: Path
+    descriptor: dict = field(default_factory=dict)
+    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # resource → path relative to the package
+    encodings: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rag(self) -> dict:
+        """Package RAG settings with the standard's defaults filled in."""
+        rag = dict(standard.DEFAULT_RAG)
+        given = self.descriptor.get("rag")
+        if isinstance(given, dict):
+            rag.update({k: v for k, v in given.items() if v is not None})
+        return rag
+
+    def file_of(self, resource: str) -> str:
+        return self.files.get(resource, f"{resource}.csv")
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path or path.startswith("//")
+
+
+def _outside(package_dir: Path, target: Path) -> bool:
+    try:
+        target.resolve().relative_to(package_dir.resolve())
+        return False
+    except ValueError:
+        return True
+
+
+def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
+    """Read ``datapackage.json``; problems come back as issues, never as exceptions."""
+    path = package_dir / "datapackage.json"
+    if not package_dir.is_dir():
+        return {}, [
+            Issue("package-not-found", f"no package folder at {package_dir}", hint="give the folder that holds datapackage.json")
+        ]
+    if not path.is_file():
+        return {}, [
+            Issue(
+                "descriptor-missing",
+                "there is no datapackage.json in the package folder",
+                file="datapackage.json",
+                hint="run `perfsite init DIR` to start a package, or check the folder name",
+            )
+        ]
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return {}, [Issue("descriptor-encoding", "datapackage.json is not UTF-8", file="datapackage.json", hint="save it as UTF-8")]
+    except json.JSONDecodeError as exc:
+        return {}, [
+            Issue(
+                "descriptor-invalid-json",
+                f"datapackage.json is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                file="datapackage.json",
+                hint="check for a missing comma or quote near that line",
+            )
+        ]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return {}, [
+            Issue(
+                "descriptor-no-resources",
+                "datapackage.json has no list of resources",
+                file="datapackage.json",
+                field="resources",
+                hint='list each resource, e.g. {"name": "measures", "path": "measures.csv"}',
+            )
+        ]
+    return descriptor, []
+
+
+def resource_paths(package_dir: Path, descriptor: dict) -> tuple[dict[str, str], list[Issue]]:
+    """Map each standard resource to its file, refusing unsafe or missing paths."""
+    issues: list[Issue] = []
+    paths: dict[str, str] = {}
+    seen = set()
+    for index, entry in enumerate(descriptor.get("resources", [])):
+        where = f"resources[{index}]"
+        if not isinstance(entry, dict):
+            issues.append(Issue("descriptor-bad-resource", "a resource entry is not an object", file="datapackage.json", field=where))
+            continue
+        name = entry.get("name")
+        path = entry.get("path")
+        if name not in standard.RESOURCES:
+            issues.append(
+                Issue(
+                    "unknown-resource",
+                    f"resource {name!r} is not part of the perfsite standard and is ignored",
+                    file="datapackage.json",
+                    field=f"{where}.name",
+                    value=str(name),
+                    hint="resources are: " + ", ".join(standard.RESOURCES),
+                    severity="warning",
+                )
+            )
+            continue
+        if name in seen:
+            issues.append(Issue("duplicate-resource", f"resource {name!r} is listed twice", file="datapackage.json", field=f"{where}.name"))
+            continue
+        seen.add(name)
+        if not isinstance(path, str) or not path:
+            issues.append(
+                Issue("resource-no-path", f"resource {name!r} has no path", file="datapackage.json", field=f"{where}.path", hint=f'add "path": "{name}.csv"')
+            )
+            continue
+        problem = None
+        if _is_url(path):
+            problem = "is a URL; the package must be self-contained"
+        elif os.path.isabs(path) or path.startswith(("/", "\\")):
+            problem = "is an absolute path"
+        elif ".." in Path(path).parts or ".." in path.replace("\\", "/").split("/"):
+            problem = "goes outside the package folder (contains ..)"
+        if problem:
+            issues.append(
+                Issue(
+                    "unsafe-path",
+                    f"the path of resource {name!r} {problem}",
+                    file="datapackage.json",
+                    field=f"{where}.path",
+                    value=path,
+                    hint=f"put the file inside the package folder and write a relative path such as {name}.csv",
+                )
+            )
+            continue
+        paths[name] = path
+    for name in standard.RESOURCES:
+        if name not in seen and name not in standard.OPTIONAL_RESOURCES:
+            issues.append(
+                Issue(
+                    "resource-missing",
+                    f"the package has no {name!r} resource",
+                    file="datapackage.json",
+                    field="resources",
+                    hint=f'add {{"name": "{name}", "path": "{name}.csv"}} and the CSV (perfsite init writes an empty one)',
+                )
+            )
+    return paths, issues
+
+
+def symlink_issues(package_dir: Path) -> list[Issue]:
+    """Symlinks that point outside the package would publish files the officer never meant to."""
+    issues = []
+    for root, dirs, files in os.walk(package_dir):
+        for name in sorted(dirs + files):
+            p = Path(root) / name
+            if p.is_symlink() and _outside(package_dir, p):
+                issues.append(
+                    Issue(
+                        "symlink-outside",
+                        "a symbolic link points outside the package folder",
+                        file=str(p.relative_to(package_dir)),
+                        value=os.readlink(p),
+                        hint="copy the file into the package instead of linking to it",
+                    )
+                )
+    return issues
+
+
+def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[Issue]]:
+    """Read a resource file as UTF-8 text; returns (text, encoding, issues)."""
+    path = package_dir / rel
+    if path.is_symlink() and _outside(package_dir, path):
+        return None, "utf-8", []  # reported by symlink_issues
+    if not path.is_file():
+        return None, "utf-8", [
+            Issue("file-missing", "the file does not exist", file=rel, hint="check the path in datapackage.json and the file name")
+        ]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, "utf-8", [
+            Issue(
+                "file-too-large",
+                f"the file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB perfsite accepts",
+                file=rel,
+                hint="check it is the right file; a council's resource is usually well under 10 MB",
+            )
+        ]
+    data = path.read_bytes()
+    if not data.strip():
+        return None, "utf-8", [Issue("file-empty", "the file is empty", file=rel, hint="it needs at least the header row")]
+    if b"\x00" in data[:65536]:
+        return None, "utf-8", [
+            Issue("file-binary", "the file is not a CSV text file (it holds binary data)", file=rel, hint="export the sheet as CSV UTF-8")
+        ]
+    encoding = "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"  # Excel's "CSV UTF-8" writes a byte order mark; it is still UTF-8
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, encoding, [
+            Issue(
+                "file-not-utf8",
+                f"the file is not UTF-8 (byte {data[exc.start]:#x} on line {line})",
+                file=rel,
+                row=line,
+                hint="save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+            )
+        ]
+    return text, encoding, []
+
+
+def read_csv_text(text: str, resource: str) -> pd.DataFrame:
+    """Parse CSV text into a frame of strings ('' when empty), keeping the file's own header."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = rows[0] if rows else []
+    body = [r for r in rows[1:]]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in body]
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    return frame
+
+
+def load(package_dir: str | Path) -> Package:
+    """Read a package folder: descriptor, each resource's text frame, and every load issue."""
+    package_dir = Path(package_dir)
+    package = Package(path=package_dir)
+    descriptor, issues = read_descriptor(package_dir)
+    package.issues.extend(issues)
+    if issues:
+        return package
+    package.descriptor = descriptor
+    package.issues.extend(symlink_issues(package_dir))
+    paths, issues = resource_paths(package_dir, descriptor)
+    package.issues.extend(issues)
+    for name, rel in paths.items():
+        package.files[name] = rel
+        text, encoding, issues = read_text_file(package_dir, rel)
+        package.issues.extend(issues)
+        if text is not None:
+            package.raw[name] = read_csv_text(text, name)
+            package.encodings[name] = encoding
+    return package
+
+
+def _typed_column(values: pd.Series, spec: dict) -> pd.Series:
+    kind = spec["type"]
+    if kind == "number":
+        return pd.to_numeric(values.replace("", None), errors="coerce").astype("float64")
+    if kind == "integer":
+        return pd.to_numeric(values.replace("", None), errors="coerce").astype("Int64")
+    if kind == "boolean":
+        return values.eq("true")
+    return values.astype(object)
+
+
+def typed(package: Package) -> dict[str, pd.DataFrame]:
+    """Frames with the schema's types: numbers float (NaN when empty), integers Int64,
+    booleans bool (empty = false), text as str ('' when empty). Absent optional
+    resources come back empty with the right columns."""
+    out = {}
+    for name in standard.RESOURCES:
+        specs = standard.fields(name)
+        raw = package.raw.get(name)
+        if raw is None:
+            raw = pd.DataFrame({col: pd.Series(dtype=object) for col in specs})
+        frame = pd.DataFrame(index=raw.index)
+        for col, spec in specs.items():
+            values = raw[col] if col in raw.columns else pd.Series("", index=raw.index, dtype=object)
+            frame[col] = _typed_column(values, spec)
+        out[name] = frame.reset_index(drop=True)
+    if "decimal_places" in out["measures"]:
+        out["measures"]["decimal_places"] = out["measures"]["decimal_places"].fillna(0).astype("int64")
+    if "sort_order" in out["measures"]:
+        for name in ("priorities", "objectives", "measures", "projects"):
+            out[name]["sort_order"] = out[name]["sort_order"].astype("float64")
+    return out

@@ -1,0 +1,90 @@
+"""The perfsite data standard: the canonical Table Schemas and package-level settings.
+
+The schemas in ``generator/schemas/`` are the public contract with performance officers
+and data users. perfsite always checks each resource against its own canonical schema,
+whatever a package declares.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+#: every resource of the standard, in the order the golden thread reads
+RESOURCES = (
+    "priorities",
+    "objectives",
+    "measures",
+    "targets",
+    "outturns",
+    "methodology",
+    "exceptions",
+    "projects",
+    "project_updates",
+    "benchmarks",
+    "publications",
+)
+OPTIONAL_RESOURCES = frozenset({"benchmarks"})
+
+#: package-level RAG settings when the package says nothing (seed 003 §6.1.7)
+DEFAULT_RAG = {"green_tolerance": 0.0, "amber_tolerance": 0.05, "tolerance_type": "relative"}
+
+#: units that are shares or quantities and so cannot be negative; percent is also at most 100
+NON_NEGATIVE_UNITS = frozenset({"percent", "count", "days", "weeks", "minutes", "rate", "ratio"})
+
+#: columns holding identifiers that become URLs (resource → column)
+ENTITY_IDS = {
+    "priorities": "priority_id",
+    "objectives": "objective_id",
+    "measures": "measure_id",
+    "projects": "project_id",
+}
+
+LICENCE_OGL = {
+    "name": "OGL-UK-3.0",
+    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    "title": "Open Government Licence v3.0",
+}
+
+
+@cache
+def schema(resource: str) -> dict:
+    """The canonical Table Schema descriptor of a resource (a fresh copy is not made: do not mutate)."""
+    return json.loads((SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8"))
+
+
+def field_names(resource: str) -> list[str]:
+    return [f["name"] for f in schema(resource)["fields"]]
+
+
+def fields(resource: str) -> dict[str, dict]:
+    return {f["name"]: f for f in schema(resource)["fields"]}
+
+
+def free_text_fields(resource: str) -> list[str]:
+    """String fields an officer types freely (no enum, no pattern, no format): where unsafe text hides."""
+    out = []
+    for f in schema(resource)["fields"]:
+        c = f.get("constraints", {})
+        if f["type"] == "string" and "enum" not in c and "pattern" not in c and "format" not in f:
+            out.append(f["name"])
+    return out
+
+
+def resource_descriptor(resource: str, schema_ref: str | None = None) -> dict:
+    """The datapackage.json entry of a resource as perfsite writes it."""
+    d = {
+        "name": resource,
+        "type": "table",
+        "path": f"{resource}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+    }
+    if schema_ref:
+        d["schema"] = schema_ref
+    return d

@@ -1,0 +1,401 @@
+"""A corpus of bad packages: each case copies the example package and plants one defect.
+
+A case's ``plant`` function edits the copied package and returns the expected
+``(code, file, row, field)`` of the error perfsite must report (row as a spreadsheet
+user counts it, header = row 1). Cases are data so the same corpus drives the
+in-process tests and the subprocess test that proves no traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "example"
+
+Expected = tuple[str, str, int | None, str | None]
+
+
+# -- editing helpers -----------------------------------------------------------------
+
+
+def read_rows(pkg: Path, file: str) -> tuple[list[str], list[dict[str, str]]]:
+    with open(pkg / file, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(pkg: Path, file: str, header: list[str], rows: list[dict[str, str]]) -> None:
+    with open(pkg / file, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def measures_by(pkg: Path, **where: str) -> list[str]:
+    _, rows = read_rows(pkg, "measures.csv")
+    return [r["measure_id"] for r in rows if all(r[k] == v for k, v in where.items())]
+
+
+def set_cell(pkg: Path, file: str, field: str, value: str, where: Callable[[dict], bool] = lambda r: True) -> int:
+    """Set ``field`` of the first row matching ``where``; return its spreadsheet row number."""
+    header, rows = read_rows(pkg, file)
+    for index, row in enumerate(rows):
+        if where(row):
+            row[field] = value
+            write_rows(pkg, file, header, rows)
+            return index + 2
+    raise LookupError(f"no row of {file} matches")
+
+
+def append_row(pkg: Path, file: str, values: dict[str, str]) -> int:
+    header, rows = read_rows(pkg, file)
+    rows.append({h: values.get(h, "") for h in header})
+    write_rows(pkg, file, header, rows)
+    return len(rows) + 1
+
+
+def edit_descriptor(pkg: Path, change: Callable[[dict], None]) -> None:
+    path = pkg / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    change(d)
+    path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+
+
+def set_resource_path(pkg: Path, name: str, path: str) -> None:
+    def change(d: dict) -> None:
+        for r in d["resources"]:
+            if r["name"] == name:
+                r["path"] = path
+
+    edit_descriptor(pkg, change)
+
+
+def is_measure(pkg: Path, **where: str) -> Callable[[dict], bool]:
+    ids = set(measures_by(pkg, **where))
+    return lambda r: r["measure_id"] in ids and r.get("value", "x") != ""
+
+
+# -- the cases ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    plant: Callable[[Path], Expected]
+    hint: str = ""  # a phrase the fix must contain
+
+
+def _percent_sign(p):
+    row = set_cell(p, "outturns.csv", "value", "47.5%", is_measure(p, unit="percent"))
+    return ("type-error", "outturns.csv", row, "value")
+
+
+def _thousands(p):
+    row = set_cell(p, "outturns.csv", "value", "1,095", is_measure(p, unit="count"))
+    return ("type-error", "outturns.csv", row, "value")
+
+
+def _placeholder(p):
+    row = set_cell(p, "outturns.csv", "value", "N/A", is_measure(p))
+    return ("type-error", "outturns.csv", row, "value")
+
+
+def _uk_date(p):
+    row = set_cell(p, "publications.csv", "committee_date", "31/12/2025")
+    return ("type-error", "publications.csv", row, "committee_date")
+
+
+def _boolean_yes(p):
+    row = set_cell(p, "measures.csv", "is_key", "Yes")
+    return ("type-error", "measures.csv", row, "is_key")
+
+
+def _bad_unit(p):
+    row = set_cell(p, "measures.csv", "unit", "percentage")
+    return ("not-allowed", "measures.csv", row, "unit")
+
+
+def _bad_polarity(p):
+    row = set_cell(p, "measures.csv", "polarity", "Higher is better")
+    return ("not-allowed", "measures.csv", row, "polarity")
+
+
+def _decimal_places(p):
+    row = set_cell(p, "measures.csv", "decimal_places", "7")
+    return ("out-of-range", "measures.csv", row, "decimal_places")
+
+
+def _percent_complete(p):
+    row = set_cell(p, "project_updates.csv", "percent_complete", "120")
+    return ("out-of-range", "project_updates.csv", row, "percent_complete")
+
+
+def _required_title(p):
+    row = set_cell(p, "measures.csv", "title", "")
+    return ("required", "measures.csv", row, "title")
+
+
+def _quarterly_with_month(p):
+    q = set(measures_by(p, frequency="quarterly"))
+    row = set_cell(p, "outturns.csv", "period", "2024-25-M03", lambda r: r["measure_id"] in q)
+    return ("period-frequency", "outturns.csv", row, "period")
+
+
+def _percent_over_100(p):
+    row = set_cell(p, "outturns.csv", "value", "104.2", is_measure(p, unit="percent"))
+    return ("percent-over-100", "outturns.csv", row, "value")
+
+
+def _negative_count(p):
+    row = set_cell(p, "outturns.csv", "value", "-3", is_measure(p, unit="count"))
+    return ("negative-value", "outturns.csv", row, "value")
+
+
+def _negative_days_target(p):
+    ids = set(measures_by(p, unit="days"))
+    row = set_cell(p, "targets.csv", "target", "-5", lambda r: r["measure_id"] in ids)
+    return ("negative-value", "targets.csv", row, "target")
+
+
+def _missing_reason(p):
+    row = set_cell(p, "outturns.csv", "value", "", lambda r: r["value"] != "" and r["missing_reason"] == "")
+    return ("missing-reason", "outturns.csv", row, "missing_reason")
+
+
+def _override_reason(p):
+    row = set_cell(p, "outturns.csv", "status_override", "green", lambda r: r["status_override"] == "" and r["value"] != "")
+    return ("override-reason", "outturns.csv", row, "override_reason")
+
+
+def _outside_plan(p):
+    _, rows = read_rows(p, "outturns.csv")
+    q = set(measures_by(p, frequency="quarterly"))
+    first = next(r for r in rows if r["measure_id"] in q)
+    row = append_row(p, "outturns.csv", {"measure_id": first["measure_id"], "period": "2030-31-Q1", "value": "1"})
+    return ("outside-plan", "outturns.csv", row, "period")
+
+
+def _duplicate_outturn(p):
+    _, rows = read_rows(p, "outturns.csv")
+    row = append_row(p, "outturns.csv", rows[0])
+    return ("duplicate-row", "outturns.csv", row, "period")
+
+
+def _duplicate_target(p):
+    _, rows = read_rows(p, "targets.csv")
+    row = append_row(p, "targets.csv", rows[-1])
+    return ("duplicate-row", "targets.csv", row, "period")
+
+
+def _published_without_outturns(p):
+    row = append_row(
+        p,
+        "publications.csv",
+        {"period": "2020-21-Q1", "title": "Old report", "status": "published", "committee_date": "2020-09-01", "published_date": "2020-09-05"},
+    )
+    return ("published-without-outturns", "publications.csv", row, "period")
+
+
+def _committee_after_published(p):
+    row = set_cell(p, "publications.csv", "committee_date", "2099-01-01", lambda r: r["status"] == "published")
+    return ("published-before-committee", "publications.csv", row, "committee_date")
+
+
+def _tolerance_order(p):
+    row = set_cell(p, "measures.csv", "green_tolerance", "0.2", lambda r: r["amber_tolerance"] in ("", "0.05"))
+    return ("tolerance-order", "measures.csv", row, "green_tolerance")
+
+
+def _script(p):
+    row = set_cell(p, "outturns.csv", "commentary", "Good quarter <script>alert('x')</script>")
+    return ("unsafe-html", "outturns.csv", row, "commentary")
+
+
+def _img_onerror(p):
+    row = set_cell(p, "exceptions.csv", "actions", 'See <img src=x onerror="alert(1)">')
+    return ("unsafe-html", "exceptions.csv", row, "actions")
+
+
+def _javascript_link(p):
+    row = set_cell(p, "project_updates.csv", "update", "Read [the plan](javascript:alert(1))")
+    return ("unsafe-html", "project_updates.csv", row, "update")
+
+
+def _formula(p):
+    row = set_cell(p, "outturns.csv", "commentary", '=HYPERLINK("http://bad.example","click")')
+    return ("formula-text", "outturns.csv", row, "commentary")
+
+
+def _formula_plus(p):
+    row = set_cell(p, "methodology.csv", "summary", "+44 call volumes")
+    return ("formula-text", "methodology.csv", row, "summary")
+
+
+def _absolute_path(p):
+    set_resource_path(p, "targets", "/etc/passwd")
+    return ("unsafe-path", "datapackage.json", None, "resources[3].path")
+
+
+def _dotdot_path(p):
+    set_resource_path(p, "targets", "../targets.csv")
+    return ("unsafe-path", "datapackage.json", None, "resources[3].path")
+
+
+def _url_path(p):
+    set_resource_path(p, "targets", "https://example.org/targets.csv")
+    return ("unsafe-path", "datapackage.json", None, "resources[3].path")
+
+
+def _not_utf8(p):
+    text = (p / "priorities.csv").read_text(encoding="utf-8") + "extra,Caf\u00e9 culture and \u00a3 savings,,99\n"
+    (p / "priorities.csv").write_bytes(text.encode("cp1252"))
+    return ("file-not-utf8", "priorities.csv", None, None)
+
+
+def _empty_file(p):
+    (p / "benchmarks.csv").write_text("", encoding="utf-8")
+    return ("file-empty", "benchmarks.csv", None, None)
+
+
+def _binary_file(p):
+    (p / "projects.csv").write_bytes(b"PK\x03\x04\x00\x00binary spreadsheet")
+    return ("file-binary", "projects.csv", None, None)
+
+
+def _renamed_header(p):
+    text = (p / "targets.csv").read_text(encoding="utf-8").replace("target,", "target_value,", 1)
+    (p / "targets.csv").write_text(text, encoding="utf-8")
+    return ("bad-header", "targets.csv", 1, "target")
+
+
+def _missing_column(p):
+    header, rows = read_rows(p, "priorities.csv")
+    header.remove("description")
+    for r in rows:
+        r.pop("description")
+    write_rows(p, "priorities.csv", header, rows)
+    return ("bad-header", "priorities.csv", 1, "sort_order")
+
+
+def _unknown_objective(p):
+    row = set_cell(p, "measures.csv", "objective_id", "no-such-objective")
+    return ("unknown-reference", "measures.csv", row, "objective_id")
+
+
+def _bad_identifier(p):
+    row = append_row(p, "priorities.csv", {"priority_id": "Green spaces", "title": "Green spaces"})
+    return ("bad-identifier", "priorities.csv", row, "priority_id")
+
+
+def _identifier_case_collision(p):
+    _, rows = read_rows(p, "priorities.csv")
+    row = append_row(p, "priorities.csv", {"priority_id": rows[0]["priority_id"].upper(), "title": "Shouting"})
+    return ("identifier-collision", "priorities.csv", row, "priority_id")
+
+
+def _years_do_not_follow(p):
+    row = set_cell(p, "targets.csv", "period", "2024-26")
+    return ("bad-period", "targets.csv", row, "period")
+
+
+def _no_descriptor(p):
+    (p / "datapackage.json").unlink()
+    return ("descriptor-missing", "datapackage.json", None, None)
+
+
+def _bad_json(p):
+    (p / "datapackage.json").write_text('{"name": "x", "resources": [', encoding="utf-8")
+    return ("descriptor-invalid-json", "datapackage.json", None, None)
+
+
+def _missing_resource(p):
+    edit_descriptor(p, lambda d: d.__setitem__("resources", [r for r in d["resources"] if r["name"] != "methodology"]))
+    return ("resource-missing", "datapackage.json", None, "resources")
+
+
+def _rag_type(p):
+    edit_descriptor(p, lambda d: d["rag"].__setitem__("tolerance_type", "percent"))
+    return ("rag-invalid", "datapackage.json", None, "rag.tolerance_type")
+
+
+def _symlink_outside(p):
+    (p / "secrets.csv").symlink_to("/etc/passwd")
+    return ("symlink-outside", "secrets.csv", None, None)
+
+
+def _symlinked_resource(p):
+    target = p.parent / f"{p.name}-outside.csv"
+    shutil.copyfile(p / "targets.csv", target)
+    os.remove(p / "targets.csv")
+    (p / "targets.csv").symlink_to(target)
+    return ("symlink-outside", "targets.csv", None, None)
+
+
+def _unquoted_comma(p):
+    with open(p / "priorities.csv", "a", encoding="utf-8") as fh:
+        fh.write("culture,Culture, leisure and heritage,More text,9\n")
+    _, rows = read_rows(p, "priorities.csv")
+    return ("extra-cell", "priorities.csv", len(rows) + 1, None)
+
+
+CASES = [
+    Case("percent-sign", _percent_sign, "write 47.5; the unit is set on the measure"),
+    Case("thousands-separator", _thousands, "remove the thousands separator"),
+    Case("placeholder-na", _placeholder, "leave the value empty and say why in missing_reason"),
+    Case("uk-date", _uk_date, "dates are written 2025-12-31"),
+    Case("boolean-yes", _boolean_yes, "true or false"),
+    Case("unknown-unit", _bad_unit, "use one of: percent"),
+    Case("polarity-words", _bad_polarity, "higher_is_better"),
+    Case("decimal-places-range", _decimal_places, "between 0 and 4"),
+    Case("percent-complete-range", _percent_complete, "between 0 and 100"),
+    Case("required-title", _required_title, "fill in title"),
+    Case("period-frequency", _quarterly_with_month, "2024-25-Q1"),
+    Case("percent-over-100", _percent_over_100, "percent_change"),
+    Case("negative-count", _negative_count, "check the sign"),
+    Case("negative-days-target", _negative_days_target, "check the sign"),
+    Case("missing-reason", _missing_reason, "missing_reason"),
+    Case("override-without-reason", _override_reason, "computed status"),
+    Case("outside-plan", _outside_plan, "plan.start"),
+    Case("duplicate-outturn", _duplicate_outturn, "one row per measure_id and period"),
+    Case("duplicate-target", _duplicate_target, "one row per measure_id and period"),
+    Case("published-without-outturns", _published_without_outturns, "add the period's outturns"),
+    Case("committee-after-published", _committee_after_published, "check both dates"),
+    Case("tolerance-order", _tolerance_order, "green_tolerance ≤ amber_tolerance"),
+    Case("script-in-commentary", _script, "plain text"),
+    Case("img-onerror", _img_onerror, "plain text"),
+    Case("javascript-link", _javascript_link, "plain text"),
+    Case("formula-equals", _formula, "remove the leading"),
+    Case("formula-plus", _formula_plus, "remove the leading"),
+    Case("absolute-path", _absolute_path, "relative path"),
+    Case("dotdot-path", _dotdot_path, "relative path"),
+    Case("url-path", _url_path, "relative path"),
+    Case("not-utf8", _not_utf8, "CSV UTF-8"),
+    Case("empty-file", _empty_file, "header row"),
+    Case("binary-file", _binary_file, "CSV"),
+    Case("renamed-header", _renamed_header, "measure_id,period,target,note"),
+    Case("missing-column", _missing_column, "priority_id,title,description,sort_order"),
+    Case("unknown-objective", _unknown_objective, "objectives.csv"),
+    Case("identifier-with-space", _bad_identifier, "no spaces"),
+    Case("identifier-case-collision", _identifier_case_collision, "different identifier"),
+    Case("years-do-not-follow", _years_do_not_follow, "second year follows the first"),
+    Case("no-descriptor", _no_descriptor, "perfsite init"),
+    Case("descriptor-not-json", _bad_json, "missing comma"),
+    Case("resource-missing", _missing_resource, "methodology"),
+    Case("rag-tolerance-type", _rag_type, "relative"),
+    Case("symlink-outside", _symlink_outside, "copy the file"),
+    Case("symlinked-resource", _symlinked_resource, "copy the file"),
+    Case("unquoted-comma", _unquoted_comma, "double quotes"),
+]
+
+
+def make(case: Case, where: Path) -> tuple[Path, Expected]:
+    """Copy the example into ``where``/case-id, plant the case's defect, return (path, expected)."""
+    pkg = where / case.id
+    shutil.copytree(EXAMPLE, pkg, symlinks=True)
+    return pkg, case.plant(pkg)
