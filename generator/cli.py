@@ -71,6 +71,58 @@ def init(package_dir: Path, council: str) -> None:
     click.echo(f"✓ wrote an empty package to {package_dir}; fill in the CSVs, then run: perfsite validate {package_dir}")
 
 
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Where to write the site.")
+@click.option("--preview", is_flag=True, help="Include approved and draft periods, with a DRAFT banner and noindex.")
+@click.option("--site-url", default=None, help="The address the site will be served from (default: the package's site_url).")
+def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> None:
+    """Validate PACKAGE_DIR and build the public site into --out."""
+    from rich.console import Console
+
+    from .build import build as run
+
+    console = Console(stderr=True)
+    with console.status("Validating the package…") as status:
+        names = {"validate": "Validated", "compute": "Computed statuses", "render": "Rendered pages", "write": "Wrote site_src", "mkdocs": "Built with MkDocs"}
+        following = {"validate": "Computing statuses…", "compute": "Rendering pages…", "render": "Writing pages…", "write": "Running MkDocs…"}
+
+        def on_stage(name: str, seconds: float) -> None:
+            console.log(f"{names.get(name, name)} in {seconds:.2f} s")
+            if name in following:
+                status.update(following[name])
+
+        result = run(package_dir, out=out, preview=preview, site_url=site_url, on_stage=on_stage)
+    _echo_issues(result.warnings)
+    total = sum(result.stages.values())
+    click.echo(
+        f"✓ {'Preview' if preview else 'Site'} built in {total:.1f} s: {result.pages} pages, {result.downloads} downloads, "
+        f"{len(result.warnings)} warning(s); {result.written} files written, {result.unchanged} unchanged → {result.out}"
+    )
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--preview", is_flag=True, help="Serve the preview (approved and draft periods).")
+@click.option("--port", default=8000, show_default=True)
+def serve(package_dir: Path, preview: bool, port: int) -> None:
+    """Build PACKAGE_DIR and serve the site locally at http://127.0.0.1:PORT/."""
+    import functools
+    import http.server
+
+    from .build import build as run
+
+    out = Path("site-preview" if preview else "site")
+    run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:

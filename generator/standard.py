@@ -29,6 +29,21 @@ RESOURCES = (
 )
 OPTIONAL_RESOURCES = frozenset({"benchmarks"})
 
+#: one line on each resource, for the data page and the data dictionary
+RESOURCE_DESCRIPTIONS = {
+    "priorities": "The Council Plan's priorities.",
+    "objectives": "The objectives (aims) under each priority.",
+    "measures": "The measures (KPIs): unit, polarity, frequency and tolerances.",
+    "targets": "Targets for each measure, for the year or profiled by quarter or month.",
+    "outturns": "The published figures, with commentary, overrides and revision notes.",
+    "methodology": "How each measure is defined, calculated and checked, with a confidence level.",
+    "exceptions": "Exception reports for measures that were red.",
+    "projects": "The projects and actions that deliver the plan.",
+    "project_updates": "Quarterly status and progress of each project.",
+    "benchmarks": "Comparisons with other councils.",
+    "publications": "Each quarterly report: committee, dates and status.",
+}
+
 #: package-level RAG settings when the package says nothing (seed 003 §6.1.7)
 DEFAULT_RAG = {"green_tolerance": 0.0, "amber_tolerance": 0.05, "tolerance_type": "relative"}
 

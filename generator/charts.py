@@ -1,0 +1,123 @@
+"""Charts as plotly figures, serialised once for a ``data-figure`` attribute.
+
+Pages never inline plotly.js: they carry each figure's JSON in a ``data-figure``
+attribute and ``assets/charts.js`` draws them (after Material's instant navigation too),
+loading the one shared ``assets/plotly.min.js``. Figures drop plotly's default template
+(≈6 KB each); the page sets fonts once. Status is shown by colour **and** marker shape,
+and every chart sits beside a table and a sentence that carry the same information.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from . import periods
+
+# Colour-blind-safe status colours, each paired with a shape and a word; the hex values
+# also meet AA contrast for white (green, red, grey) or black (amber) text on badges.
+STATUS_STYLE = {
+    "green": {"colour": "#00703c", "symbol": "circle", "label": "Green"},
+    "amber": {"colour": "#f47738", "symbol": "triangle-up", "label": "Amber"},
+    "red": {"colour": "#d4351c", "symbol": "diamond", "label": "Red"},
+    "grey": {"colour": "#505a5f", "symbol": "square", "label": "Grey"},
+}
+STATUS_ORDER = ("red", "amber", "green", "grey")
+TARGET_COLOUR = "#1d70b8"
+
+_LAYOUT = dict(
+    template=None,
+    margin=dict(l=48, r=16, t=16, b=48),
+    height=320,
+    hovermode="closest",
+    legend=dict(orientation="h", y=-0.2),
+    paper_bgcolor="rgba(0,0,0,0)",
+    plot_bgcolor="rgba(0,0,0,0)",
+)
+
+
+def to_json(fig: go.Figure) -> str:
+    """Compact, deterministic JSON of a figure (no template)."""
+    fig.update_layout(template=None)
+    return pio.to_json(fig, validate=False, pretty=False, remove_uids=True)
+
+
+def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> go.Figure:
+    """Outturn against target over time for one measure.
+
+    ``history`` is the measure's rows of the performance table (value, target, status, period),
+    in chronological order.
+    """
+    labels = [periods.parse(p).short_label() for p in history["period"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=list(history["value"].astype("float64").round(decimals)),
+            mode="lines",
+            name="Outturn",
+            line=dict(color="#0b0c0c", width=2),
+            hoverinfo="skip",
+            connectgaps=False,
+            showlegend=False,
+        )
+    )
+    for status in STATUS_ORDER:
+        mask = (history["status"] == status) & history["value"].notna()
+        if not mask.any():
+            continue
+        style = STATUS_STYLE[status]
+        fig.add_trace(
+            go.Scatter(
+                x=[lab for lab, m in zip(labels, mask, strict=True) if m],
+                y=list(history.loc[mask, "value"].astype("float64").round(decimals)),
+                mode="markers",
+                name=f"{style['label']} outturn",
+                marker=dict(color=style["colour"], symbol=style["symbol"], size=11, line=dict(color="#0b0c0c", width=1)),
+                hovertemplate=f"%{{x}}: %{{y}}{unit_suffix} ({style['label'].lower()})<extra></extra>",
+            )
+        )
+    if history["target"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=list(history["target"].astype("float64").round(decimals)),
+                mode="lines",
+                name="Target",
+                line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
+                hovertemplate=f"%{{x}}: target %{{y}}{unit_suffix}<extra></extra>",
+            )
+        )
+    fig.update_layout(**_LAYOUT)
+    fig.update_yaxes(ticksuffix=unit_suffix, rangemode="tozero", fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    return fig
+
+
+def status_counts_figure(counts) -> go.Figure:
+    """Stacked horizontal bars of status counts per priority (the home page infographic).
+
+    ``counts`` has one row per priority with columns ``label`` and one per status.
+    """
+    fig = go.Figure()
+    for status in ("green", "amber", "red", "grey"):
+        style = STATUS_STYLE[status]
+        fig.add_trace(
+            go.Bar(
+                y=list(counts["label"]),
+                x=[int(v) for v in counts[status]],
+                name=style["label"],
+                orientation="h",
+                marker=dict(color=style["colour"], pattern=dict(shape={"green": "", "amber": "/", "red": "x", "grey": "."}[status])),
+                text=[str(int(v)) if v else "" for v in counts[status]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont=dict(color="#0b0c0c" if status == "amber" else "#ffffff"),
+                hovertemplate=f"%{{y}}: %{{x}} {style['label'].lower()}<extra></extra>",
+            )
+        )
+    fig.update_layout(**{**_LAYOUT, "barmode": "stack", "height": 80 + 48 * len(counts)})
+    fig.update_layout(margin=dict(l=8, r=8, t=8, b=40), legend=dict(orientation="h", y=-0.1, traceorder="normal"))
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
+    fig.update_xaxes(title_text="Number of measures", dtick=1 if counts[list(STATUS_STYLE)].sum(axis=1).max() <= 10 else None, fixedrange=True)
+    return fig

@@ -1,0 +1,359 @@
+"""Render: the whole site's Markdown pages, in memory, from the computed frames.
+
+:func:`render_pages` returns ``{path under site_src: text}``; nothing here touches the disk
+(the templates are read through jinja2's loader). Pages are Markdown for MkDocs-Material
+with HTML blocks for tables and charts. Every value from the data passes through jinja2's
+autoescaping; officer prose passes through :func:`generator.text.officer_markdown`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from . import charts, periods, report, rules, standard
+from .formatting import format_value
+from .text import md_inline, officer_markdown
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+DIRECTION_WORDS = {
+    "improving": ("Improving", "↑"),
+    "worsening": ("Worsening", "↓"),
+    "unchanged": ("No change", "→"),
+    "not_comparable": ("Not comparable", "–"),
+}
+PROJECT_STATUS = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "completed": "Completed",
+    "on_hold": "On hold",
+    "cancelled": "Cancelled",
+}
+CONFIDENCE = {
+    "green": "High — the figure comes from a system",
+    "amber": "Medium — the figure is compiled by hand in a spreadsheet",
+    "red": "Low — the figure is project-based or estimated",
+}
+STATUS_MEANING = {
+    "green": "on or better than target",
+    "amber": "slightly off target, within tolerance",
+    "red": "off target, outside tolerance",
+    "grey": "no target or no figure yet",
+}
+
+
+@dataclass
+class SiteData:
+    """Everything the pages are made from, already gated and computed."""
+
+    descriptor: dict
+    frames: dict[str, pd.DataFrame]
+    performance: pd.DataFrame
+    publications: pd.DataFrame  # included publications, oldest first
+    preview: bool = False
+    revisions: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def council(self) -> str:
+        return str(self.descriptor.get("council", {}).get("name", "Council"))
+
+
+def environment(template_dirs: list[Path] | None = None) -> Environment:
+    """The jinja2 environment: a council's own template folder first, then perfsite's."""
+    dirs = [*(template_dirs or []), TEMPLATE_DIR / "pages"]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        status=status_badge,
+        direction=direction_badge,
+        period_label=lambda p: periods.parse(p).label(),
+        period_short=lambda p: periods.parse(p).short_label(),
+        officer=officer_markdown,
+        md=md_inline,
+        project_status=project_status_badge,
+        tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
+    )
+    return env
+
+
+def status_badge(status: str | None, source: str = "computed") -> Markup:
+    status = status if status in charts.STATUS_STYLE else "grey"
+    label = charts.STATUS_STYLE[status]["label"]
+    note = " (officer override)" if source == "override" else ""
+    return Markup(
+        f'<span class="ps-status ps-status--{status}"><span class="ps-shape" aria-hidden="true"></span>{label}{note}</span>'
+    )
+
+
+def direction_badge(direction: str | None) -> Markup:
+    words, arrow = DIRECTION_WORDS.get(direction or "not_comparable", DIRECTION_WORDS["not_comparable"])
+    return Markup(f'<span class="ps-direction ps-direction--{escape(direction)}"><span aria-hidden="true">{arrow} </span>{words}</span>')
+
+
+def project_status_badge(status: str) -> Markup:
+    return Markup(f'<span class="ps-project ps-project--{escape(status)}">{escape(PROJECT_STATUS.get(status, status))}</span>')
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN turned into None, for templates."""
+    return [{k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")
+
+
+class Renderer:
+    """Turns :class:`SiteData` into ``{path: markdown}``."""
+
+    def __init__(self, data: SiteData, env: Environment | None = None):
+        self.data = data
+        self.env = env or environment()
+        f = data.frames
+        self.priorities = _sorted(f["priorities"], "priority_id")
+        self.objectives = _sorted(f["objectives"], "objective_id")
+        self.measures = _sorted(f["measures"], "measure_id").merge(
+            self.objectives[["objective_id", "priority_id", "title"]].rename(columns={"title": "objective_title"}),
+            on="objective_id",
+            how="left",
+        )
+        self.measures = self.measures.merge(
+            self.priorities[["priority_id", "title"]].rename(columns={"title": "priority_title"}), on="priority_id", how="left"
+        )
+        self.projects = _sorted(f["projects"], "project_id")
+        self.quarters = [p for p in data.publications["period"] if periods.parse(p).kind == "quarter"]
+        self.latest = self.quarters[-1] if self.quarters else None
+        self.perf = data.performance
+        self.perf_by_measure = {k: g for k, g in self.perf.groupby("measure_id", sort=False)}
+        self._quarter_cache: dict[str, pd.DataFrame] = {}
+
+    # -- shared helpers ------------------------------------------------------------
+    def fmt(self, value, measure: dict) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "—"
+        return format_value(float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or "")
+
+    def quarter(self, quarter_id: str) -> pd.DataFrame:
+        if quarter_id not in self._quarter_cache:
+            self._quarter_cache[quarter_id] = report.quarter_rows(self.perf, self.measures, quarter_id)
+        return self._quarter_cache[quarter_id]
+
+    def page(self, template: str, **context) -> str:
+        base = {
+            "council": self.data.council,
+            "descriptor": self.data.descriptor,
+            "preview": self.data.preview,
+            "fmt": self.fmt,
+            "status_meaning": STATUS_MEANING,
+        }
+        return self.env.get_template(template).render(**base, **context)
+
+    def counts(self, quarter_id: str, by: str | None = None) -> pd.DataFrame:
+        return rules.headline_counts(
+            self.quarter(quarter_id)[["measure_id", "status"]].assign(period=quarter_id),
+            self.data.frames["measures"],
+            self.objectives,
+            quarter_id,
+            by=by,
+        )
+
+    # -- pages ------------------------------------------------------------------------
+    def render(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        pages["index.md"] = self.home()
+        pages["reports/index.md"] = self.page("reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1]))
+        for quarter_id in self.quarters:
+            pages[f"reports/{quarter_id.lower()}/index.md"] = self.quarter_report(quarter_id)
+        pages["priorities/index.md"] = self.page(
+            "priorities_index.md.j2", priorities=_records(self.priorities), objectives=_records(self.objectives)
+        )
+        for priority in _records(self.priorities):
+            pages[f"priorities/{priority['priority_id'].lower()}/index.md"] = self.priority_page(priority)
+        pages["measures/index.md"] = self.measures_index()
+        for measure in _records(self.measures):
+            pages[f"measures/{measure['measure_id'].lower()}/index.md"] = self.measure_page(measure)
+        pages["projects/index.md"] = self.projects_index()
+        for project in _records(self.projects):
+            pages[f"projects/{project['project_id'].lower()}/index.md"] = self.project_page(project)
+        pages["about/index.md"] = self.page("about.md.j2", rules_text=Markup(rules.__doc__ or ""), rag=self.data.descriptor.get("rag", {}))
+        return pages
+
+    def home(self) -> str:
+        if self.latest is None:
+            return self.page("home.md.j2", latest=None)
+        rows = self.quarter(self.latest)
+        by_priority = self.counts(self.latest, by="priority_id").merge(
+            self.priorities[["priority_id", "title"]], on="priority_id", how="right"
+        ).fillna(0)
+        by_priority["label"] = by_priority["title"]
+        figure = charts.to_json(charts.status_counts_figure(by_priority))
+        overall = self.counts(self.latest).iloc[0].to_dict()
+        previous = self.quarters[-2] if len(self.quarters) > 1 else None
+        changes = _records(report.status_changes(rows, self.quarter(previous))) if previous else []
+        key = rows[rows["is_key"]]
+        return self.page(
+            "home.md.j2",
+            latest=self.latest,
+            publication=_records(self.data.publications[self.data.publications["period"] == self.latest])[0],
+            overall=overall,
+            by_priority=_records(by_priority),
+            figure=figure,
+            changes=changes,
+            previous=previous,
+            key_measures=_records(key),
+            groupings=rules.ON_TARGET_GROUPINGS,
+        )
+
+    def quarter_report(self, quarter_id: str) -> str:
+        rows = self.quarter(quarter_id)
+        exceptions = self.data.frames["exceptions"]
+        exceptions = exceptions[exceptions["period"].isin(set(rows["period"].dropna()))]
+        reds = rows[rows["status"] == "red"].merge(exceptions, on=["measure_id", "period"], how="left", suffixes=("", "_exc"))
+        updates = self.data.frames["project_updates"]
+        updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
+        groups = [
+            (p, _records(rows[rows["priority_id"] == p["priority_id"]]))
+            for p in _records(self.priorities)
+        ]
+        index = self.quarters.index(quarter_id)
+        return self.page(
+            "report.md.j2",
+            quarter=quarter_id,
+            publication=_records(self.data.publications[self.data.publications["period"] == quarter_id])[0],
+            overall=self.counts(quarter_id).iloc[0].to_dict(),
+            groups=groups,
+            reds=_records(reds),
+            updates=_records(_sorted(updates, "project_id")),
+            previous=self.quarters[index - 1] if index else None,
+            following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
+            groupings=rules.ON_TARGET_GROUPINGS,
+        )
+
+    def priority_page(self, priority: dict) -> str:
+        objectives = self.objectives[self.objectives["priority_id"] == priority["priority_id"]]
+        latest_rows = self.quarter(self.latest) if self.latest else self.measures.assign(status="grey")
+        items = []
+        for objective in _records(objectives):
+            measures = latest_rows[latest_rows["objective_id"] == objective["objective_id"]]
+            projects = self.projects[self.projects["objective_id"] == objective["objective_id"]]
+            items.append((objective, _records(measures), _records(self._latest_updates(projects))))
+        return self.page("priority.md.j2", priority=priority, items=items, latest=self.latest)
+
+    def _latest_updates(self, projects: pd.DataFrame) -> pd.DataFrame:
+        updates = self.data.frames["project_updates"]
+        if updates.empty:
+            return projects.assign(status=None, percent_complete=None, update_period=None)
+        latest = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k").groupby("project_id").tail(1)
+        latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
+        return projects.merge(latest, on="project_id", how="left")
+
+    def measures_index(self) -> str:
+        rows = self.quarter(self.latest) if self.latest else self.measures.assign(status="grey", value=None, period=None)
+        return self.page("measures_index.md.j2", rows=_records(rows), latest=self.latest)
+
+    def measure_page(self, measure: dict) -> str:
+        history = self.perf_by_measure.get(measure["measure_id"], self.perf.iloc[0:0])
+        records = _records(history)
+        latest = records[-1] if records else None
+        targets = self.data.frames["targets"]
+        unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
+        figure = charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"]))) if records else None
+        outturns = self.data.frames["outturns"]
+        outturns = outturns[outturns["measure_id"] == measure["measure_id"]].set_index("period")
+        exceptions = self.data.frames["exceptions"]
+        exceptions = _records(exceptions[exceptions["measure_id"] == measure["measure_id"]].iloc[::-1])
+        methodology = self.data.frames["methodology"]
+        statement = _records(methodology[methodology["measure_id"] == measure["measure_id"]])
+        benchmarks = self.data.frames["benchmarks"]
+        benchmarks = _records(benchmarks[benchmarks["measure_id"] == measure["measure_id"]])
+        detail = {p: _records(outturns.loc[[p]].reset_index())[0] for p in outturns.index.unique()}
+        revisions = self.data.revisions
+        revised = {}
+        if revisions is not None and not revisions.empty:
+            revised = {r["period"]: r for r in _records(revisions[revisions["measure_id"] == measure["measure_id"]])}
+        return self.page(
+            "measure.md.j2",
+            measure=measure,
+            history=records,
+            latest=latest,
+            latest_detail=detail.get(latest["period"]) if latest else None,
+            detail=detail,
+            figure=figure,
+            exceptions=exceptions,
+            statement=statement[0] if statement else None,
+            confidence=CONFIDENCE,
+            benchmarks=benchmarks,
+            has_targets=bool((targets["measure_id"] == measure["measure_id"]).any()),
+            revised=revised,
+        )
+
+    def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> str:
+        resources = [
+            {"name": n, "description": standard.RESOURCE_DESCRIPTIONS[n], "rows": rows.get(n, 0)} for n in standard.RESOURCES
+        ]
+        licence = (self.data.descriptor.get("licenses") or [standard.LICENCE_OGL])[0]
+        first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else "measure"
+        return self.page(
+            "data.md.j2",
+            sizes=sizes,
+            resources=resources,
+            licence=licence,
+            example_measure=first,
+            publications=_records(self.data.publications.iloc[::-1]),
+            dictionary=dictionary_rows(),
+        )
+
+    def projects_index(self) -> str:
+        return self.page("projects_index.md.j2", projects=_records(self._latest_updates(self.projects)), project_status=PROJECT_STATUS)
+
+    def project_page(self, project: dict) -> str:
+        updates = self.data.frames["project_updates"]
+        updates = updates[updates["project_id"] == project["project_id"]]
+        updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k", ascending=False)
+        objective = self.objectives[self.objectives["objective_id"] == project["objective_id"]]
+        objective = _records(objective)[0] if len(objective) else None
+        priority = None
+        if objective:
+            pr = self.priorities[self.priorities["priority_id"] == objective["priority_id"]]
+            priority = _records(pr)[0] if len(pr) else None
+        return self.page("project.md.j2", project=project, updates=_records(updates.drop(columns="_k")), objective=objective, priority=priority)
+
+
+def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, str]:
+    """Every Markdown page of the site, keyed by path under ``site_src``."""
+    return Renderer(data, environment(template_dirs)).render()
+
+
+def dictionary_rows() -> list[dict]:
+    """The data dictionary: every resource's fields from the canonical schemas."""
+    rows = []
+    for name in standard.RESOURCES:
+        for f in standard.schema(name)["fields"]:
+            cons = f.get("constraints", {})
+            rows.append(
+                {
+                    "resource": name,
+                    "field": f["name"],
+                    "title": f.get("title", ""),
+                    "type": f["type"],
+                    "required": bool(cons.get("required")),
+                    "allowed": ", ".join(cons.get("enum", [])),
+                    "description": f.get("description", ""),
+                }
+            )
+    return rows

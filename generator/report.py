@@ -1,0 +1,61 @@
+"""The quarter as a committee reads it: which outturn of each measure belongs in a quarter's report.
+
+A quarterly report shows, for every measure, the outturn for that quarter:
+
+- a **quarterly** measure: the quarter itself;
+- a **monthly** measure: the last month of the quarter (Q2 → September, ``M06``);
+- an **annual** measure: the financial year, in the Q4 report only. In Q1–Q3 an annual
+  measure is shown grey, "reported at year end" (seed 003: grey covers "annual reporting
+  where an outturn is not yet reported").
+
+Pure functions over the performance table; no I/O.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import periods
+
+NOT_DUE_REASON = "not_due"
+
+
+def reporting_period(frequency: str, quarter_id: str) -> str | None:
+    """The period whose outturn a measure of ``frequency`` contributes to the quarter's report."""
+    q = periods.parse(quarter_id)
+    if frequency == "quarterly":
+        return q.id
+    if frequency == "monthly":
+        return periods.Period(q.start_year, "month", q.number * 3).id
+    if frequency == "annual":
+        return q.year_id if q.number == 4 else None
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def quarter_rows(performance: pd.DataFrame, measures: pd.DataFrame, quarter_id: str) -> pd.DataFrame:
+    """One row per measure for the quarter's report: the measure's columns joined to its outturn row.
+
+    Measures with no outturn for the quarter get status grey with reason ``no_value`` (or
+    ``not_due`` for an annual measure before Q4), so a report always lists every measure.
+    """
+    wanted = measures[["measure_id", "frequency"]].copy()
+    wanted["period"] = [reporting_period(f, quarter_id) for f in wanted["frequency"]]
+    rows = wanted.merge(performance, on=["measure_id", "period"], how="left", suffixes=("", "_perf"))
+    not_due = rows["period"].isna()
+    missing = rows["status"].isna()
+    rows.loc[missing, "status"] = "grey"
+    rows.loc[missing, "computed_status"] = "grey"
+    rows.loc[missing, "status_source"] = "computed"
+    rows.loc[missing & not_due, "status_reason"] = NOT_DUE_REASON
+    rows.loc[missing & ~not_due, "status_reason"] = "no_value"
+    rows["report_period"] = quarter_id
+    out = measures.drop(columns=["frequency"]).merge(rows, on="measure_id", how="left")
+    return out
+
+
+def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Measures whose status differs between two quarters' reports (what changed since last quarter)."""
+    merged = current[["measure_id", "title", "status"]].merge(
+        previous[["measure_id", "status"]], on="measure_id", how="inner", suffixes=("", "_before")
+    )
+    return merged[merged["status"] != merged["status_before"]].reset_index(drop=True)

@@ -1,0 +1,43 @@
+"""Officer-written text made safe for the page.
+
+Commentary, project updates and exception reports are written by officers in limited
+Markdown. Validation already refuses HTML in them; this is the second wall: the Markdown
+is rendered and then sanitised with nh3, allowing only a few formatting tags and
+``http``, ``https`` and ``mailto`` links, so no HTML from the data can reach a page.
+"""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+def officer_markdown(text: str | None) -> Markup:
+    """Render officer Markdown to sanitised HTML (empty markup for empty text)."""
+    if not text or not str(text).strip():
+        return Markup("")
+    # escape first: whatever HTML an officer typed is shown as text, never parsed
+    rendered = markdown.markdown(html.escape(str(text), quote=False), output_format="html")
+    clean = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|"})
+
+
+def md_inline(text: object) -> str:
+    """Text for a Markdown context (a heading): HTML-escaped and Markdown specials backslashed."""
+    return html.escape("" if text is None else str(text), quote=False).translate(_MD_SPECIAL)
