@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import periods
+from .formatting import quantise
 
 # Colour-blind-safe status colours, each paired with a shape and a word; the hex values
 # also meet AA contrast for white (green, red, grey) or black (amber) text on badges.
@@ -36,6 +37,14 @@ _LAYOUT = dict(
 )
 
 
+def rounded(values, decimals: int) -> list:
+    """Values rounded as the tables round them (half away from zero), None where missing."""
+    floats = values.astype("float64")
+    mask = floats.isna().to_numpy()
+    steps = quantise(floats.fillna(0).to_numpy(), decimals) / 10**decimals
+    return [None if m else float(v) for m, v in zip(mask, steps, strict=True)]
+
+
 def to_json(fig: go.Figure) -> str:
     """Compact, deterministic JSON of a figure (no template)."""
     fig.update_layout(template=None)
@@ -53,7 +62,7 @@ def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> go.Figu
     fig.add_trace(
         go.Scatter(
             x=labels,
-            y=list(history["value"].astype("float64").round(decimals)),
+            y=rounded(history["value"], decimals),
             mode="lines",
             name="Outturn",
             line=dict(color="#0b0c0c", width=2),
@@ -70,7 +79,7 @@ def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> go.Figu
         fig.add_trace(
             go.Scatter(
                 x=[lab for lab, m in zip(labels, mask, strict=True) if m],
-                y=list(history.loc[mask, "value"].astype("float64").round(decimals)),
+                y=rounded(history.loc[mask, "value"], decimals),
                 mode="markers",
                 name=f"{style['label']} outturn",
                 marker=dict(color=style["colour"], symbol=style["symbol"], size=11, line=dict(color="#0b0c0c", width=1)),
@@ -81,7 +90,7 @@ def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> go.Figu
         fig.add_trace(
             go.Scatter(
                 x=labels,
-                y=list(history["target"].astype("float64").round(decimals)),
+                y=rounded(history["target"], decimals),
                 mode="lines",
                 name="Target",
                 line=dict(color=TARGET_COLOUR, width=2, dash="dash"),

@@ -1,0 +1,479 @@
+"""## How we rate performance
+
+Every status, trend and summary sentence on this site is worked out by a computer program from the
+published figures, using the rules on this page. The same rules apply to every measure, so anyone
+can check them against the downloadable data.
+
+### Which target a figure is compared with
+
+1. **The target for the same period.** A figure for July to September (Q2) is compared with the
+   Q2 target, if there is one.
+2. **A snapshot measure** (a rate or level at a point in time, such as the percentage of calls
+   answered) with no target for the period uses, for a monthly figure, the target for the quarter
+   the month falls in, and then the target for the whole financial year.
+3. **A running total** for the year to date (a *cumulative* measure, such as homes delivered so
+   far this year) is only compared with a target for a period that ends at the same time: a target
+   profiled for each quarter, or, at the end of March, the target for the whole year. Comparing a
+   half-year total with a full-year target would make every measure look behind, so in that case
+   there is no target and the status is grey.
+
+The downloadable data says which target was used, in the column `target_period`.
+
+### Status: green, amber, red or grey
+
+**Grey** means the figure is not rated. That happens when:
+
+- the measure is **monitored only** and has no target;
+- neither a higher nor a lower figure is **better** (for example the number of planning applications
+  received);
+- there is **no target** for the period (see above);
+- there is **no figure** for the period yet, for example an annual survey in the middle of the year.
+  The reason the figure is missing is always shown.
+
+Otherwise the figure is compared with its target. Whether higher or lower is better depends on the
+measure: more homes delivered is better; fewer days to process a benefit claim is better.
+
+- **Green**: on target or better, or worse than target by no more than the *green tolerance*.
+- **Amber**: worse than target by more than the green tolerance, but by no more than the *amber
+  tolerance*.
+- **Red**: worse than target by more than the amber tolerance.
+
+Unless the council sets other values, the green tolerance is 0 (only on or better than target is
+green) and the amber tolerance is 5% of the target. A council can set both tolerances for all its
+measures, and a measure can have its own. Tolerances are either **relative** (a fraction of the
+target: 0.05 means 5% of the target) or **absolute** (in the measure's own units: 2 means 2
+percentage points for a percentage, or 2 days for a measure in days). If a green tolerance is
+wider than the amber tolerance, there is no amber band.
+
+**Exactly on a line counts as the better side.** A figure exactly on target is green; a figure exactly
+on the edge of a tolerance is in the better band.
+
+**Figures are compared as they are shown.** Each measure is reported to a set number of decimal
+places. The figure and the target are rounded to those places first (halves are rounded away from
+zero, so 2.25 becomes 2.3), and the tolerance is then worked out exactly, without the small errors
+computers make with decimals. For example, for a measure where lower is better, with a target of
+10.6 and an amber tolerance of 5%, the amber edge is 10.6 + 5% of 10.6 = 11.13 exactly: a figure of
+11.13 is amber, and 11.14 is red.
+
+**A target of zero.** With relative tolerances, 5% of zero is zero: any figure worse than a zero target
+is red. Absolute tolerances work as usual.
+
+**Negative figures** (for example a percentage change) follow the same rules; a relative tolerance
+is a fraction of the target's size, ignoring its sign.
+
+**Officers can override a status**, but only with a stated reason, for example when a figure is
+known to be affected by a one-off event. The site then shows the officer's status, says that it
+was overridden and why, and keeps the status the rules gave.
+
+### Direction of travel
+
+Each figure is compared with the **previous period** of the same kind (the previous month, quarter
+or year) and with the **same period a year earlier**. The result is *improving*, *worsening*,
+*unchanged* or *not comparable*, following whether higher or lower is better.
+
+- Figures are compared **rounded to the measure's decimal places**, so two figures that look the
+  same on the page are always *unchanged*.
+- If either figure is missing, the comparison is *not comparable*: we do not reach further back.
+- If neither higher nor lower is better, the comparison is *not comparable*.
+- A **running total** for the year to date always grows during the year, so it is only compared
+  with the same point a year earlier; its comparison with the previous period is *not comparable*.
+
+### Headline counts: what "on target" means
+
+Headline counts give the number of measures of each status in a period, for the whole council and
+for each priority, objective or directorate. Councils count "on target" in two ways, and this site
+gives both, each with its definition:
+
+- **green only**: measures on or better than target (or within the green tolerance);
+- **green, amber or grey**: as many committee reports count them, treating measures within tolerance
+  and measures not rated as "on target".
+
+### Exception reports
+
+Every measure that is red in a published period needs an exception report: why performance is
+below target, what is being done, how it compares with other councils, who is responsible and when
+it is expected to recover. perfsite checks every red measure for one, so that a missing report is
+noticed before the figures are published.
+
+### Reason codes in the data
+
+The downloadable performance data gives a reason for each status, in the column `status_reason`:
+
+| Reason code | Status | Meaning |
+| --- | --- | --- |
+| `on_or_better_than_target` | green | the figure is on target or better |
+| `within_green_tolerance` | green | worse than target, but within the green tolerance |
+| `within_amber_tolerance` | amber | worse than the green tolerance allows, within the amber tolerance |
+| `outside_amber_tolerance` | red | worse than target by more than the amber tolerance |
+| `monitoring_only` | grey | the measure is monitored only, without a target |
+| `no_polarity` | grey | neither a higher nor a lower figure is better |
+| `no_value` | grey | there is no figure for the period (the reason is given) |
+| `no_target` | grey | there is no target for the period |
+| `not_due` | grey | an annual measure in a quarter before its figure is due |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import periods
+from .formatting import quantise
+
+STATUSES = ("red", "amber", "green", "grey")
+DIRECTIONS = ("improving", "worsening", "unchanged", "not_comparable")
+
+#: reason code → status it gives (the table in the module docstring explains each)
+REASONS = {
+    "on_or_better_than_target": "green",
+    "within_green_tolerance": "green",
+    "within_amber_tolerance": "amber",
+    "outside_amber_tolerance": "red",
+    "monitoring_only": "grey",
+    "no_polarity": "grey",
+    "no_value": "grey",
+    "no_target": "grey",
+}
+
+#: headline "on target" column → the definition shown beside the count
+ON_TARGET_GROUPINGS = {
+    "on_target_green_only": "counting green only",
+    "on_target_green_amber_grey": "counting green, amber and grey, as committee reports often do",
+}
+_ON_TARGET_STATUSES = {
+    "on_target_green_only": ["green"],
+    "on_target_green_amber_grey": ["green", "amber", "grey"],
+}
+
+PERFORMANCE_COLUMNS = [
+    "measure_id",
+    "period",
+    "value",
+    "target",
+    "target_period",
+    "status",
+    "status_source",
+    "computed_status",
+    "status_reason",
+    "override_reason",
+    "direction_vs_previous",
+    "direction_vs_last_year",
+    "summary",
+]
+
+#: tolerances are read to this many decimal places (0.000001)
+TOLERANCE_DIGITS = 6
+DEFAULT_RAG = {"green_tolerance": 0.0, "amber_tolerance": 0.05, "tolerance_type": "relative"}
+
+_MEASURE_COLUMNS = [
+    "measure_id",
+    "title",
+    "unit",
+    "unit_label",
+    "polarity",
+    "decimal_places",
+    "frequency",
+    "aggregation",
+    "monitoring_only",
+    "green_tolerance",
+    "amber_tolerance",
+]
+
+
+# -- periods ---------------------------------------------------------------------------------
+def _period_info(period_ids) -> pd.DataFrame:
+    """Facts about each distinct period identifier (a loop over distinct periods, not rows)."""
+    records = {}
+    for pid in pd.unique(np.asarray(period_ids, dtype=object)):
+        p = periods.parse(pid)
+        quarter = p.quarter()
+        records[pid] = {
+            "year_id": p.year_id,
+            "quarter_id": quarter.id if p.kind == "month" else "",
+            "ends_quarter": p.kind == "month" and p.number % 3 == 0,
+            "ends_year": (p.kind, p.number) in {("quarter", 4), ("month", 12)},
+            "previous": p.previous().id,
+            "year_earlier": p.year_earlier().id,
+            "sort_end": p.end_key(),
+            "sort_kind": periods.sort_key(pid)[1],
+        }
+    columns = ["year_id", "quarter_id", "ends_quarter", "ends_year", "previous", "year_earlier"]
+    return pd.DataFrame.from_dict(records, orient="index", columns=[*columns, "sort_end", "sort_kind"])
+
+
+def _lookup(table: pd.DataFrame, column: str):
+    """A function (measure_ids, period_ids) → values of ``column`` for those keys (NaN when absent)."""
+    series = table.drop_duplicates(["measure_id", "period"]).set_index(["measure_id", "period"])[column]
+
+    def fetch(measure_ids, period_ids) -> np.ndarray:
+        index = pd.MultiIndex.from_arrays([np.asarray(measure_ids, object), np.asarray(period_ids, object)])
+        return series.reindex(index).to_numpy()
+
+    return fetch
+
+
+# -- applicable target ---------------------------------------------------------------------
+def _targets_for(measure_ids, period_ids, cumulative: np.ndarray, targets: pd.DataFrame, info: pd.DataFrame):
+    fetch = _lookup(targets, "target")
+    ids = np.asarray(measure_ids, object)
+    own = np.asarray(period_ids, object)
+    facts = info.loc[own]
+    quarter = np.where(
+        cumulative, np.where(facts["ends_quarter"], facts["quarter_id"], ""), facts["quarter_id"]
+    )
+    is_year = facts["year_id"].to_numpy() == own
+    year = np.where(is_year | (cumulative & ~facts["ends_year"].to_numpy(bool)), "", facts["year_id"])
+    target = np.full(len(own), np.nan)
+    target_period = np.full(len(own), "", dtype=object)
+    for candidate in (own, quarter, year):  # three vectorised look-ups, in order of preference
+        found = fetch(ids, candidate).astype("float64")
+        use = np.isnan(target) & ~np.isnan(found) & (candidate != "")
+        target = np.where(use, found, target)
+        target_period = np.where(use, candidate, target_period)
+    return target, target_period
+
+
+def applicable_targets(measures: pd.DataFrame, targets: pd.DataFrame, outturns: pd.DataFrame) -> pd.DataFrame:
+    """The outturn rows with the ``target`` that applies to each and the ``target_period`` it was set for.
+
+    The period's own target; else, for a snapshot measure, its quarter's (for a month) and then its
+    financial year's; for a cumulative measure only a target for a period ending at the same time
+    (the quarter a quarter-end month closes, or the year at Q4/M12). No target: NaN and ``""``.
+    """
+    rows = outturns.copy()
+    aggregation = rows["measure_id"].map(measures.set_index("measure_id")["aggregation"])
+    info = _period_info(rows["period"])
+    rows["target"], rows["target_period"] = _targets_for(
+        rows["measure_id"], rows["period"], (aggregation == "cumulative").to_numpy(), targets, info
+    )
+    return rows
+
+
+# -- status -----------------------------------------------------------------------------------
+def _rag_settings(rag: Mapping | None) -> tuple[float, float, str]:
+    settings = {**DEFAULT_RAG, **{k: v for k, v in (rag or {}).items() if v is not None}}
+    kind = settings["tolerance_type"]
+    if kind not in ("relative", "absolute"):
+        raise ValueError(f"rag.tolerance_type must be 'relative' or 'absolute', not {kind!r}")
+    return float(settings["green_tolerance"]), float(settings["amber_tolerance"]), kind
+
+
+def compute_status(rows: pd.DataFrame, rag: Mapping | None = None) -> pd.DataFrame:
+    """The computed status of each row, by the rules in this module's docstring.
+
+    ``rows`` needs ``value``, ``target``, ``polarity``, ``decimal_places``, ``monitoring_only`` and,
+    optionally, the measure's ``green_tolerance`` / ``amber_tolerance`` (NaN: use ``rag``). Returns a
+    frame on the same index with ``computed_status``, ``status_reason`` and the tolerances used
+    (``green_tolerance_used``, ``amber_tolerance_used``, ``tolerance_type``).
+    """
+    green_default, amber_default, kind = _rag_settings(rag)
+    n = len(rows)
+
+    def column(name: str, default) -> pd.Series:
+        return rows[name] if name in rows else pd.Series(default, index=rows.index)
+
+    green = column("green_tolerance", np.nan).astype("float64").fillna(green_default).clip(lower=0)
+    amber = column("amber_tolerance", np.nan).astype("float64").fillna(amber_default).clip(lower=0)
+    amber = np.maximum(amber, green)  # a green band wider than amber leaves no amber band
+    value = rows["value"].astype("float64")
+    target = rows["target"].astype("float64")
+    dp = rows["decimal_places"].astype("int64").to_numpy()
+    polarity = rows["polarity"].to_numpy(object)
+    monitoring = column("monitoring_only", False).fillna(False).astype(bool).to_numpy()
+
+    v = quantise(value.fillna(0).to_numpy(), dp)
+    t = quantise(target.fillna(0).to_numpy(), dp)
+    worse_by = np.where(polarity == "lower_is_better", v - t, t - v)  # > 0: worse than target
+    scale = 10**TOLERANCE_DIGITS
+    green_int = np.rint(green.to_numpy() * scale).astype("int64")
+    amber_int = np.rint(amber.to_numpy() * scale).astype("int64")
+    # exact integer comparisons: worse_by / 10**dp <= tol * base, scaled by 10**(dp + TOLERANCE_DIGITS)
+    base = np.abs(t) if kind == "relative" else np.power(10, dp).astype("int64")
+    lhs = worse_by.astype(object) * scale
+    within_green = (lhs <= green_int.astype(object) * base.astype(object)).astype(bool)
+    within_amber = (lhs <= amber_int.astype(object) * base.astype(object)).astype(bool)
+
+    reason = np.select(
+        [
+            monitoring,
+            polarity == "none",
+            value.isna().to_numpy(),
+            target.isna().to_numpy(),
+            worse_by <= 0,
+            within_green,
+            within_amber,
+        ],
+        [
+            "monitoring_only",
+            "no_polarity",
+            "no_value",
+            "no_target",
+            "on_or_better_than_target",
+            "within_green_tolerance",
+            "within_amber_tolerance",
+        ],
+        default="outside_amber_tolerance",
+    )
+    status = pd.Series(reason, index=rows.index).map(REASONS)
+    return pd.DataFrame(
+        {
+            "computed_status": status,
+            "status_reason": reason,
+            "green_tolerance_used": green.to_numpy(),
+            "amber_tolerance_used": amber.to_numpy(),
+            "tolerance_type": np.full(n, kind, dtype=object),
+        },
+        index=rows.index,
+    )
+
+
+def apply_overrides(computed_status: pd.Series, status_override: pd.Series) -> pd.DataFrame:
+    """``status`` and ``status_source``: an officer's override (red/amber/green/grey) wins."""
+    override = status_override.fillna("").astype(str).str.strip().str.lower()
+    overridden = override.isin(STATUSES)
+    return pd.DataFrame(
+        {
+            "status": override.where(overridden, computed_status),
+            "status_source": np.where(overridden, "override", "computed"),
+        },
+        index=computed_status.index,
+    )
+
+
+# -- direction of travel --------------------------------------------------------------------------
+def _compare(value, other, dp, polarity) -> np.ndarray:
+    comparable = ~np.isnan(value) & ~np.isnan(other) & (polarity != "none")
+    delta = quantise(np.nan_to_num(value), dp) - quantise(np.nan_to_num(other), dp)
+    better = np.where(polarity == "lower_is_better", delta < 0, delta > 0)
+    return np.select(
+        [~comparable, delta == 0, better], ["not_comparable", "unchanged", "improving"], default="worsening"
+    )
+
+
+def direction_of_travel(rows: pd.DataFrame) -> pd.DataFrame:
+    """Direction against the previous period and the same period a year earlier, for each row.
+
+    ``rows`` are outturn rows (``measure_id``, ``period``, ``value``) with the measure's
+    ``decimal_places``, ``polarity`` and ``aggregation``; the earlier values are looked up among
+    the same rows. Returns ``direction_vs_previous``, ``direction_vs_last_year`` and the
+    ``previous_period``/``previous_value``, ``year_earlier_period``/``year_earlier_value`` used.
+    """
+    info = _period_info(rows["period"])
+    facts = info.loc[rows["period"].to_numpy()]
+    fetch = _lookup(rows, "value")
+    ids = rows["measure_id"].to_numpy(object)
+    value = rows["value"].astype("float64").to_numpy()
+    dp = rows["decimal_places"].astype("int64").to_numpy()
+    polarity = rows["polarity"].to_numpy(object)
+    previous = fetch(ids, facts["previous"].to_numpy(object)).astype("float64")
+    year_earlier = fetch(ids, facts["year_earlier"].to_numpy(object)).astype("float64")
+    vs_previous = _compare(value, previous, dp, polarity)
+    vs_previous = np.where(
+        rows["aggregation"].to_numpy(object) == "cumulative", "not_comparable", vs_previous
+    )
+    return pd.DataFrame(
+        {
+            "direction_vs_previous": vs_previous,
+            "direction_vs_last_year": _compare(value, year_earlier, dp, polarity),
+            "previous_period": facts["previous"].to_numpy(object),
+            "previous_value": previous,
+            "year_earlier_period": facts["year_earlier"].to_numpy(object),
+            "year_earlier_value": year_earlier,
+        },
+        index=rows.index,
+    )
+
+
+# -- the performance table ------------------------------------------------------------------------
+def performance_table(
+    measures: pd.DataFrame, targets: pd.DataFrame, outturns: pd.DataFrame, rag: Mapping | None = None
+) -> pd.DataFrame:
+    """One row per outturn row, sorted by measure and then chronologically, with the columns
+    :data:`PERFORMANCE_COLUMNS`: the target used, computed and shown status, reason, override
+    reason, both directions of travel and the plain-English ``summary``."""
+    from . import summary  # summary reads the working frame this function builds
+
+    unknown = set(outturns["measure_id"]) - set(measures["measure_id"])
+    if unknown:
+        raise ValueError(f"outturns for unknown measures: {', '.join(sorted(map(str, unknown)))}")
+    work = outturns.reset_index(drop=True).merge(
+        measures[_MEASURE_COLUMNS], on="measure_id", how="left", validate="many_to_one"
+    )
+    for name in ("missing_reason", "status_override", "override_reason", "revision_note", "unit_label"):
+        work[name] = work[name].fillna("").astype(str) if name in work else ""
+    work["value"] = work["value"].astype("float64")
+    info = _period_info(work["period"])
+    cumulative = (work["aggregation"] == "cumulative").to_numpy()
+    work["target"], work["target_period"] = _targets_for(
+        work["measure_id"], work["period"], cumulative, targets, info
+    )
+    work["year_target"] = _lookup(targets, "target")(work["measure_id"], info.loc[work["period"], "year_id"])
+    work = pd.concat([work, compute_status(work, rag)], axis=1)
+    work = pd.concat([work, apply_overrides(work["computed_status"], work["status_override"])], axis=1)
+    work["override_reason"] = work["override_reason"].where(work["status_source"] == "override", "")
+    work = pd.concat([work, direction_of_travel(work)], axis=1)
+    work["summary"] = summary.summaries(work)
+    sort_end = info.loc[work["period"], "sort_end"].to_numpy()
+    sort_kind = info.loc[work["period"], "sort_kind"].to_numpy()
+    order = np.lexsort((sort_kind, sort_end, work["measure_id"].to_numpy(str)))
+    return work.iloc[order][PERFORMANCE_COLUMNS].reset_index(drop=True)
+
+
+# -- headline counts and the exception check ------------------------------------------------------
+def headline_counts(
+    performance: pd.DataFrame,
+    measures: pd.DataFrame,
+    objectives: pd.DataFrame,
+    period: str,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Counts of each status among ``performance`` rows for ``period``, overall or per group.
+
+    ``by`` is ``None`` (one row), ``"priority_id"``, ``"objective_id"`` or ``"directorate"`` (one row
+    per group that has measures, sorted by it). Columns: the group key (when grouped), ``red``,
+    ``amber``, ``green``, ``grey``, ``total`` and one column per :data:`ON_TARGET_GROUPINGS` key.
+    For a quarter's report, pass its rows (``report.quarter_rows``) with ``period`` set to the quarter.
+    """
+    rows = performance.loc[performance["period"] == period, ["measure_id", "status"]]
+    if by is not None:
+        if by not in ("priority_id", "objective_id", "directorate"):
+            raise ValueError(f"cannot group headline counts by {by!r}")
+        meta = measures[["measure_id", "objective_id", "directorate"]].merge(
+            objectives[["objective_id", "priority_id"]], on="objective_id", how="left"
+        )
+        rows = rows.merge(meta[["measure_id", by]], on="measure_id", how="left")
+        keys = rows[by].fillna("")
+    else:
+        keys = pd.Series("", index=rows.index)
+    counts = (
+        pd.crosstab(keys, rows["status"]) if len(rows) else pd.DataFrame(index=pd.Index([], dtype=object))
+    )
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0).astype("int64")
+    if by is None:
+        counts = counts.reindex([""], fill_value=0)
+    counts["total"] = counts[list(STATUSES)].sum(axis=1)
+    for column, statuses in _ON_TARGET_STATUSES.items():
+        counts[column] = counts[statuses].sum(axis=1)
+    counts = counts.sort_index()
+    counts.columns.name = None
+    if by is None:
+        return counts.reset_index(drop=True)
+    return counts.rename_axis(by).reset_index()
+
+
+def missing_exception_reports(
+    performance: pd.DataFrame, exceptions: pd.DataFrame, period: str | None = None
+) -> pd.DataFrame:
+    """Rows that are red (as shown, after any override) and have no exception report for the same
+    measure and period; only for ``period`` when given. Columns: measure_id, period, value,
+    target, status, status_source."""
+    red = performance[performance["status"] == "red"]
+    if period is not None:
+        red = red[red["period"] == period]
+    keys = ["measure_id", "period"]
+    have = pd.MultiIndex.from_frame(exceptions[keys].astype(object))
+    missing = red[~pd.MultiIndex.from_frame(red[keys].astype(object)).isin(have)]
+    columns = ["measure_id", "period", "value", "target", "status", "status_source"]
+    return missing[columns].reset_index(drop=True)
