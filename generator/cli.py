@@ -123,6 +123,20 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
             pass
 
 
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--measures", default=200, show_default=True, help="Number of measures.")
+@click.option("--years", default=5, show_default=True, help="Financial years of data.")
+@click.option("--projects", default=80, show_default=True, help="Number of projects.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: same seed, same bytes.")
+def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int) -> None:
+    """Write a synthetic, valid package of the given size into OUT_DIR (for benchmarks)."""
+    from .synth import synthesise
+
+    synthesise(out_dir, measures, years, projects, seed)
+    click.echo(f"✓ wrote a synthetic package ({measures} measures, {years} years, {projects} projects) to {out_dir}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:

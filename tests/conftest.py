@@ -1,0 +1,87 @@
+"""Shared fixtures: the example site built once per test session, and a local server for it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "data" / "example"
+
+
+def hand_written_docs(target: Path) -> Path:
+    """Copy the committed (hand-written) part of site_src into ``target``, leaving generated files out."""
+    import json
+
+    source = build_module.DOCS_DIR
+    manifest = source / build_module.MANIFEST
+    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
+    generated.add(build_module.MANIFEST)
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if path.is_file() and rel not in generated:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / rel)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_site(package: Path, where: Path, preview: bool = False, port: int | None = None, **kwargs):
+    """Build ``package`` into ``where/site`` from a private copy of site_src; return (out, result)."""
+    docs = hand_written_docs(where / "site_src")
+    out = where / "site"
+    url = f"http://127.0.0.1:{port}/" if port else None
+    result = build_module.build(package, out=out, preview=preview, site_url=url, docs_dir=docs, **kwargs)
+    return out, result
+
+
+class SiteServer:
+    """A static file server on 127.0.0.1 for a built site (threads, stops with the session)."""
+
+    def __init__(self, directory: Path, port: int):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.url = f"http://127.0.0.1:{port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def example_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory, example_port):
+    """The example package's public site, built once: (site folder, BuildResult)."""
+    return build_site(EXAMPLE, tmp_path_factory.mktemp("example"), port=example_port)
+
+
+@pytest.fixture(scope="session")
+def example_server(example_site, example_port):
+    """The example site served at its own site_url (instant navigation needs the two to agree)."""
+    server = SiteServer(example_site[0], example_port)
+    yield server
+    server.stop()
