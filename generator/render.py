@@ -221,9 +221,7 @@ class Renderer:
 
     def quarter_report(self, quarter_id: str) -> str:
         rows = self.quarter(quarter_id)
-        exceptions = self.data.frames["exceptions"]
-        exceptions = exceptions[exceptions["period"].isin(set(rows["period"].dropna()))]
-        reds = rows[rows["status"] == "red"].merge(exceptions, on=["measure_id", "period"], how="left", suffixes=("", "_exc"))
+        reds = report.attach_exceptions(rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id)
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         groups = [

@@ -59,3 +59,33 @@ def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
         previous[["measure_id", "status"]], on="measure_id", how="inner", suffixes=("", "_before")
     )
     return merged[merged["status"] != merged["status_before"]].reset_index(drop=True)
+
+
+def attach_exceptions(rows: pd.DataFrame, exceptions: pd.DataFrame, quarter_id: str) -> pd.DataFrame:
+    """Join each report row to its exception report, written for the outturn's own period or for the quarter.
+
+    A monthly measure's exception report is usually written for the quarter (``2026-27-Q2``), not
+    for the month whose figure the report shows; both are accepted.
+    """
+    columns = [c for c in exceptions.columns if c not in ("measure_id", "period")]
+    own = rows.merge(exceptions, on=["measure_id", "period"], how="left", suffixes=("", "_exc"))
+    quarterly = exceptions[exceptions["period"] == quarter_id].drop(columns="period")
+    by_quarter = rows[["measure_id"]].merge(quarterly, on="measure_id", how="left")
+    lacking = own["overview"].isna().to_numpy()
+    for column in columns:
+        own.loc[lacking, column] = by_quarter.loc[lacking, column].to_numpy()
+    own["has_exception_report"] = own["overview"].notna() & own["overview"].astype(str).ne("")
+    return own
+
+
+def missing_exception_reports(performance: pd.DataFrame, measures: pd.DataFrame, exceptions: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
+    """Measures shown red in a quarter's report that have no exception report (measure_id, period, quarter)."""
+    found = []
+    for quarter_id in quarters:
+        rows = quarter_rows(performance, measures, quarter_id)
+        reds = attach_exceptions(rows[rows["status"] == "red"], exceptions, quarter_id)
+        lacking = reds.loc[~reds["has_exception_report"], ["measure_id", "period"]].assign(quarter=quarter_id)
+        found.append(lacking)
+    if not found:
+        return pd.DataFrame(columns=["measure_id", "period", "quarter"])
+    return pd.concat(found).drop_duplicates(["measure_id", "period"]).reset_index(drop=True)

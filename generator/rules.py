@@ -388,11 +388,16 @@ def direction_of_travel(rows: pd.DataFrame) -> pd.DataFrame:
 
 # -- the performance table ------------------------------------------------------------------------
 def performance_table(
-    measures: pd.DataFrame, targets: pd.DataFrame, outturns: pd.DataFrame, rag: Mapping | None = None
+    measures: pd.DataFrame,
+    targets: pd.DataFrame,
+    outturns: pd.DataFrame,
+    rag: Mapping | None = None,
+    with_summaries: bool = True,
 ) -> pd.DataFrame:
     """One row per outturn row, sorted by measure and then chronologically, with the columns
     :data:`PERFORMANCE_COLUMNS`: the target used, computed and shown status, reason, override
-    reason, both directions of travel and the plain-English ``summary``."""
+    reason, both directions of travel and the plain-English ``summary`` (left empty when
+    ``with_summaries`` is false, for checks that need only the statuses)."""
     from . import summary  # summary reads the working frame this function builds
 
     unknown = set(outturns["measure_id"]) - set(measures["measure_id"])
@@ -414,7 +419,7 @@ def performance_table(
     work = pd.concat([work, apply_overrides(work["computed_status"], work["status_override"])], axis=1)
     work["override_reason"] = work["override_reason"].where(work["status_source"] == "override", "")
     work = pd.concat([work, direction_of_travel(work)], axis=1)
-    work["summary"] = summary.summaries(work)
+    work["summary"] = summary.summaries(work) if with_summaries else ""
     sort_end = info.loc[work["period"], "sort_end"].to_numpy()
     sort_kind = info.loc[work["period"], "sort_kind"].to_numpy()
     order = np.lexsort((sort_kind, sort_end, work["measure_id"].to_numpy(str)))

@@ -194,6 +194,37 @@ def declared_schema_issues(package: Package) -> list[Issue]:
     return issues
 
 
+def missing_exception_warnings(package: Package) -> list[Issue]:
+    """A red in a published or approved quarter without an exception report: the site says none was published."""
+    from . import gate, periods, report, rules
+    from .load import typed
+
+    frames = typed(package)
+    publications = frames["publications"]
+    considered = publications[publications["status"].isin(("published", "approved"))]
+    gated = gate.restrict(frames, considered)
+    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag, with_summaries=False)
+    quarters = [p for p in considered["period"] if periods.parse(p).kind == "quarter"]
+    missing = report.missing_exception_reports(performance, gated["measures"], gated["exceptions"], quarters)
+    issues = []
+    outturns = package.raw["outturns"]
+    row_of = {(m, p): i + 2 for i, (m, p) in enumerate(zip(outturns["measure_id"], outturns["period"], strict=True))}
+    for r in missing.itertuples():
+        issues.append(
+            Issue(
+                "no-exception-report",
+                f"measure {r.measure_id} is red in the {r.quarter} report but has no exception report; the site will say none was published",
+                file=package.file_of("outturns"),
+                row=row_of.get((r.measure_id, r.period)),
+                field="period",
+                value=r.period,
+                hint=f"add a row to exceptions.csv for {r.measure_id} and {r.quarter} with the overview and actions to improve",
+                severity=WARNING,
+            )
+        )
+    return issues
+
+
 def validate_package(package: Package) -> list[Issue]:
     """Every issue of a loaded package, errors and warnings, sorted by file, row and field."""
     issues = list(package.issues)
@@ -202,6 +233,8 @@ def validate_package(package: Package) -> list[Issue]:
         issues += checks.package_issues(package)
         issues += schema_issues(package)
         issues += checks.domain_issues(package)
+        if not errors_of(issues):
+            issues += missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first
     unique = list(dict.fromkeys(issues))
     return sorted(unique, key=lambda i: (i.severity != ERROR, *i.sort_key()))

@@ -106,7 +106,7 @@
   }
 
   function enhance() {
-    document.querySelectorAll("table.ps-sortable").forEach(makeSortable);
+    document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
     document.querySelectorAll("input[data-filter-table]").forEach(makeFilter);
     drawCharts();
   }
