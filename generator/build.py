@@ -8,6 +8,7 @@ only when the whole build succeeded. A failed build leaves the previous site as 
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import downloads, gate, periods, render, rules, standard
+from . import downloads, feed, gate, periods, publish, render, rules, standard
 from .errors import BuildError
 from .load import typed
 from .validate import require_valid
@@ -36,7 +37,7 @@ class BuildResult:
 
     out: Path
     pages: int = 0
-    downloads: int = 0
+    downloads: int = 0  # files under data/ plus the feed
     written: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -102,9 +103,21 @@ def write_generated(docs_dir: Path, files: dict[str, bytes]) -> tuple[int, int, 
     return written, unchanged, removed
 
 
-def run_mkdocs(docs_dir: Path, site_dir: Path, site_name: str, site_url: str, nav: list, extra: dict, copyright: str) -> None:
-    """Run MkDocs in-process on the docs folder into ``site_dir``."""
+def source_date_epoch(publications) -> int:
+    """The build's notion of "now": the latest date in the included publications, so the same
+    data gives the same bytes on any day (MkDocs stamps sitemap lastmod and gzip headers with it)."""
+    dates = [d for column in ("published_date", "committee_date") for d in publications[column] if d]
+    latest = max(dates, default="2000-01-01")
+    return int(datetime.datetime.fromisoformat(latest).replace(tzinfo=datetime.UTC).timestamp())
+
+
+def run_mkdocs(
+    docs_dir: Path, site_dir: Path, site_name: str, site_url: str, nav: list, extra: dict, copyright: str, epoch: int
+) -> None:
+    """Run MkDocs in-process on the docs folder into ``site_dir``, with SOURCE_DATE_EPOCH set."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -124,6 +137,11 @@ def run_mkdocs(docs_dir: Path, site_dir: Path, site_name: str, site_url: str, na
         mkdocs_build(config)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
@@ -171,10 +189,16 @@ def build(
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
     stage("compute")
 
-    data = render.SiteData(package.descriptor, gated, performance, publications, preview=preview)
+    revised = publish.revisions(package)
+    revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
+    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    data = render.SiteData(package.descriptor, gated, performance, publications, preview=preview, revisions=revised)
     renderer = render.Renderer(data, render.environment(template_dirs))
     pages = renderer.render()
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
+    site_url = site_url or package.descriptor.get("site_url") or DEFAULT_SITE_URL
+    files.update(archive_downloads(package, set(publications.loc[publications["status"] == "published", "period"])))
+    files["feed.xml"] = feed.atom(publications, data.council, site_url).encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
     generated = {path: text.encode("utf-8") for path, text in pages.items()}
@@ -196,16 +220,18 @@ def build(
         "licence": {"title": licence.get("title", licence.get("name", "")), "path": licence.get("path", "")},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
+    epoch = source_date_epoch(publications)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         run_mkdocs(
             docs_dir,
             tmp,
             site_name=f"{council} performance" + (" (DRAFT)" if preview else ""),
-            site_url=site_url or package.descriptor.get("site_url") or DEFAULT_SITE_URL,
+            site_url=site_url,
             nav=_nav(pages, titles),
             extra=extra,
             copyright=f"Published by {council} under the {extra['licence']['title']}",
+            epoch=epoch,
         )
         _swap_in(tmp, out)
     except BaseException:
@@ -213,6 +239,18 @@ def build(
         raise
     stage("mkdocs")
     return result
+
+
+def archive_downloads(package, published: set[str]) -> dict[str, bytes]:
+    """Every snapshot of a published period, as published, under data/archive/<period>/."""
+    files = {}
+    for snapshot in publish.snapshots(package.path):
+        if snapshot.name not in published:
+            continue
+        for path in sorted(snapshot.iterdir()):
+            if path.is_file() and path.suffix in (".csv", ".json"):
+                files[f"data/archive/{snapshot.name.lower()}/{path.name}"] = path.read_bytes()
+    return files
 
 
 def _size(n: int) -> str:

@@ -124,6 +124,18 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
 
 
 @cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.argument("period")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Publication date (default: today), YYYY-MM-DD.")
+def publish(package_dir: Path, period: str, on) -> None:
+    """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
+    from .publish import publish as run
+
+    snapshot = run(package_dir, period, on.date() if on else None)
+    click.echo(f"✓ {period} is published; snapshot with checksums in {snapshot}. Now rebuild the site: perfsite build {package_dir}")
+
+
+@cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--measures", default=200, show_default=True, help="Number of measures.")
 @click.option("--years", default=5, show_default=True, help="Financial years of data.")

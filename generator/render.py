@@ -313,6 +313,7 @@ class Renderer:
             licence=licence,
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
+            archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
             dictionary=dictionary_rows(),
         )
 
