@@ -1,0 +1,234 @@
+"""End-to-end builds: the approval gate, previews, reproducibility, atomicity, publishing and revisions."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.errors import BuildError, PublishError, ValidationFailed
+from generator.formatting import format_value
+from generator.publish import publish
+from generator.synth import synthesise
+from generator.validate import validate
+
+from .conftest import build_site
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+UNPUBLISHED = "2026-27-Q2"  # synth leaves the last quarter approved, not published
+TEXT_MARKER = "ZQXMARKER"
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rewrite(path: Path, change) -> None:
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        change(row)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def in_unpublished(period: str) -> bool:
+    return period == UNPUBLISHED or period in ("2026-27-M04", "2026-27-M05", "2026-27-M06")
+
+
+@pytest.fixture(scope="module")
+def marked_package(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A package whose unpublished quarter carries unique marker numbers and texts."""
+    pkg = synthesise(tmp_path_factory.mktemp("marked") / "pkg", measures=26, years=2, projects=6, seed=7)
+    units = {}
+    with open(pkg / "measures.csv", encoding="utf-8") as fh:
+        for m in csv.DictReader(fh):
+            units[m["measure_id"]] = (m["unit"], int(m["decimal_places"]))
+    markers: list[str] = [TEXT_MARKER]
+    counter = iter(range(1000))
+
+    def mark_outturn(row):
+        if not in_unpublished(row["period"]):
+            return
+        unit, places = units[row["measure_id"]]
+        row["commentary"] = f"{TEXT_MARKER} commentary"
+        if unit in ("count", "currency_gbp", "number") and places == 0:
+            value = 8_123_457 + 1000 * next(counter)
+            row["value"], row["missing_reason"] = str(value), ""
+            markers.extend([str(value), format_value(float(value), unit, 0)])
+
+    rewrite(pkg / "outturns.csv", mark_outturn)
+
+    def mark_update(row):
+        if row["period"] == UNPUBLISHED:
+            row["update"] = f"{TEXT_MARKER} project update"
+
+    rewrite(pkg / "project_updates.csv", mark_update)
+
+    def mark_exception(row):
+        if row["period"] == UNPUBLISHED:
+            row["overview"] = f"{TEXT_MARKER} exception overview"
+
+    rewrite(pkg / "exceptions.csv", mark_exception)
+    assert len(markers) > 3
+    return pkg, markers
+
+
+def files_containing(root: Path, needles: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            import gzip
+
+            data = gzip.decompress(data)
+        if path.suffix == ".zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                data = b"".join(archive.read(n) for n in archive.namelist())
+        for needle in needles:
+            if needle.encode() in data:
+                found.append((path.relative_to(root).as_posix(), needle))
+    return found
+
+
+def test_public_build_leaks_nothing_of_an_unpublished_quarter(marked_package, tmp_path):
+    pkg, markers = marked_package
+    out, _ = build_site(pkg, tmp_path)
+    assert files_containing(out, markers) == []
+    assert files_containing(out, ["2026-27-q2", "2026-27-Q2", "Q2 2026/27"]) == []
+
+
+def test_preview_shows_unpublished_figures_with_a_draft_banner_and_noindex(marked_package, tmp_path):
+    pkg, markers = marked_package
+    out, _ = build_site(pkg, tmp_path, preview=True)
+    report = (out / "reports" / "2026-27-q2" / "index.html").read_text(encoding="utf-8")
+    assert TEXT_MARKER in report
+    assert any(m in report for m in markers[1:])
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if page.name == "404.html":
+            continue
+        assert "DRAFT — not for publication" in html, page
+        assert '<meta name="robots" content="noindex, nofollow">' in html, page
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert "2026-27-q2" not in feed and TEXT_MARKER not in feed
+
+
+def test_building_twice_gives_identical_trees(tmp_path):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    first, _ = build_site(pkg, tmp_path / "a")
+    second, _ = build_site(pkg, tmp_path / "b")
+    assert tree_digest(first) == tree_digest(second)
+    assert "<lastmod>" in (first / "sitemap.xml").read_text()
+
+
+def test_rebuilding_an_unchanged_package_rewrites_no_generated_file(tmp_path):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    docs = tmp_path / "w" / "site_src"
+    _, first = build_site(pkg, tmp_path / "w")
+    times = {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+    result = build_module.build(pkg, out=tmp_path / "w" / "site", docs_dir=docs)
+    assert result.written == 0 and result.unchanged == first.written
+    assert times == {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    out, _ = build_site(pkg, tmp_path / "w")
+    before = tree_digest(out)
+    # 1. bad input: validation stops the build before anything is written
+    rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5%") if r["period"] == "2025-26-Q1" else None)
+    with pytest.raises(ValidationFailed):
+        build_module.build(pkg, out=out, docs_dir=tmp_path / "w" / "site_src")
+    assert tree_digest(out) == before
+    # 2. MkDocs failing half-way through writing the new site
+    rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5") if r["value"] == "47.5%" else None)
+
+    def broken_mkdocs(docs_dir, site_dir, **kwargs):
+        (Path(site_dir) / "index.html").write_text("half a site")
+        raise BuildError("MkDocs could not build the site: simulated failure")
+
+    monkeypatch.setattr(build_module, "run_mkdocs", broken_mkdocs)
+    with pytest.raises(BuildError):
+        build_module.build(pkg, out=out, docs_dir=tmp_path / "w" / "site_src")
+    assert tree_digest(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_cli_build_of_a_broken_package_says_why_without_a_traceback(tmp_path):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    rewrite(pkg / "measures.csv", lambda r: r.update(unit="percentage") if r["measure_id"] == "m0001" else None)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", str(pkg), "--out", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "measures.csv, row 2, field unit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_publish_snapshots_with_checksums_refuses_twice_and_detects_tampering(tmp_path):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    with pytest.raises(PublishError, match="before the committee date"):
+        publish(pkg, UNPUBLISHED, date=__import__("datetime").date(2026, 1, 1))
+    snapshot = publish(pkg, UNPUBLISHED, date=__import__("datetime").date(2026, 11, 20))
+    manifest = __import__("json").loads((snapshot / "manifest.json").read_text())
+    assert manifest["period"] == UNPUBLISHED and manifest["published_date"] == "2026-11-20"
+    for name, checksum in manifest["files"].items():
+        assert hashlib.sha256((snapshot / name).read_bytes()).hexdigest() == checksum
+    assert "2026-27-Q2" in (snapshot / "outturns.csv").read_text()
+    with pytest.raises(PublishError, match="already published"):
+        publish(pkg, UNPUBLISHED)
+    _, issues = validate(pkg)
+    assert [i for i in issues if i.severity == "error"] == []
+    with open(snapshot / "outturns.csv", "a", encoding="utf-8") as fh:
+        fh.write("m0001,2026-27-Q3,1,,,,,,\n")
+    _, issues = validate(pkg)
+    assert ("archive-tampered", f"archive/{UNPUBLISHED}/outturns.csv") in [(i.code, i.file) for i in issues]
+
+
+def test_publish_refuses_drafts_and_missing_committee_dates(tmp_path):
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    rewrite(pkg / "publications.csv", lambda r: r.update(status="draft") if r["period"] == UNPUBLISHED else None)
+    with pytest.raises(PublishError, match="draft, not approved"):
+        publish(pkg, UNPUBLISHED)
+    rewrite(pkg / "publications.csv", lambda r: r.update(status="approved", committee_date="") if r["period"] == UNPUBLISHED else None)
+    with pytest.raises(PublishError, match="no committee_date"):
+        publish(pkg, UNPUBLISHED)
+    assert not (pkg / "archive").exists()
+
+
+def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
+    import datetime
+
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    publish(pkg, UNPUBLISHED, date=datetime.date(2026, 11, 20))
+    with open(pkg / "archive" / UNPUBLISHED / "outturns.csv", encoding="utf-8") as fh:
+        first = next(r for r in csv.DictReader(fh) if r["period"] == UNPUBLISHED and r["measure_id"] == "m0002")
+    revised_value = str(int(float(first["value"])) + 17)
+    rewrite(pkg / "outturns.csv", lambda r: r.update(value=revised_value) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None)
+    _, issues = validate(pkg)
+    assert "revision-note-required" in [i.code for i in issues if i.severity == "error"]
+    note = "Revised after late returns from the county council"
+    rewrite(pkg / "outturns.csv", lambda r: r.update(revision_note=note) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None)
+    out, _ = build_site(pkg, tmp_path / "w")
+    page = (out / "measures" / "m0002" / "index.html").read_text(encoding="utf-8")
+    assert f"first published as {format_value(float(first['value']), 'count', 0)}" in page
+    assert note in page
+    assert (out / "data" / "archive" / UNPUBLISHED.lower() / "manifest.json").exists()
