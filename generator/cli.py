@@ -83,9 +83,9 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
     from .build import build as run
 
     console = Console(stderr=True)
-    with console.status("Validating the package…") as status:
-        names = {"validate": "Validated", "compute": "Computed statuses", "render": "Rendered pages", "write": "Wrote site_src", "mkdocs": "Built with MkDocs"}
-        following = {"validate": "Computing statuses…", "compute": "Rendering pages…", "render": "Writing pages…", "write": "Running MkDocs…"}
+    with console.status("Reading the package…") as status:
+        names = {"load": "Read the package", "validate": "Validated", "compute": "Computed statuses", "render": "Rendered pages", "write": "Wrote site_src", "mkdocs": "Built with MkDocs"}
+        following = {"load": "Validating…", "validate": "Computing statuses…", "compute": "Rendering pages…", "render": "Writing pages…", "write": "Running MkDocs…"}
 
         def on_stage(name: str, seconds: float) -> None:
             console.log(f"{names.get(name, name)} in {seconds:.2f} s")

@@ -141,6 +141,15 @@ class Renderer:
         self.perf = data.performance
         self.perf_by_measure = {k: g for k, g in self.perf.groupby("measure_id", sort=False)}
         self._quarter_cache: dict[str, pd.DataFrame] = {}
+        # group each resource by its owner once, not once per page
+        self.by_measure = {
+            name: {k: g for k, g in f[name].groupby("measure_id", sort=False)}
+            for name in ("outturns", "exceptions", "methodology", "benchmarks")
+        }
+        self.measures_with_targets = set(f["targets"]["measure_id"])
+        updates = f["project_updates"]
+        updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k", ascending=False)
+        self.updates_by_project = {k: g.drop(columns="_k") for k, g in updates.groupby("project_id", sort=False)}
 
     # -- shared helpers ------------------------------------------------------------
     def fmt(self, value, measure: dict) -> str:
@@ -265,25 +274,22 @@ class Renderer:
         return self.page("measures_index.md.j2", rows=_records(rows), latest=self.latest)
 
     def measure_page(self, measure: dict) -> str:
-        history = self.perf_by_measure.get(measure["measure_id"], self.perf.iloc[0:0])
+        measure_id = measure["measure_id"]
+        history = self.perf_by_measure.get(measure_id, self.perf.iloc[0:0])
         records = _records(history)
         latest = records[-1] if records else None
-        targets = self.data.frames["targets"]
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
         figure = charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"]))) if records else None
-        outturns = self.data.frames["outturns"]
-        outturns = outturns[outturns["measure_id"] == measure["measure_id"]].set_index("period")
-        exceptions = self.data.frames["exceptions"]
-        exceptions = _records(exceptions[exceptions["measure_id"] == measure["measure_id"]].iloc[::-1])
-        methodology = self.data.frames["methodology"]
-        statement = _records(methodology[methodology["measure_id"] == measure["measure_id"]])
-        benchmarks = self.data.frames["benchmarks"]
-        benchmarks = _records(benchmarks[benchmarks["measure_id"] == measure["measure_id"]])
-        detail = {p: _records(outturns.loc[[p]].reset_index())[0] for p in outturns.index.unique()}
+        empty = self.data.frames["outturns"].iloc[0:0]
+        detail = {r["period"]: r for r in _records(self.by_measure["outturns"].get(measure_id, empty))}
+        exceptions = self.by_measure["exceptions"].get(measure_id, self.data.frames["exceptions"].iloc[0:0])
+        exceptions = _records(exceptions.assign(_k=exceptions["period"].map(periods.sort_key)).sort_values("_k", ascending=False).drop(columns="_k"))
+        statement = _records(self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0]))
+        benchmarks = _records(self.by_measure["benchmarks"].get(measure_id, self.data.frames["benchmarks"].iloc[0:0]))
         revisions = self.data.revisions
         revised = {}
         if revisions is not None and not revisions.empty:
-            revised = {r["period"]: r for r in _records(revisions[revisions["measure_id"] == measure["measure_id"]])}
+            revised = {r["period"]: r for r in _records(revisions[revisions["measure_id"] == measure_id])}
         return self.page(
             "measure.md.j2",
             measure=measure,
@@ -296,7 +302,7 @@ class Renderer:
             statement=statement[0] if statement else None,
             confidence=CONFIDENCE,
             benchmarks=benchmarks,
-            has_targets=bool((targets["measure_id"] == measure["measure_id"]).any()),
+            has_targets=measure_id in self.measures_with_targets,
             revised=revised,
         )
 
@@ -321,16 +327,14 @@ class Renderer:
         return self.page("projects_index.md.j2", projects=_records(self._latest_updates(self.projects)), project_status=PROJECT_STATUS)
 
     def project_page(self, project: dict) -> str:
-        updates = self.data.frames["project_updates"]
-        updates = updates[updates["project_id"] == project["project_id"]]
-        updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k", ascending=False)
+        updates = self.updates_by_project.get(project["project_id"], self.data.frames["project_updates"].iloc[0:0])
         objective = self.objectives[self.objectives["objective_id"] == project["objective_id"]]
         objective = _records(objective)[0] if len(objective) else None
         priority = None
         if objective:
             pr = self.priorities[self.priorities["priority_id"] == objective["priority_id"]]
             priority = _records(pr)[0] if len(pr) else None
-        return self.page("project.md.j2", project=project, updates=_records(updates.drop(columns="_k")), objective=objective, priority=priority)
+        return self.page("project.md.j2", project=project, updates=_records(updates), objective=objective, priority=priority)
 
 
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, str]:

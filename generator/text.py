@@ -17,6 +17,7 @@ from markupsafe import Markup
 ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+_MARKDOWN = markdown.Markdown(output_format="html")  # reused: building a Markdown instance per cell is slow
 
 
 def officer_markdown(text: str | None) -> Markup:
@@ -24,7 +25,7 @@ def officer_markdown(text: str | None) -> Markup:
     if not text or not str(text).strip():
         return Markup("")
     # escape first: whatever HTML an officer typed is shown as text, never parsed
-    rendered = markdown.markdown(html.escape(str(text), quote=False), output_format="html")
+    rendered = _MARKDOWN.reset().convert(html.escape(str(text), quote=False))
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
