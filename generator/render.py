@@ -95,14 +95,14 @@ def status_badge(status: str | None, source: str = "computed") -> Markup:
     status = status if status in charts.STATUS_STYLE else "grey"
     label = charts.STATUS_STYLE[status]["label"]
     note = " (officer override)" if source == "override" else ""
-    return Markup(
-        f'<span class="ps-status ps-status--{status}"><span class="ps-shape" aria-hidden="true"></span>{label}{note}</span>'
-    )
+    # the shape is drawn by CSS (::before), so colour is never the only signal; markup stays small
+    return Markup(f'<span class="ps-status ps-status--{status}">{label}{note}</span>')
 
 
 def direction_badge(direction: str | None) -> Markup:
-    words, arrow = DIRECTION_WORDS.get(direction or "not_comparable", DIRECTION_WORDS["not_comparable"])
-    return Markup(f'<span class="ps-direction ps-direction--{escape(direction)}"><span aria-hidden="true">{arrow} </span>{words}</span>')
+    direction = direction if direction in DIRECTION_WORDS else "not_comparable"
+    words, _arrow = DIRECTION_WORDS[direction]  # the arrow is drawn by CSS, hidden from screen readers
+    return Markup(f'<span class="ps-dir ps-dir--{direction}">{words}</span>')
 
 
 def project_status_badge(status: str) -> Markup:
