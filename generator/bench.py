@@ -100,7 +100,18 @@ def run_one(size: str, work: Path) -> dict:
 
 
 def _generated_roots() -> list[str]:
-    return [".generated.json", "index.md", "reports", "priorities", "measures", "projects", "data", "about", "feed.xml", "plotly.min.js"]
+    return [
+        ".generated.json",
+        "index.md",
+        "reports",
+        "priorities",
+        "measures",
+        "projects",
+        "data",
+        "about",
+        "feed.xml",
+        "plotly.min.js",
+    ]
 
 
 def markdown_table(results: list[dict], cores: int, when: str) -> str:
@@ -132,7 +143,12 @@ def main() -> None:
     results = []
     for size in sizes:
         print(f"Building {size}…", file=sys.stderr, flush=True)
-        proc = subprocess.run([sys.executable, "-m", "generator.bench", "--one", size], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator.bench", "--one", size],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr)
             raise SystemExit(f"the {size} build failed")
@@ -140,7 +156,9 @@ def main() -> None:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     cores = os.cpu_count() or 0
     BENCH.mkdir(exist_ok=True)
-    (BENCH / "results.json").write_text(json.dumps({"date": when, "cores": cores, "results": results}, indent=2) + "\n")
+    (BENCH / "results.json").write_text(
+        json.dumps({"date": when, "cores": cores, "results": results}, indent=2) + "\n"
+    )
     table = markdown_table(results, cores, when)
     (BENCH / "RESULTS.md").write_text(table)
     print(table)

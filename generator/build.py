@@ -52,7 +52,9 @@ def _nav(pages: dict[str, str], titles: dict[str, str]) -> list:
     every page (and the build) grow with the square of the measure count."""
 
     def section(prefix: str, label: str, listed: bool = True) -> dict:
-        children = sorted(p for p in pages if p.startswith(prefix) and p != f"{prefix}index.md") if listed else []
+        children = (
+            sorted(p for p in pages if p.startswith(prefix) and p != f"{prefix}index.md") if listed else []
+        )
         if prefix == "reports/":
             children.sort(key=lambda p: periods.sort_key(p.split("/")[1].upper()), reverse=True)
         return {label: [f"{prefix}index.md", *({titles.get(p, p): p} for p in children)]}
@@ -85,7 +87,9 @@ def write_generated(docs_dir: Path, files: dict[str, bytes]) -> tuple[int, int, 
     previous = set(json.loads(manifest_path.read_text(encoding="utf-8"))) if manifest_path.exists() else set()
     clashes = sorted(p for p in files if p not in previous and (docs_dir / p).exists())
     if clashes:
-        raise BuildError(f"the build would overwrite hand-written files in {docs_dir}: {', '.join(clashes[:5])}")
+        raise BuildError(
+            f"the build would overwrite hand-written files in {docs_dir}: {', '.join(clashes[:5])}"
+        )
     written = unchanged = removed = 0
     for rel, content in files.items():
         path = docs_dir / rel
@@ -117,7 +121,14 @@ def source_date_epoch(publications) -> int:
 
 
 def run_mkdocs(
-    docs_dir: Path, site_dir: Path, site_name: str, site_url: str, nav: list, extra: dict, copyright: str, epoch: int
+    docs_dir: Path,
+    site_dir: Path,
+    site_name: str,
+    site_url: str,
+    nav: list,
+    extra: dict,
+    copyright: str,
+    epoch: int,
 ) -> None:
     """Run MkDocs in-process on the docs folder into ``site_dir``, with SOURCE_DATE_EPOCH set."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -194,19 +205,25 @@ def build(
     frames = typed(package)
     publications = gate.included_publications(frames["publications"], preview)
     gated = gate.restrict(frames, publications)
-    raw_gated = gate.restrict({**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications)
+    raw_gated = gate.restrict(
+        {**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications
+    )
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
     stage("compute")
 
     revised = publish.revisions(package)
     revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
-    data = render.SiteData(package.descriptor, gated, performance, publications, preview=preview, revisions=revised)
+    data = render.SiteData(
+        package.descriptor, gated, performance, publications, preview=preview, revisions=revised
+    )
     renderer = render.Renderer(data, render.environment(template_dirs))
     pages = renderer.render()
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
     site_url = site_url or package.descriptor.get("site_url") or DEFAULT_SITE_URL
-    files.update(archive_downloads(package, set(publications.loc[publications["status"] == "published", "period"])))
+    files.update(
+        archive_downloads(package, set(publications.loc[publications["status"] == "published", "period"]))
+    )
     files["feed.xml"] = feed.atom(publications, data.council, site_url).encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
@@ -262,7 +279,11 @@ def archive_downloads(package, published: set[str]) -> dict[str, bytes]:
 
 
 def _size(n: int) -> str:
-    return f"{n} bytes" if n < 1024 else (f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB")
+    return (
+        f"{n} bytes"
+        if n < 1024
+        else (f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB")
+    )
 
 
 _PLOTLY: bytes | None = None

@@ -66,7 +66,16 @@ def _measure_skeleton(unit_suffix: str) -> dict:
     """
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=[], y=[], mode="lines", name="Outturn", line=dict(color="#0b0c0c", width=2), hoverinfo="skip", connectgaps=False, showlegend=False)
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name="Outturn",
+            line=dict(color="#0b0c0c", width=2),
+            hoverinfo="skip",
+            connectgaps=False,
+            showlegend=False,
+        )
     )
     for status in STATUS_ORDER:
         style = STATUS_STYLE[status]
@@ -76,7 +85,12 @@ def _measure_skeleton(unit_suffix: str) -> dict:
                 y=[],
                 mode="markers",
                 name=f"{style['label']} outturn",
-                marker=dict(color=style["colour"], symbol=style["symbol"], size=11, line=dict(color="#0b0c0c", width=1)),
+                marker=dict(
+                    color=style["colour"],
+                    symbol=style["symbol"],
+                    size=11,
+                    line=dict(color="#0b0c0c", width=1),
+                ),
                 hovertemplate=f"%{{x}}: %{{y}}{unit_suffix} ({style['label'].lower()})<extra></extra>",
             )
         )
@@ -108,9 +122,13 @@ def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> dict:
     statuses = list(history["status"])
     traces = [{**skeleton["data"][0], "x": labels, "y": values}]
     for index, status in enumerate(STATUS_ORDER, start=1):
-        points = [(x, y) for x, y, s in zip(labels, values, statuses, strict=True) if s == status and y is not None]
+        points = [
+            (x, y) for x, y, s in zip(labels, values, statuses, strict=True) if s == status and y is not None
+        ]
         if points:
-            traces.append({**skeleton["data"][index], "x": [p[0] for p in points], "y": [p[1] for p in points]})
+            traces.append(
+                {**skeleton["data"][index], "x": [p[0] for p in points], "y": [p[1] for p in points]}
+            )
     if history["target"].notna().any():
         traces.append({**skeleton["data"][-1], "x": labels, "y": rounded(history["target"], decimals)})
     return {"data": traces, "layout": skeleton["layout"]}
@@ -130,7 +148,10 @@ def status_counts_figure(counts) -> go.Figure:
                 x=[int(v) for v in counts[status]],
                 name=style["label"],
                 orientation="h",
-                marker=dict(color=style["colour"], pattern=dict(shape={"green": "", "amber": "/", "red": "x", "grey": "."}[status])),
+                marker=dict(
+                    color=style["colour"],
+                    pattern=dict(shape={"green": "", "amber": "/", "red": "x", "grey": "."}[status]),
+                ),
                 text=[str(int(v)) if v else "" for v in counts[status]],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -139,7 +160,13 @@ def status_counts_figure(counts) -> go.Figure:
             )
         )
     fig.update_layout(**{**_LAYOUT, "barmode": "stack", "height": 80 + 48 * len(counts)})
-    fig.update_layout(margin=dict(l=8, r=8, t=8, b=40), legend=dict(orientation="h", y=-0.1, traceorder="normal"))
+    fig.update_layout(
+        margin=dict(l=8, r=8, t=8, b=40), legend=dict(orientation="h", y=-0.1, traceorder="normal")
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    fig.update_xaxes(title_text="Number of measures", dtick=1 if counts[list(STATUS_STYLE)].sum(axis=1).max() <= 10 else None, fixedrange=True)
+    fig.update_xaxes(
+        title_text="Number of measures",
+        dtick=1 if counts[list(STATUS_STYLE)].sum(axis=1).max() <= 10 else None,
+        fixedrange=True,
+    )
     return fig

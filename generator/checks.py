@@ -58,32 +58,118 @@ def package_issues(package: Package) -> list[Issue]:
     where = "datapackage.json"
     council = d.get("council")
     if not isinstance(council, dict) or not str(council.get("name", "")).strip():
-        issues.append(Issue("council-missing", "the package does not name the council", file=where, field="council.name", hint='add "council": {"name": "…", "website": "https://…"}'))
+        issues.append(
+            Issue(
+                "council-missing",
+                "the package does not name the council",
+                file=where,
+                field="council.name",
+                hint='add "council": {"name": "…", "website": "https://…"}',
+            )
+        )
     plan = d.get("plan")
     if not isinstance(plan, dict):
-        issues.append(Issue("plan-missing", "the package does not describe the Council Plan", file=where, field="plan", hint='add "plan": {"title": "…", "start": "2023-24", "end": "2026-27"}'))
+        issues.append(
+            Issue(
+                "plan-missing",
+                "the package does not describe the Council Plan",
+                file=where,
+                field="plan",
+                hint='add "plan": {"title": "…", "start": "2023-24", "end": "2026-27"}',
+            )
+        )
     else:
         for key in ("start", "end"):
             p = periods.try_parse(str(plan.get(key, "")))
             if p is None or p.kind != "year":
-                issues.append(Issue("plan-bad-year", f"plan.{key} must be a financial year", file=where, field=f"plan.{key}", value=str(plan.get(key)), hint="write it like 2023-24"))
-        start, end = periods.try_parse(str(plan.get("start", ""))), periods.try_parse(str(plan.get("end", "")))
+                issues.append(
+                    Issue(
+                        "plan-bad-year",
+                        f"plan.{key} must be a financial year",
+                        file=where,
+                        field=f"plan.{key}",
+                        value=str(plan.get(key)),
+                        hint="write it like 2023-24",
+                    )
+                )
+        start, end = (
+            periods.try_parse(str(plan.get("start", ""))),
+            periods.try_parse(str(plan.get("end", ""))),
+        )
         if start and end and start.start_year > end.start_year:
-            issues.append(Issue("plan-end-before-start", "the plan ends before it starts", file=where, field="plan.end", value=str(plan.get("end")), hint="swap plan.start and plan.end"))
+            issues.append(
+                Issue(
+                    "plan-end-before-start",
+                    "the plan ends before it starts",
+                    file=where,
+                    field="plan.end",
+                    value=str(plan.get("end")),
+                    hint="swap plan.start and plan.end",
+                )
+            )
     rag = d.get("rag", {})
     if not isinstance(rag, dict):
-        issues.append(Issue("rag-invalid", "rag must be an object", file=where, field="rag", hint='e.g. "rag": {"green_tolerance": 0, "amber_tolerance": 0.05, "tolerance_type": "relative"}'))
+        issues.append(
+            Issue(
+                "rag-invalid",
+                "rag must be an object",
+                file=where,
+                field="rag",
+                hint='e.g. "rag": {"green_tolerance": 0, "amber_tolerance": 0.05, "tolerance_type": "relative"}',
+            )
+        )
         rag = {}
     for key in ("green_tolerance", "amber_tolerance"):
-        if key in rag and (not isinstance(rag[key], int | float) or isinstance(rag[key], bool) or rag[key] < 0):
-            issues.append(Issue("rag-invalid", f"rag.{key} must be a number of at least 0", file=where, field=f"rag.{key}", value=str(rag[key]), hint="write 0.05 for 5% (relative) or a number of units (absolute)"))
+        if key in rag and (
+            not isinstance(rag[key], int | float) or isinstance(rag[key], bool) or rag[key] < 0
+        ):
+            issues.append(
+                Issue(
+                    "rag-invalid",
+                    f"rag.{key} must be a number of at least 0",
+                    file=where,
+                    field=f"rag.{key}",
+                    value=str(rag[key]),
+                    hint="write 0.05 for 5% (relative) or a number of units (absolute)",
+                )
+            )
     if rag.get("tolerance_type", "relative") not in ("relative", "absolute"):
-        issues.append(Issue("rag-invalid", "rag.tolerance_type must be relative or absolute", file=where, field="rag.tolerance_type", value=str(rag.get("tolerance_type")), hint="write relative (a fraction of the target) or absolute (in the measure's units)"))
+        issues.append(
+            Issue(
+                "rag-invalid",
+                "rag.tolerance_type must be relative or absolute",
+                file=where,
+                field="rag.tolerance_type",
+                value=str(rag.get("tolerance_type")),
+                hint="write relative (a fraction of the target) or absolute (in the measure's units)",
+            )
+        )
     eff = package.rag
-    if all(isinstance(eff.get(k), int | float) for k in ("green_tolerance", "amber_tolerance")) and eff["green_tolerance"] > eff["amber_tolerance"]:
-        issues.append(Issue("tolerance-order", "rag.green_tolerance is larger than rag.amber_tolerance", file=where, field="rag.green_tolerance", value=str(eff["green_tolerance"]), hint="the green band must sit inside the amber band: make green_tolerance ≤ amber_tolerance"))
+    if (
+        all(isinstance(eff.get(k), int | float) for k in ("green_tolerance", "amber_tolerance"))
+        and eff["green_tolerance"] > eff["amber_tolerance"]
+    ):
+        issues.append(
+            Issue(
+                "tolerance-order",
+                "rag.green_tolerance is larger than rag.amber_tolerance",
+                file=where,
+                field="rag.green_tolerance",
+                value=str(eff["green_tolerance"]),
+                hint="the green band must sit inside the amber band: make green_tolerance ≤ amber_tolerance",
+            )
+        )
     if not d.get("licenses"):
-        issues.append(Issue("licence-missing", "the package states no licence", file=where, field="licenses", hint="add the Open Government Licence v3.0 (perfsite init writes it)", severity=WARNING))
+        issues.append(
+            Issue(
+                "licence-missing",
+                "the package states no licence",
+                file=where,
+                field="licenses",
+                hint="add the Open Government Licence v3.0 (perfsite init writes it)",
+                severity=WARNING,
+            )
+        )
     return issues
 
 
@@ -98,7 +184,17 @@ def identifier_collisions(package: Package) -> list[Issue]:
         clash = lowered.duplicated(keep="first") & ~frame[column].duplicated(keep="first")
         for row, r in _rows(frame, clash):
             first = frame[column][lowered == lowered[row - 2]].iloc[0]
-            issues.append(Issue("identifier-collision", f"{column} differs from {first!r} only in upper/lower case, and web addresses are lower case", file=package.file_of(resource), row=row, field=column, value=r[column], hint="give it a different identifier"))
+            issues.append(
+                Issue(
+                    "identifier-collision",
+                    f"{column} differs from {first!r} only in upper/lower case, and web addresses are lower case",
+                    file=package.file_of(resource),
+                    row=row,
+                    field=column,
+                    value=r[column],
+                    hint="give it a different identifier",
+                )
+            )
     return issues
 
 
@@ -120,13 +216,33 @@ def period_issues(package: Package) -> list[Issue]:
                 periods.parse(value)
             except periods.PeriodError as exc:
                 for row, _ in _rows(frame, text == value):
-                    issues.append(Issue("bad-period", str(exc).split(": ", 1)[-1], file=file, row=row, field="period", value=value, hint="a financial year is written 2024-25: the second year follows the first"))
+                    issues.append(
+                        Issue(
+                            "bad-period",
+                            str(exc).split(": ", 1)[-1],
+                            file=file,
+                            row=row,
+                            field="period",
+                            value=value,
+                            hint="a financial year is written 2024-25: the second year follows the first",
+                        )
+                    )
         parsed = text.map(lambda t: periods.try_parse(t) if re.match(periods.PERIOD_PATTERN, t) else None)
         if resource in ("targets", "outturns") and start and end:
             year = parsed.map(lambda p: p.start_year if p else None)
             outside = year.notna() & ((year < start.start_year) | (year > end.start_year))
             for row, r in _rows(frame, outside):
-                issues.append(Issue("outside-plan", f"the period is outside the Council Plan ({start.id} to {end.id})", file=file, row=row, field="period", value=r["period"], hint="check the year, or extend plan.start / plan.end in datapackage.json"))
+                issues.append(
+                    Issue(
+                        "outside-plan",
+                        f"the period is outside the Council Plan ({start.id} to {end.id})",
+                        file=file,
+                        row=row,
+                        field="period",
+                        value=r["period"],
+                        hint="check the year, or extend plan.start / plan.end in datapackage.json",
+                    )
+                )
         if resource in ("targets", "outturns", "exceptions") and "measure_id" in frame.columns:
             kind = parsed.map(lambda p: p.kind if p else None)
             expected = frame["measure_id"].map(frequency).map(periods.FREQUENCY_KIND)
@@ -138,7 +254,17 @@ def period_issues(package: Package) -> list[Issue]:
             example = {"year": "2024-25", "quarter": "2024-25-Q1", "month": "2024-25-M01"}
             for row, r in _rows(frame, bad):
                 freq = frequency.get(r["measure_id"])
-                issues.append(Issue("period-frequency", f"measure {r['measure_id']} is reported {freq}, so its periods are {periods.FREQUENCY_KIND[freq]}s", file=file, row=row, field="period", value=r["period"], hint=f"write a {periods.FREQUENCY_KIND[freq]} such as {example[periods.FREQUENCY_KIND[freq]]}, or change the measure's frequency"))
+                issues.append(
+                    Issue(
+                        "period-frequency",
+                        f"measure {r['measure_id']} is reported {freq}, so its periods are {periods.FREQUENCY_KIND[freq]}s",
+                        file=file,
+                        row=row,
+                        field="period",
+                        value=r["period"],
+                        hint=f"write a {periods.FREQUENCY_KIND[freq]} such as {example[periods.FREQUENCY_KIND[freq]]}, or change the measure's frequency",
+                    )
+                )
     return issues
 
 
@@ -156,15 +282,46 @@ def value_issues(package: Package) -> list[Issue]:
         units = frame["measure_id"].map(unit)
         negative = numbers.lt(0) & units.isin(standard.NON_NEGATIVE_UNITS)
         for row, r in _rows(frame, negative):
-            issues.append(Issue("negative-value", f"a {units[row - 2]} cannot be negative", file=file, row=row, field=column, value=r[column], hint="check the sign; if the measure really can go below zero, its unit should be percent_change, number or score"))
+            issues.append(
+                Issue(
+                    "negative-value",
+                    f"a {units[row - 2]} cannot be negative",
+                    file=file,
+                    row=row,
+                    field=column,
+                    value=r[column],
+                    hint="check the sign; if the measure really can go below zero, its unit should be percent_change, number or score",
+                )
+            )
         over = numbers.gt(100) & units.eq("percent")
         for row, r in _rows(frame, over):
-            issues.append(Issue("percent-over-100", "a percent (a share) cannot be more than 100", file=file, row=row, field=column, value=r[column], hint="write the percentage, e.g. 47.5; for a change that can exceed 100 use the unit percent_change"))
+            issues.append(
+                Issue(
+                    "percent-over-100",
+                    "a percent (a share) cannot be more than 100",
+                    file=file,
+                    row=row,
+                    field=column,
+                    value=r[column],
+                    hint="write the percentage, e.g. 47.5; for a change that can exceed 100 use the unit percent_change",
+                )
+            )
         decimals = _col(frame, column).str.strip().str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
         allowed = frame["measure_id"].map(places)
         extra = numbers.notna() & allowed.notna() & (decimals > allowed)
         for row, r in _rows(frame, extra):
-            issues.append(Issue("too-many-decimals", f"more decimal places than the measure's {int(allowed[row - 2])}", file=file, row=row, field=column, value=r[column], hint="round it to the measure's decimal_places, or raise decimal_places", severity=WARNING))
+            issues.append(
+                Issue(
+                    "too-many-decimals",
+                    f"more decimal places than the measure's {int(allowed[row - 2])}",
+                    file=file,
+                    row=row,
+                    field=column,
+                    value=r[column],
+                    hint="round it to the measure's decimal_places, or raise decimal_places",
+                    severity=WARNING,
+                )
+            )
     return issues
 
 
@@ -178,11 +335,31 @@ def outturn_issues(package: Package) -> list[Issue]:
     empty_value = _col(frame, "value").str.strip().eq("")
     no_reason = _col(frame, "missing_reason").str.strip().eq("")
     for row, _ in _rows(frame, empty_value & no_reason):
-        issues.append(Issue("missing-reason", "the value is empty and missing_reason does not say why", file=file, row=row, field="missing_reason", value="", hint="fill in the value, or say why there is none in missing_reason (e.g. 'Annual survey, reported in Q4')"))
+        issues.append(
+            Issue(
+                "missing-reason",
+                "the value is empty and missing_reason does not say why",
+                file=file,
+                row=row,
+                field="missing_reason",
+                value="",
+                hint="fill in the value, or say why there is none in missing_reason (e.g. 'Annual survey, reported in Q4')",
+            )
+        )
     override = _col(frame, "status_override").str.strip().ne("")
     no_override_reason = _col(frame, "override_reason").str.strip().eq("")
     for row, r in _rows(frame, override & no_override_reason):
-        issues.append(Issue("override-reason", "a status override needs an override_reason", file=file, row=row, field="override_reason", value=r.get("status_override"), hint="say why the computed status was overridden; the site shows both"))
+        issues.append(
+            Issue(
+                "override-reason",
+                "a status override needs an override_reason",
+                file=file,
+                row=row,
+                field="override_reason",
+                value=r.get("status_override"),
+                hint="say why the computed status was overridden; the site shows both",
+            )
+        )
     return issues
 
 
@@ -199,12 +376,33 @@ def measure_issues(package: Package) -> list[Issue]:
     g = green.fillna(rag["green_tolerance"] if isinstance(rag["green_tolerance"], int | float) else 0)
     a = amber.fillna(rag["amber_tolerance"] if isinstance(rag["amber_tolerance"], int | float) else 0)
     for row, r in _rows(frame, (green.notna() | amber.notna()) & (g > a)):
-        issues.append(Issue("tolerance-order", f"green tolerance {g[row - 2]:g} is larger than amber tolerance {a[row - 2]:g}", file=file, row=row, field="green_tolerance", value=r.get("green_tolerance") or str(g[row - 2]), hint="make green_tolerance ≤ amber_tolerance (the package's rag values apply where the measure gives none)"))
+        issues.append(
+            Issue(
+                "tolerance-order",
+                f"green tolerance {g[row - 2]:g} is larger than amber tolerance {a[row - 2]:g}",
+                file=file,
+                row=row,
+                field="green_tolerance",
+                value=r.get("green_tolerance") or str(g[row - 2]),
+                hint="make green_tolerance ≤ amber_tolerance (the package's rag values apply where the measure gives none)",
+            )
+        )
     methodology = package.raw.get("methodology")
     if methodology is not None and "measure_id" in methodology.columns and "measure_id" in frame.columns:
         lacking = ~frame["measure_id"].isin(set(methodology["measure_id"]))
         for row, r in _rows(frame, lacking):
-            issues.append(Issue("no-methodology", "the measure has no methodology statement; the site will say none was published", file=file, row=row, field="measure_id", value=r["measure_id"], hint="add a row for it to methodology.csv", severity=WARNING))
+            issues.append(
+                Issue(
+                    "no-methodology",
+                    "the measure has no methodology statement; the site will say none was published",
+                    file=file,
+                    row=row,
+                    field="measure_id",
+                    value=r["measure_id"],
+                    hint="add a row for it to methodology.csv",
+                    severity=WARNING,
+                )
+            )
     return issues
 
 
@@ -227,13 +425,43 @@ def publication_issues(package: Package) -> list[Issue]:
     status = _col(frame, "status")
     published = status.eq("published")
     for row, r in _rows(frame, published & ~frame["period"].isin(reported)):
-        issues.append(Issue("published-without-outturns", "the period is published but outturns.csv has no outturns for it", file=file, row=row, field="period", value=r["period"], hint="add the period's outturns, or set the status back to approved"))
-    for row, r in _rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
-        issues.append(Issue("published-date-missing", "a published period needs its published_date", file=file, row=row, field="published_date", value="", hint="use `perfsite publish PACKAGE PERIOD`, which sets it"))
+        issues.append(
+            Issue(
+                "published-without-outturns",
+                "the period is published but outturns.csv has no outturns for it",
+                file=file,
+                row=row,
+                field="period",
+                value=r["period"],
+                hint="add the period's outturns, or set the status back to approved",
+            )
+        )
+    for row, _ in _rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
+        issues.append(
+            Issue(
+                "published-date-missing",
+                "a published period needs its published_date",
+                file=file,
+                row=row,
+                field="published_date",
+                value="",
+                hint="use `perfsite publish PACKAGE PERIOD`, which sets it",
+            )
+        )
     committee = pd.to_datetime(_col(frame, "committee_date"), errors="coerce", format="%Y-%m-%d")
     published_on = pd.to_datetime(_col(frame, "published_date"), errors="coerce", format="%Y-%m-%d")
     for row, r in _rows(frame, committee.notna() & published_on.notna() & (committee > published_on)):
-        issues.append(Issue("published-before-committee", "published_date is before the committee considered the report", file=file, row=row, field="committee_date", value=r["committee_date"], hint="nothing is published before committee: check both dates"))
+        issues.append(
+            Issue(
+                "published-before-committee",
+                "published_date is before the committee considered the report",
+                file=file,
+                row=row,
+                field="committee_date",
+                value=r["committee_date"],
+                hint="nothing is published before committee: check both dates",
+            )
+        )
     return issues
 
 
@@ -248,10 +476,30 @@ def text_issues(package: Package) -> list[Issue]:
             text = frame[column].astype(str)
             html = text.str.contains(_HTML, regex=True)
             for row, r in _rows(frame, html):
-                issues.append(Issue("unsafe-html", "the text contains HTML or script, which is not allowed", file=file, row=row, field=column, value=r[column], hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed"))
+                issues.append(
+                    Issue(
+                        "unsafe-html",
+                        "the text contains HTML or script, which is not allowed",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
+                    )
+                )
             formula = text.str.startswith(_FORMULA_START) & ~html
             for row, r in _rows(frame, formula):
-                issues.append(Issue("formula-text", "the text starts with a character spreadsheets treat as a formula", file=file, row=row, field=column, value=r[column], hint="remove the leading =, +, @, tab or line break"))
+                issues.append(
+                    Issue(
+                        "formula-text",
+                        "the text starts with a character spreadsheets treat as a formula",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="remove the leading =, +, @, tab or line break",
+                    )
+                )
     return issues
 
 

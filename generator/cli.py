@@ -7,6 +7,7 @@ real bugs keep theirs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -56,7 +57,9 @@ def validate(package_dir: Path, as_json: bool, strict: bool) -> None:
     else:
         _echo_issues(issues, strict)
         if not failing:
-            click.echo(f"✓ {package_dir} is valid" + (f" ({len(warnings_of(issues))} warning(s))" if issues else ""))
+            click.echo(
+                f"✓ {package_dir} is valid" + (f" ({len(warnings_of(issues))} warning(s))" if issues else "")
+            )
     sys.exit(1 if failing else 0)
 
 
@@ -68,14 +71,28 @@ def init(package_dir: Path, council: str) -> None:
     from .package import write_empty_package
 
     write_empty_package(package_dir, council)
-    click.echo(f"✓ wrote an empty package to {package_dir}; fill in the CSVs, then run: perfsite validate {package_dir}")
+    click.echo(
+        f"✓ wrote an empty package to {package_dir}; fill in the CSVs, then run: perfsite validate {package_dir}"
+    )
 
 
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Where to write the site.")
-@click.option("--preview", is_flag=True, help="Include approved and draft periods, with a DRAFT banner and noindex.")
-@click.option("--site-url", default=None, help="The address the site will be served from (default: the package's site_url).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the site.",
+)
+@click.option(
+    "--preview", is_flag=True, help="Include approved and draft periods, with a DRAFT banner and noindex."
+)
+@click.option(
+    "--site-url",
+    default=None,
+    help="The address the site will be served from (default: the package's site_url).",
+)
 def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> None:
     """Validate PACKAGE_DIR and build the public site into --out."""
     from rich.console import Console
@@ -84,8 +101,21 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
 
     console = Console(stderr=True)
     with console.status("Reading the package…") as status:
-        names = {"load": "Read the package", "validate": "Validated", "compute": "Computed statuses", "render": "Rendered pages", "write": "Wrote site_src", "mkdocs": "Built with MkDocs"}
-        following = {"load": "Validating…", "validate": "Computing statuses…", "compute": "Rendering pages…", "render": "Writing pages…", "write": "Running MkDocs…"}
+        names = {
+            "load": "Read the package",
+            "validate": "Validated",
+            "compute": "Computed statuses",
+            "render": "Rendered pages",
+            "write": "Wrote site_src",
+            "mkdocs": "Built with MkDocs",
+        }
+        following = {
+            "load": "Validating…",
+            "validate": "Computing statuses…",
+            "compute": "Rendering pages…",
+            "render": "Writing pages…",
+            "write": "Running MkDocs…",
+        }
 
         def on_stage(name: str, seconds: float) -> None:
             console.log(f"{names.get(name, name)} in {seconds:.2f} s")
@@ -117,22 +147,28 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
 @click.argument("period")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Publication date (default: today), YYYY-MM-DD.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Publication date (default: today), YYYY-MM-DD.",
+)
 def publish(package_dir: Path, period: str, on) -> None:
     """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
     from .publish import publish as run
 
     snapshot = run(package_dir, period, on.date() if on else None)
-    click.echo(f"✓ {period} is published; snapshot with checksums in {snapshot}. Now rebuild the site: perfsite build {package_dir}")
+    click.echo(
+        f"✓ {period} is published; snapshot with checksums in {snapshot}. Now rebuild the site: perfsite build {package_dir}"
+    )
 
 
 @cli.command()
@@ -146,7 +182,9 @@ def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int) ->
     from .synth import synthesise
 
     synthesise(out_dir, measures, years, projects, seed)
-    click.echo(f"✓ wrote a synthetic package ({measures} measures, {years} years, {projects} projects) to {out_dir}")
+    click.echo(
+        f"✓ wrote a synthetic package ({measures} measures, {years} years, {projects} projects) to {out_dir}"
+    )
 
 
 def main() -> None:

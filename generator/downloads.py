@@ -18,19 +18,87 @@ from . import periods, standard
 
 PERFORMANCE_SCHEMA = {
     "fields": [
-        {"name": "measure_id", "type": "string", "title": "Measure identifier", "description": "The measure (see measures.csv)."},
-        {"name": "period", "type": "string", "title": "Period", "description": "The period of the outturn: 2024-25, 2024-25-Q2 or 2024-25-M01."},
-        {"name": "value", "type": "number", "title": "Outturn", "description": "The published outturn in the measure's unit; empty when there is none (see outturns.csv missing_reason)."},
-        {"name": "target", "type": "number", "title": "Target", "description": "The target the status was judged against; empty when none applies."},
-        {"name": "target_period", "type": "string", "title": "Target period", "description": "Which target was used: the period's own target or the financial year's."},
-        {"name": "status", "type": "string", "title": "Status", "description": "The status shown on the site: red, amber, green or grey.", "constraints": {"enum": ["red", "amber", "green", "grey"]}},
-        {"name": "status_source", "type": "string", "title": "Status source", "description": "computed (by perfsite's rules) or override (set by an officer, with a reason).", "constraints": {"enum": ["computed", "override"]}},
-        {"name": "computed_status", "type": "string", "title": "Computed status", "description": "The status perfsite's rules give, kept when an officer overrides it.", "constraints": {"enum": ["red", "amber", "green", "grey"]}},
-        {"name": "status_reason", "type": "string", "title": "Status reason", "description": "Why the computed status is what it is (see the site's 'How we rate performance' page)."},
-        {"name": "override_reason", "type": "string", "title": "Override reason", "description": "Why an officer overrode the computed status."},
-        {"name": "direction_vs_previous", "type": "string", "title": "Direction since the previous period", "description": "improving, worsening, unchanged or not_comparable."},
-        {"name": "direction_vs_last_year", "type": "string", "title": "Direction since the same period last year", "description": "improving, worsening, unchanged or not_comparable."},
-        {"name": "summary", "type": "string", "title": "Summary", "description": "The plain-English sentence shown on the site."},
+        {
+            "name": "measure_id",
+            "type": "string",
+            "title": "Measure identifier",
+            "description": "The measure (see measures.csv).",
+        },
+        {
+            "name": "period",
+            "type": "string",
+            "title": "Period",
+            "description": "The period of the outturn: 2024-25, 2024-25-Q2 or 2024-25-M01.",
+        },
+        {
+            "name": "value",
+            "type": "number",
+            "title": "Outturn",
+            "description": "The published outturn in the measure's unit; empty when there is none (see outturns.csv missing_reason).",
+        },
+        {
+            "name": "target",
+            "type": "number",
+            "title": "Target",
+            "description": "The target the status was judged against; empty when none applies.",
+        },
+        {
+            "name": "target_period",
+            "type": "string",
+            "title": "Target period",
+            "description": "Which target was used: the period's own target or the financial year's.",
+        },
+        {
+            "name": "status",
+            "type": "string",
+            "title": "Status",
+            "description": "The status shown on the site: red, amber, green or grey.",
+            "constraints": {"enum": ["red", "amber", "green", "grey"]},
+        },
+        {
+            "name": "status_source",
+            "type": "string",
+            "title": "Status source",
+            "description": "computed (by perfsite's rules) or override (set by an officer, with a reason).",
+            "constraints": {"enum": ["computed", "override"]},
+        },
+        {
+            "name": "computed_status",
+            "type": "string",
+            "title": "Computed status",
+            "description": "The status perfsite's rules give, kept when an officer overrides it.",
+            "constraints": {"enum": ["red", "amber", "green", "grey"]},
+        },
+        {
+            "name": "status_reason",
+            "type": "string",
+            "title": "Status reason",
+            "description": "Why the computed status is what it is (see the site's 'How we rate performance' page).",
+        },
+        {
+            "name": "override_reason",
+            "type": "string",
+            "title": "Override reason",
+            "description": "Why an officer overrode the computed status.",
+        },
+        {
+            "name": "direction_vs_previous",
+            "type": "string",
+            "title": "Direction since the previous period",
+            "description": "improving, worsening, unchanged or not_comparable.",
+        },
+        {
+            "name": "direction_vs_last_year",
+            "type": "string",
+            "title": "Direction since the same period last year",
+            "description": "improving, worsening, unchanged or not_comparable.",
+        },
+        {
+            "name": "summary",
+            "type": "string",
+            "title": "Summary",
+            "description": "The plain-English sentence shown on the site.",
+        },
     ],
     "primaryKey": ["measure_id", "period"],
     "missingValues": [""],
@@ -94,7 +162,9 @@ def data_package(descriptor: dict) -> dict:
         entry["schema"] = standard.schema(name)
         resources.append(entry)
     perf = standard.resource_descriptor("performance")
-    perf["description"] = "perfsite's tidy table: one row per measure and period, with the status, direction and sentence shown on the site."
+    perf["description"] = (
+        "perfsite's tidy table: one row per measure and period, with the status, direction and sentence shown on the site."
+    )
     perf["schema"] = PERFORMANCE_SCHEMA
     resources.append(perf)
     package["resources"] = resources
@@ -113,11 +183,15 @@ def zip_bytes(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def render_downloads(descriptor: dict, raw: dict[str, pd.DataFrame], performance: pd.DataFrame, measures: pd.DataFrame) -> dict[str, bytes]:
+def render_downloads(
+    descriptor: dict, raw: dict[str, pd.DataFrame], performance: pd.DataFrame, measures: pd.DataFrame
+) -> dict[str, bytes]:
     """Every download, keyed by path under ``site_src`` (all under ``data/``)."""
     files: dict[str, str] = {f"{name}.csv": text for name, text in resource_csvs(raw).items()}
     files["performance.csv"] = performance_csv(performance)
-    files["datapackage.json"] = json.dumps(data_package(descriptor), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    files["datapackage.json"] = (
+        json.dumps(data_package(descriptor), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    )
     out = {f"data/{name}": text.encode("utf-8") for name, text in files.items()}
     out["data/performance-data.zip"] = zip_bytes(files)
     for measure_id, text in measure_csvs(performance, measures).items():

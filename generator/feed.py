@@ -34,7 +34,11 @@ def atom(publications: pd.DataFrame, council: str, site_url: str) -> str:
     for row in published.itertuples():
         url = f"{base}reports/{row.period.lower()}/"
         label = periods.parse(row.period).label()
-        committee = f" It was considered by the {row.committee} on {row.committee_date}." if row.committee and row.committee_date else ""
+        committee = (
+            f" It was considered by the {row.committee} on {row.committee_date}."
+            if row.committee and row.committee_date
+            else ""
+        )
         lines += [
             "  <entry>",
             f"    <title>{escape(row.title)}</title>",

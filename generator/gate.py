@@ -44,7 +44,11 @@ def restrict(frames: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dic
     released = set(publications["period"])
     released_years = {periods.parse(p).year_id for p in released}
     # a year publication (rare) releases itself as well as the quarter scheme above
-    released |= {periods.Period(periods.parse(p).start_year, "quarter", 4).id for p in released if periods.parse(p).kind == "year"}
+    released |= {
+        periods.Period(periods.parse(p).start_year, "quarter", 4).id
+        for p in released
+        if periods.parse(p).kind == "year"
+    }
     out = dict(frames)
     for name in ("outturns", "exceptions", "project_updates", "benchmarks"):
         frame = frames[name]

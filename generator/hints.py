@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "tbc", "tba", "nil", "none", "null", "?", "..", "x", "#n/a"})
+PLACEHOLDERS = frozenset(
+    {"-", "–", "—", "n/a", "na", "n.a.", "tbc", "tba", "nil", "none", "null", "?", "..", "x", "#n/a"}
+)
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _UK_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 _DMY_WORDS = re.compile(r"^\d{1,2} [A-Za-z]+ \d{4}$")
@@ -36,7 +38,9 @@ def for_cell(value: str, field_type: str, field_name: str = "") -> str:
         if _UK_DATE.match(v):
             parts = re.split(r"[/.-]", v)
             if len(parts[2]) == 4:
-                return f"dates are written {parts[2]}-{int(parts[1]):02d}-{int(parts[0]):02d} (year-month-day)"
+                return (
+                    f"dates are written {parts[2]}-{int(parts[1]):02d}-{int(parts[0]):02d} (year-month-day)"
+                )
             return "dates are written 2025-12-31 (year-month-day)"
         if _DMY_WORDS.match(v):
             return "dates are written 2025-12-31 (year-month-day)"

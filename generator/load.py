@@ -66,7 +66,11 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
     path = package_dir / "datapackage.json"
     if not package_dir.is_dir():
         return {}, [
-            Issue("package-not-found", f"no package folder at {package_dir}", hint="give the folder that holds datapackage.json")
+            Issue(
+                "package-not-found",
+                f"no package folder at {package_dir}",
+                hint="give the folder that holds datapackage.json",
+            )
         ]
     if not path.is_file():
         return {}, [
@@ -80,7 +84,14 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        return {}, [Issue("descriptor-encoding", "datapackage.json is not UTF-8", file="datapackage.json", hint="save it as UTF-8")]
+        return {}, [
+            Issue(
+                "descriptor-encoding",
+                "datapackage.json is not UTF-8",
+                file="datapackage.json",
+                hint="save it as UTF-8",
+            )
+        ]
     except json.JSONDecodeError as exc:
         return {}, [
             Issue(
@@ -111,7 +122,14 @@ def resource_paths(package_dir: Path, descriptor: dict) -> tuple[dict[str, str],
     for index, entry in enumerate(descriptor.get("resources", [])):
         where = f"resources[{index}]"
         if not isinstance(entry, dict):
-            issues.append(Issue("descriptor-bad-resource", "a resource entry is not an object", file="datapackage.json", field=where))
+            issues.append(
+                Issue(
+                    "descriptor-bad-resource",
+                    "a resource entry is not an object",
+                    file="datapackage.json",
+                    field=where,
+                )
+            )
             continue
         name = entry.get("name")
         path = entry.get("path")
@@ -129,12 +147,25 @@ def resource_paths(package_dir: Path, descriptor: dict) -> tuple[dict[str, str],
             )
             continue
         if name in seen:
-            issues.append(Issue("duplicate-resource", f"resource {name!r} is listed twice", file="datapackage.json", field=f"{where}.name"))
+            issues.append(
+                Issue(
+                    "duplicate-resource",
+                    f"resource {name!r} is listed twice",
+                    file="datapackage.json",
+                    field=f"{where}.name",
+                )
+            )
             continue
         seen.add(name)
         if not isinstance(path, str) or not path:
             issues.append(
-                Issue("resource-no-path", f"resource {name!r} has no path", file="datapackage.json", field=f"{where}.path", hint=f'add "path": "{name}.csv"')
+                Issue(
+                    "resource-no-path",
+                    f"resource {name!r} has no path",
+                    file="datapackage.json",
+                    field=f"{where}.path",
+                    hint=f'add "path": "{name}.csv"',
+                )
             )
             continue
         problem = None
@@ -196,26 +227,52 @@ def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[I
     if path.is_symlink() and _outside(package_dir, path):
         return None, "utf-8", []  # reported by symlink_issues
     if not path.is_file():
-        return None, "utf-8", [
-            Issue("file-missing", "the file does not exist", file=rel, hint="check the path in datapackage.json and the file name")
-        ]
+        return (
+            None,
+            "utf-8",
+            [
+                Issue(
+                    "file-missing",
+                    "the file does not exist",
+                    file=rel,
+                    hint="check the path in datapackage.json and the file name",
+                )
+            ],
+        )
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return None, "utf-8", [
-            Issue(
-                "file-too-large",
-                f"the file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB perfsite accepts",
-                file=rel,
-                hint="check it is the right file; a council's resource is usually well under 10 MB",
-            )
-        ]
+        return (
+            None,
+            "utf-8",
+            [
+                Issue(
+                    "file-too-large",
+                    f"the file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB perfsite accepts",
+                    file=rel,
+                    hint="check it is the right file; a council's resource is usually well under 10 MB",
+                )
+            ],
+        )
     data = path.read_bytes()
     if not data.strip():
-        return None, "utf-8", [Issue("file-empty", "the file is empty", file=rel, hint="it needs at least the header row")]
+        return (
+            None,
+            "utf-8",
+            [Issue("file-empty", "the file is empty", file=rel, hint="it needs at least the header row")],
+        )
     if b"\x00" in data[:65536]:
-        return None, "utf-8", [
-            Issue("file-binary", "the file is not a CSV text file (it holds binary data)", file=rel, hint="export the sheet as CSV UTF-8")
-        ]
+        return (
+            None,
+            "utf-8",
+            [
+                Issue(
+                    "file-binary",
+                    "the file is not a CSV text file (it holds binary data)",
+                    file=rel,
+                    hint="export the sheet as CSV UTF-8",
+                )
+            ],
+        )
     encoding = "utf-8"
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"  # Excel's "CSV UTF-8" writes a byte order mark; it is still UTF-8
@@ -223,15 +280,19 @@ def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[I
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, encoding, [
-            Issue(
-                "file-not-utf8",
-                f"the file is not UTF-8 (byte {data[exc.start]:#x} on line {line})",
-                file=rel,
-                row=line,
-                hint="save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
-            )
-        ]
+        return (
+            None,
+            encoding,
+            [
+                Issue(
+                    "file-not-utf8",
+                    f"the file is not UTF-8 (byte {data[exc.start]:#x} on line {line})",
+                    file=rel,
+                    row=line,
+                    hint="save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+                )
+            ],
+        )
     return text, encoding, []
 
 

@@ -38,4 +38,6 @@ def write_empty_package(package_dir: Path, council: str) -> None:
         with open(package_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerow(standard.field_names(name))
     descriptor = descriptor_for(council, list(standard.RESOURCES))
-    (package_dir / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (package_dir / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

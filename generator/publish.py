@@ -49,18 +49,28 @@ def publish(package_dir: str | Path, period: str, date: dt.date | None = None) -
     pubs = package.raw["publications"]
     match = pubs.index[pubs["period"] == period]
     if len(match) == 0:
-        raise PublishError(f"publications.csv has no row for {period}; add it (status approved, with the committee date) first")
+        raise PublishError(
+            f"publications.csv has no row for {period}; add it (status approved, with the committee date) first"
+        )
     row = match[0]
     status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
     if status == "published":
-        raise PublishError(f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed")
+        raise PublishError(
+            f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
+        )
     if status != "approved":
-        raise PublishError(f"{period} is {status}, not approved: only a period the committee has approved can be published")
+        raise PublishError(
+            f"{period} is {status}, not approved: only a period the committee has approved can be published"
+        )
     if not committee:
-        raise PublishError(f"{period} has no committee_date: record when the committee considered it before publishing")
+        raise PublishError(
+            f"{period} has no committee_date: record when the committee considered it before publishing"
+        )
     date = date or dt.date.today()
     if date.isoformat() < committee:
-        raise PublishError(f"the publication date {date.isoformat()} is before the committee date {committee}")
+        raise PublishError(
+            f"the publication date {date.isoformat()} is before the committee date {committee}"
+        )
     snapshot = package_dir / ARCHIVE / period
     if snapshot.exists():
         raise PublishError(f"{snapshot} already exists: a snapshot is never overwritten")
@@ -113,14 +123,36 @@ def archive_issues(package: Package) -> list[Issue]:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             files = dict(manifest["files"])
         except (OSError, ValueError, KeyError, TypeError):
-            issues.append(Issue("archive-manifest", "the snapshot's manifest.json is missing or unreadable", file=f"{rel}/manifest.json", hint="restore the snapshot from a backup; snapshots must not be edited"))
+            issues.append(
+                Issue(
+                    "archive-manifest",
+                    "the snapshot's manifest.json is missing or unreadable",
+                    file=f"{rel}/manifest.json",
+                    hint="restore the snapshot from a backup; snapshots must not be edited",
+                )
+            )
             continue
         for name, checksum in sorted(files.items()):
             path = snapshot / name
             if not path.is_file():
-                issues.append(Issue("archive-file-missing", "a file of the published snapshot is missing", file=f"{rel}/{name}", hint="restore it from a backup; snapshots must not be edited"))
+                issues.append(
+                    Issue(
+                        "archive-file-missing",
+                        "a file of the published snapshot is missing",
+                        file=f"{rel}/{name}",
+                        hint="restore it from a backup; snapshots must not be edited",
+                    )
+                )
             elif sha256(path.read_bytes()) != checksum:
-                issues.append(Issue("archive-tampered", "the published snapshot was changed after publication (its checksum no longer matches)", file=f"{rel}/{name}", value=checksum[:12], hint="restore the file from a backup; to correct a published figure, change outturns.csv and give a revision_note"))
+                issues.append(
+                    Issue(
+                        "archive-tampered",
+                        "the published snapshot was changed after publication (its checksum no longer matches)",
+                        file=f"{rel}/{name}",
+                        value=checksum[:12],
+                        hint="restore the file from a backup; to correct a published figure, change outturns.csv and give a revision_note",
+                    )
+                )
     return issues
 
 
@@ -134,7 +166,10 @@ def first_published_values(package: Package) -> pd.DataFrame:
         frame = read_csv_text(path.read_text(encoding="utf-8"), "outturns")
         if not {"measure_id", "period", "value"} <= set(frame.columns):
             continue
-        released = frame["period"].map(lambda p: gate.releasing_publication(p) == snapshot.name if periods.try_parse(p) else False)
+        name = snapshot.name
+        released = frame["period"].map(
+            lambda p, name=name: gate.releasing_publication(p) == name if periods.try_parse(p) else False
+        )
         frames.append(frame.loc[released.astype(bool), ["measure_id", "period", "value"]])
     if not frames:
         return pd.DataFrame(columns=["measure_id", "period", "published_value"])
@@ -148,7 +183,9 @@ def revisions(package: Package) -> pd.DataFrame:
     outturns = package.raw.get("outturns")
     first = first_published_values(package)
     if outturns is None or first.empty:
-        return pd.DataFrame(columns=["measure_id", "period", "published_value", "value", "revision_note", "row"])
+        return pd.DataFrame(
+            columns=["measure_id", "period", "published_value", "value", "revision_note", "row"]
+        )
     current = outturns[["measure_id", "period", "value", "revision_note"]].assign(row=outturns.index + 2)
     joined = current.merge(first, on=["measure_id", "period"], how="inner")
     before = pd.to_numeric(joined["published_value"].replace("", None), errors="coerce")
@@ -183,7 +220,15 @@ def unpublished_snapshot_warnings(package: Package) -> list[Issue]:
         return []
     published = set(pubs.loc[pubs["status"] == "published", "period"])
     return [
-        Issue("archive-unpublished", f"archive/{s.name} exists but publications.csv does not mark {s.name} published", file="publications.csv", field="status", value=s.name, hint="a published period cannot be unpublished; set its status back to published", severity=WARNING)
+        Issue(
+            "archive-unpublished",
+            f"archive/{s.name} exists but publications.csv does not mark {s.name} published",
+            file="publications.csv",
+            field="status",
+            value=s.name,
+            hint="a published period cannot be unpublished; set its status back to published",
+            severity=WARNING,
+        )
         for s in snapshots(package.path)
         if s.name not in published
     ]

@@ -106,12 +106,17 @@ def direction_badge(direction: str | None) -> Markup:
 
 
 def project_status_badge(status: str) -> Markup:
-    return Markup(f'<span class="ps-project ps-project--{escape(status)}">{escape(PROJECT_STATUS.get(status, status))}</span>')
+    return Markup(
+        f'<span class="ps-project ps-project--{escape(status)}">{escape(PROJECT_STATUS.get(status, status))}</span>'
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with NaN turned into None, for templates."""
-    return [{k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [
+        {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
@@ -128,12 +133,16 @@ class Renderer:
         self.priorities = _sorted(f["priorities"], "priority_id")
         self.objectives = _sorted(f["objectives"], "objective_id")
         self.measures = _sorted(f["measures"], "measure_id").merge(
-            self.objectives[["objective_id", "priority_id", "title"]].rename(columns={"title": "objective_title"}),
+            self.objectives[["objective_id", "priority_id", "title"]].rename(
+                columns={"title": "objective_title"}
+            ),
             on="objective_id",
             how="left",
         )
         self.measures = self.measures.merge(
-            self.priorities[["priority_id", "title"]].rename(columns={"title": "priority_title"}), on="priority_id", how="left"
+            self.priorities[["priority_id", "title"]].rename(columns={"title": "priority_title"}),
+            on="priority_id",
+            how="left",
         )
         self.projects = _sorted(f["projects"], "project_id")
         self.quarters = [p for p in data.publications["period"] if periods.parse(p).kind == "quarter"]
@@ -148,14 +157,20 @@ class Renderer:
         }
         self.measures_with_targets = set(f["targets"]["measure_id"])
         updates = f["project_updates"]
-        updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k", ascending=False)
-        self.updates_by_project = {k: g.drop(columns="_k") for k, g in updates.groupby("project_id", sort=False)}
+        updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values(
+            "_k", ascending=False
+        )
+        self.updates_by_project = {
+            k: g.drop(columns="_k") for k, g in updates.groupby("project_id", sort=False)
+        }
 
     # -- shared helpers ------------------------------------------------------------
     def fmt(self, value, measure: dict) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "—"
-        return format_value(float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or "")
+        return format_value(
+            float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or ""
+        )
 
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
@@ -185,11 +200,15 @@ class Renderer:
     def render(self) -> dict[str, str]:
         pages: dict[str, str] = {}
         pages["index.md"] = self.home()
-        pages["reports/index.md"] = self.page("reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1]))
+        pages["reports/index.md"] = self.page(
+            "reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1])
+        )
         for quarter_id in self.quarters:
             pages[f"reports/{quarter_id.lower()}/index.md"] = self.quarter_report(quarter_id)
         pages["priorities/index.md"] = self.page(
-            "priorities_index.md.j2", priorities=_records(self.priorities), objectives=_records(self.objectives)
+            "priorities_index.md.j2",
+            priorities=_records(self.priorities),
+            objectives=_records(self.objectives),
         )
         for priority in _records(self.priorities):
             pages[f"priorities/{priority['priority_id'].lower()}/index.md"] = self.priority_page(priority)
@@ -199,16 +218,20 @@ class Renderer:
         pages["projects/index.md"] = self.projects_index()
         for project in _records(self.projects):
             pages[f"projects/{project['project_id'].lower()}/index.md"] = self.project_page(project)
-        pages["about/index.md"] = self.page("about.md.j2", rules_text=Markup(rules.__doc__ or ""), rag=self.data.descriptor.get("rag", {}))
+        pages["about/index.md"] = self.page(
+            "about.md.j2", rules_text=Markup(rules.__doc__ or ""), rag=self.data.descriptor.get("rag", {})
+        )
         return pages
 
     def home(self) -> str:
         if self.latest is None:
             return self.page("home.md.j2", latest=None)
         rows = self.quarter(self.latest)
-        by_priority = self.counts(self.latest, by="priority_id").merge(
-            self.priorities[["priority_id", "title"]], on="priority_id", how="right"
-        ).fillna(0)
+        by_priority = (
+            self.counts(self.latest, by="priority_id")
+            .merge(self.priorities[["priority_id", "title"]], on="priority_id", how="right")
+            .fillna(0)
+        )
         by_priority["label"] = by_priority["title"]
         figure = charts.to_json(charts.status_counts_figure(by_priority))
         overall = self.counts(self.latest).iloc[0].to_dict()
@@ -230,12 +253,13 @@ class Renderer:
 
     def quarter_report(self, quarter_id: str) -> str:
         rows = self.quarter(quarter_id)
-        reds = report.attach_exceptions(rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id)
+        reds = report.attach_exceptions(
+            rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id
+        )
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         groups = [
-            (p, _records(rows[rows["priority_id"] == p["priority_id"]]))
-            for p in _records(self.priorities)
+            (p, _records(rows[rows["priority_id"] == p["priority_id"]])) for p in _records(self.priorities)
         ]
         index = self.quarters.index(quarter_id)
         return self.page(
@@ -265,12 +289,21 @@ class Renderer:
         updates = self.data.frames["project_updates"]
         if updates.empty:
             return projects.assign(status=None, percent_complete=None, update_period=None)
-        latest = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values("_k").groupby("project_id").tail(1)
+        latest = (
+            updates.assign(_k=updates["period"].map(periods.sort_key))
+            .sort_values("_k")
+            .groupby("project_id")
+            .tail(1)
+        )
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
 
     def measures_index(self) -> str:
-        rows = self.quarter(self.latest) if self.latest else self.measures.assign(status="grey", value=None, period=None)
+        rows = (
+            self.quarter(self.latest)
+            if self.latest
+            else self.measures.assign(status="grey", value=None, period=None)
+        )
         return self.page("measures_index.md.j2", rows=_records(rows), latest=self.latest)
 
     def measure_page(self, measure: dict) -> str:
@@ -279,13 +312,25 @@ class Renderer:
         records = _records(history)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
-        figure = charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"]))) if records else None
+        figure = (
+            charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])))
+            if records
+            else None
+        )
         empty = self.data.frames["outturns"].iloc[0:0]
         detail = {r["period"]: r for r in _records(self.by_measure["outturns"].get(measure_id, empty))}
         exceptions = self.by_measure["exceptions"].get(measure_id, self.data.frames["exceptions"].iloc[0:0])
-        exceptions = _records(exceptions.assign(_k=exceptions["period"].map(periods.sort_key)).sort_values("_k", ascending=False).drop(columns="_k"))
-        statement = _records(self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0]))
-        benchmarks = _records(self.by_measure["benchmarks"].get(measure_id, self.data.frames["benchmarks"].iloc[0:0]))
+        exceptions = _records(
+            exceptions.assign(_k=exceptions["period"].map(periods.sort_key))
+            .sort_values("_k", ascending=False)
+            .drop(columns="_k")
+        )
+        statement = _records(
+            self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0])
+        )
+        benchmarks = _records(
+            self.by_measure["benchmarks"].get(measure_id, self.data.frames["benchmarks"].iloc[0:0])
+        )
         revisions = self.data.revisions
         revised = {}
         if revisions is not None and not revisions.empty:
@@ -308,7 +353,8 @@ class Renderer:
 
     def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> str:
         resources = [
-            {"name": n, "description": standard.RESOURCE_DESCRIPTIONS[n], "rows": rows.get(n, 0)} for n in standard.RESOURCES
+            {"name": n, "description": standard.RESOURCE_DESCRIPTIONS[n], "rows": rows.get(n, 0)}
+            for n in standard.RESOURCES
         ]
         licence = (self.data.descriptor.get("licenses") or [standard.LICENCE_OGL])[0]
         first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else "measure"
@@ -324,17 +370,29 @@ class Renderer:
         )
 
     def projects_index(self) -> str:
-        return self.page("projects_index.md.j2", projects=_records(self._latest_updates(self.projects)), project_status=PROJECT_STATUS)
+        return self.page(
+            "projects_index.md.j2",
+            projects=_records(self._latest_updates(self.projects)),
+            project_status=PROJECT_STATUS,
+        )
 
     def project_page(self, project: dict) -> str:
-        updates = self.updates_by_project.get(project["project_id"], self.data.frames["project_updates"].iloc[0:0])
+        updates = self.updates_by_project.get(
+            project["project_id"], self.data.frames["project_updates"].iloc[0:0]
+        )
         objective = self.objectives[self.objectives["objective_id"] == project["objective_id"]]
         objective = _records(objective)[0] if len(objective) else None
         priority = None
         if objective:
             pr = self.priorities[self.priorities["priority_id"] == objective["priority_id"]]
             priority = _records(pr)[0] if len(pr) else None
-        return self.page("project.md.j2", project=project, updates=_records(updates), objective=objective, priority=priority)
+        return self.page(
+            "project.md.j2",
+            project=project,
+            updates=_records(updates),
+            objective=objective,
+            priority=priority,
+        )
 
 
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, str]:

@@ -78,7 +78,9 @@ def attach_exceptions(rows: pd.DataFrame, exceptions: pd.DataFrame, quarter_id: 
     return own
 
 
-def missing_exception_reports(performance: pd.DataFrame, measures: pd.DataFrame, exceptions: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
+def missing_exception_reports(
+    performance: pd.DataFrame, measures: pd.DataFrame, exceptions: pd.DataFrame, quarters: list[str]
+) -> pd.DataFrame:
     """Measures shown red in a quarter's report that have no exception report (measure_id, period, quarter)."""
     found = []
     for quarter_id in quarters:

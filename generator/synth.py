@@ -62,7 +62,9 @@ def _round(value: float, places: int) -> str:
 def _typed_csv(path: Path, resource: str) -> pd.DataFrame:
     from .load import Package, read_csv_text, typed
 
-    package = Package(path=path.parent, raw={resource: read_csv_text(path.read_text(encoding="utf-8"), resource)})
+    package = Package(
+        path=path.parent, raw={resource: read_csv_text(path.read_text(encoding="utf-8"), resource)}
+    )
     return typed(package)[resource]
 
 
@@ -76,12 +78,27 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
     last_year = 2026
     first_year = last_year - years + 1
     year_ids = [periods.Period(y, "year", 0).id for y in range(first_year, last_year + 1)]
-    quarters = [periods.Period(y, "quarter", q) for y in range(first_year, last_year + 1) for q in (1, 2, 3, 4)]
+    quarters = [
+        periods.Period(y, "quarter", q) for y in range(first_year, last_year + 1) for q in (1, 2, 3, 4)
+    ]
     quarters = quarters[:-2]  # the last year is reported to Q2
     n_priorities = max(3, min(8, measures // 12 + 1))
-    priorities = [{"priority_id": f"p{i + 1:02d}", "title": f"Priority {i + 1}", "description": f"What priority {i + 1} means for residents.", "sort_order": i + 1} for i in range(n_priorities)]
+    priorities = [
+        {
+            "priority_id": f"p{i + 1:02d}",
+            "title": f"Priority {i + 1}",
+            "description": f"What priority {i + 1} means for residents.",
+            "sort_order": i + 1,
+        }
+        for i in range(n_priorities)
+    ]
     objectives = [
-        {"objective_id": f"p{i + 1:02d}-o{j + 1}", "priority_id": f"p{i + 1:02d}", "title": f"Objective {j + 1} of priority {i + 1}", "sort_order": j + 1}
+        {
+            "objective_id": f"p{i + 1:02d}-o{j + 1}",
+            "priority_id": f"p{i + 1:02d}",
+            "title": f"Objective {j + 1} of priority {i + 1}",
+            "sort_order": j + 1,
+        }
         for i in range(n_priorities)
         for j in range(2)
     ]
@@ -127,7 +144,11 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
         if frequency == "annual":
             slots = [periods.parse(y) for y in year_ids[:-1]]
         elif frequency == "monthly":
-            slots = [periods.Period(q.start_year, "month", (q.number - 1) * 3 + k) for q in quarters for k in (1, 2, 3)]
+            slots = [
+                periods.Period(q.start_year, "month", (q.number - 1) * 3 + k)
+                for q in quarters
+                for k in (1, 2, 3)
+            ]
         else:
             slots = quarters
         value = level
@@ -135,13 +156,18 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
             if monitoring:
                 break
             if aggregation == "cumulative":
-                y = periods.parse(year).start_year
                 for q in (1, 2, 3, 4):
-                    target_rows.append({"measure_id": mid, "period": f"{year}-Q{q}", "target": _round(level * q / 4, dp)})
+                    target_rows.append(
+                        {"measure_id": mid, "period": f"{year}-Q{q}", "target": _round(level * q / 4, dp)}
+                    )
             else:
                 target_rows.append({"measure_id": mid, "period": year, "target": _round(level, dp)})
         for slot in slots:
-            value = max(0.0, value + rng.gauss(0, spread * 0.6)) if unit != "percent_change" else rng.gauss(level, spread)
+            value = (
+                max(0.0, value + rng.gauss(0, spread * 0.6))
+                if unit != "percent_change"
+                else rng.gauss(level, spread)
+            )
             value = min(value, 100.0) if unit == "percent" else value
             shown = value * (slot.number / 4 if aggregation == "cumulative" else 1)
             row = {"measure_id": mid, "period": slot.id, "value": _round(shown, dp)}
@@ -149,24 +175,39 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
             if draw < 0.01:
                 row.update(value="", missing_reason="Data not available from the provider this period")
             elif draw < 0.015 and not monitoring:
-                row.update(status_override="green", override_reason="Known data lag; performance confirmed on track by the service")
+                row.update(
+                    status_override="green",
+                    override_reason="Known data lag; performance confirmed on track by the service",
+                )
             if draw > 0.9:
                 row["commentary"] = f"Performance in {slot.short_label()} reflects *seasonal demand*."
             outturn_rows.append(row)
         if m % 3 == 0:
             for year in year_ids[:-1]:
-                bench_rows.append({"measure_id": mid, "period": year, "comparator": "England median", "value": _round(level, dp), "source": "LG Inform"})
+                bench_rows.append(
+                    {
+                        "measure_id": mid,
+                        "period": year,
+                        "comparator": "England median",
+                        "value": _round(level, dp),
+                        "source": "LG Inform",
+                    }
+                )
     # exception reports for every red, found by the rules engine itself (on the package as written)
     _write(out / "measures.csv", standard.field_names("measures"), measure_rows)
     _write(out / "targets.csv", standard.field_names("targets"), target_rows)
     _write(out / "outturns.csv", standard.field_names("outturns"), outturn_rows)
     frames = {name: _typed_csv(out / f"{name}.csv", name) for name in ("measures", "targets", "outturns")}
-    perf = rules.performance_table(frames["measures"], frames["targets"], frames["outturns"], dict(standard.DEFAULT_RAG))
+    perf = rules.performance_table(
+        frames["measures"], frames["targets"], frames["outturns"], dict(standard.DEFAULT_RAG)
+    )
     reds = perf[perf["status"].eq("red") | perf["computed_status"].eq("red")]
     exception_rows = [
         {
             "measure_id": r.measure_id,
-            "period": r.period if periods.parse(r.period).kind != "month" else periods.parse(r.period).quarter().id,
+            "period": r.period
+            if periods.parse(r.period).kind != "month"
+            else periods.parse(r.period).quarter().id,
             "overview": "Performance fell below target because demand rose faster than capacity.",
             "actions": "Extra staff have been redeployed and the process is being reviewed.",
             "responsible": "Head of Service",
@@ -179,20 +220,57 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
     statuses = ["not_started", "on_track", "on_track", "at_risk", "off_track", "completed", "on_hold"]
     for p in range(projects):
         pid = f"pr{p + 1:04d}"
-        project_rows.append({"project_id": pid, "objective_id": objectives[p % len(objectives)]["objective_id"], "title": f"Project {p + 1}", "lead": "Project Manager", "start_date": f"{first_year}-04-01", "due_date": f"{last_year + 1}-03-31", "is_key": p % 4 == 0, "sort_order": p + 1})
+        project_rows.append(
+            {
+                "project_id": pid,
+                "objective_id": objectives[p % len(objectives)]["objective_id"],
+                "title": f"Project {p + 1}",
+                "lead": "Project Manager",
+                "start_date": f"{first_year}-04-01",
+                "due_date": f"{last_year + 1}-03-31",
+                "is_key": p % 4 == 0,
+                "sort_order": p + 1,
+            }
+        )
         for i, q in enumerate(quarters[-8:]):
-            update_rows.append({"project_id": pid, "period": q.id, "status": statuses[(p + i) % len(statuses)], "percent_complete": min(100, 10 * (i + 1)), "update": f"Progress in {q.short_label()}.", "next_milestone": "Next stage gate"})
+            update_rows.append(
+                {
+                    "project_id": pid,
+                    "period": q.id,
+                    "status": statuses[(p + i) % len(statuses)],
+                    "percent_complete": min(100, 10 * (i + 1)),
+                    "update": f"Progress in {q.short_label()}.",
+                    "next_milestone": "Next stage gate",
+                }
+            )
     publication_rows = []
     for q in quarters:
         end_month = q.months()[1]
         year, month = (end_month + 2) // 12, (end_month + 2) % 12 + 1
         committee = f"{year}-{month:02d}-10"
         last = q == quarters[-1]
-        publication_rows.append({"period": q.id, "title": f"Performance report {q.short_label()}", "committee": "Overview and Scrutiny Committee", "committee_date": committee, "status": "approved" if last else "published", "published_date": "" if last else f"{year}-{month:02d}-14"})
+        publication_rows.append(
+            {
+                "period": q.id,
+                "title": f"Performance report {q.short_label()}",
+                "committee": "Overview and Scrutiny Committee",
+                "committee_date": committee,
+                "status": "approved" if last else "published",
+                "published_date": "" if last else f"{year}-{month:02d}-14",
+            }
+        )
     tables = {
-        "priorities": priorities, "objectives": objectives, "measures": measure_rows, "targets": target_rows,
-        "outturns": outturn_rows, "methodology": method_rows, "exceptions": exception_rows, "projects": project_rows,
-        "project_updates": update_rows, "benchmarks": bench_rows, "publications": publication_rows,
+        "priorities": priorities,
+        "objectives": objectives,
+        "measures": measure_rows,
+        "targets": target_rows,
+        "outturns": outturn_rows,
+        "methodology": method_rows,
+        "exceptions": exception_rows,
+        "projects": project_rows,
+        "project_updates": update_rows,
+        "benchmarks": bench_rows,
+        "publications": publication_rows,
     }
     for name, rows in tables.items():
         _write(out / f"{name}.csv", standard.field_names(name), rows)

@@ -60,11 +60,35 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
         cons = spec.get("constraints", {})
         note = error.get("note", "")
         if "required" in note or (cell in ("", None) and cons.get("required")):
-            return Issue("required", f"{field} is required", file=file, row=row, field=field, value=cell, hint=f"fill in {field}: {spec.get('description', '')}")
+            return Issue(
+                "required",
+                f"{field} is required",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=f"fill in {field}: {spec.get('description', '')}",
+            )
         if "enum" in note and "enum" in cons:
-            return Issue("not-allowed", f"{field} is not one of the allowed words", file=file, row=row, field=field, value=cell, hint=for_enum(cell or "", cons["enum"]))
+            return Issue(
+                "not-allowed",
+                f"{field} is not one of the allowed words",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=for_enum(cell or "", cons["enum"]),
+            )
         if "pattern" in note and field == "period":
-            return Issue("bad-period", "period is not written as the standard says", file=file, row=row, field=field, value=cell, hint="write 2024-25 (year), 2024-25-Q1 (quarter) or 2024-25-M01 (month, M01 = April)")
+            return Issue(
+                "bad-period",
+                "period is not written as the standard says",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint="write 2024-25 (year), 2024-25-Q1 (quarter) or 2024-25-M01 (month, M01 = April)",
+            )
         if "pattern" in note:
             return Issue(
                 "bad-identifier",
@@ -77,8 +101,20 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
             )
         if "minimum" in note or "maximum" in note:
             lo, hi = cons.get("minimum"), cons.get("maximum")
-            bounds = f"between {lo} and {hi}" if lo is not None and hi is not None else (f"at least {lo}" if lo is not None else f"at most {hi}")
-            return Issue("out-of-range", f"{field} must be {bounds}", file=file, row=row, field=field, value=cell, hint=f"write a value {bounds}")
+            bounds = (
+                f"between {lo} and {hi}"
+                if lo is not None and hi is not None
+                else (f"at least {lo}" if lo is not None else f"at most {hi}")
+            )
+            return Issue(
+                "out-of-range",
+                f"{field} must be {bounds}",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=f"write a value {bounds}",
+            )
         return Issue("constraint-error", f"{field}: {note}", file=file, row=row, field=field, value=cell)
     if kind == "primary-key":
         key = standard.schema(name)["primaryKey"]
@@ -115,11 +151,21 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
             "duplicate-label": f"the header repeats the column {error.get('label')!r}",
             "blank-label": "the header has a blank column name",
         }[kind]
-        return Issue("bad-header", what, file=file, row=1, field=field, value=error.get("label"), hint=f"the header row must be exactly: {expected}")
+        return Issue(
+            "bad-header",
+            what,
+            file=file,
+            row=1,
+            field=field,
+            value=error.get("label"),
+            hint=f"the header row must be exactly: {expected}",
+        )
     if kind in ("extra-cell", "missing-cell"):
         return Issue(
             kind,
-            "this row has more cells than the header" if kind == "extra-cell" else "this row has fewer cells than the header",
+            "this row has more cells than the header"
+            if kind == "extra-cell"
+            else "this row has fewer cells than the header",
             file=file,
             row=row,
             field=field,
@@ -127,8 +173,22 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
             hint="check for an unquoted comma in a text cell (put the text in double quotes)",
         )
     if kind == "blank-row":
-        return Issue("blank-row", "this row is blank", file=file, row=row, hint="delete the blank row", severity=WARNING)
-    return Issue(kind, error.get("message", "frictionless reported a problem"), file=file, row=row, field=field, value=cell)
+        return Issue(
+            "blank-row",
+            "this row is blank",
+            file=file,
+            row=row,
+            hint="delete the blank row",
+            severity=WARNING,
+        )
+    return Issue(
+        kind,
+        error.get("message", "frictionless reported a problem"),
+        file=file,
+        row=row,
+        field=field,
+        value=cell,
+    )
 
 
 def schema_issues(package: Package) -> list[Issue]:
@@ -139,7 +199,9 @@ def schema_issues(package: Package) -> list[Issue]:
     loaded = set(package.raw)
     if not loaded:
         return []
-    resources = [_frictionless_resource(package, name, loaded) for name in standard.RESOURCES if name in loaded]
+    resources = [
+        _frictionless_resource(package, name, loaded) for name in standard.RESOURCES if name in loaded
+    ]
     issues: list[Issue] = []
     try:
         with warnings.catch_warnings():
@@ -147,7 +209,13 @@ def schema_issues(package: Package) -> list[Issue]:
             report = FrictionlessPackage(resources=resources, basepath=str(package.path)).validate()
     except FrictionlessException as exc:
         reasons = "; ".join(str(r) for r in getattr(exc, "reasons", []) or []) or str(exc)
-        return [Issue("package-unreadable", f"frictionless could not read the package: {shorten(reasons, 300)}", file="datapackage.json")]
+        return [
+            Issue(
+                "package-unreadable",
+                f"frictionless could not read the package: {shorten(reasons, 300)}",
+                file="datapackage.json",
+            )
+        ]
     for task in report.tasks:
         name = task.name
         file = package.file_of(name)
@@ -167,7 +235,11 @@ def declared_schema_issues(package: Package) -> list[Issue]:
     """A package may declare schemas; one that differs from the canonical schema is a warning."""
     issues = []
     for index, entry in enumerate(package.descriptor.get("resources", [])):
-        if not isinstance(entry, dict) or entry.get("name") not in standard.RESOURCES or "schema" not in entry:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("name") not in standard.RESOURCES
+            or "schema" not in entry
+        ):
             continue
         declared = entry["schema"]
         if isinstance(declared, str):
@@ -203,12 +275,16 @@ def missing_exception_warnings(package: Package) -> list[Issue]:
     publications = frames["publications"]
     considered = publications[publications["status"].isin(("published", "approved"))]
     gated = gate.restrict(frames, considered)
-    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag, with_summaries=False)
+    performance = rules.performance_table(
+        gated["measures"], gated["targets"], gated["outturns"], package.rag, with_summaries=False
+    )
     quarters = [p for p in considered["period"] if periods.parse(p).kind == "quarter"]
     missing = report.missing_exception_reports(performance, gated["measures"], gated["exceptions"], quarters)
     issues = []
     outturns = package.raw["outturns"]
-    row_of = {(m, p): i + 2 for i, (m, p) in enumerate(zip(outturns["measure_id"], outturns["period"], strict=True))}
+    row_of = {
+        (m, p): i + 2 for i, (m, p) in enumerate(zip(outturns["measure_id"], outturns["period"], strict=True))
+    }
     for r in missing.itertuples():
         issues.append(
             Issue(
@@ -233,7 +309,11 @@ def validate_package(package: Package) -> list[Issue]:
         issues += checks.package_issues(package)
         issues += schema_issues(package)
         issues += checks.domain_issues(package)
-        issues += publish.archive_issues(package) + publish.revision_issues(package) + publish.unpublished_snapshot_warnings(package)
+        issues += (
+            publish.archive_issues(package)
+            + publish.revision_issues(package)
+            + publish.unpublished_snapshot_warnings(package)
+        )
         if not errors_of(issues):
             issues += missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first

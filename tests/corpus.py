@@ -42,7 +42,9 @@ def measures_by(pkg: Path, **where: str) -> list[str]:
     return [r["measure_id"] for r in rows if all(r[k] == v for k, v in where.items())]
 
 
-def set_cell(pkg: Path, file: str, field: str, value: str, where: Callable[[dict], bool] = lambda r: True) -> int:
+def set_cell(
+    pkg: Path, file: str, field: str, value: str, where: Callable[[dict], bool] = lambda r: True
+) -> int:
     """Set ``field`` of the first row matching ``where``; return its spreadsheet row number."""
     header, rows = read_rows(pkg, file)
     for index, row in enumerate(rows):
@@ -169,7 +171,13 @@ def _missing_reason(p):
 
 
 def _override_reason(p):
-    row = set_cell(p, "outturns.csv", "status_override", "green", lambda r: r["status_override"] == "" and r["value"] != "")
+    row = set_cell(
+        p,
+        "outturns.csv",
+        "status_override",
+        "green",
+        lambda r: r["status_override"] == "" and r["value"] != "",
+    )
     return ("override-reason", "outturns.csv", row, "override_reason")
 
 
@@ -177,7 +185,9 @@ def _outside_plan(p):
     _, rows = read_rows(p, "outturns.csv")
     q = set(measures_by(p, frequency="quarterly"))
     first = next(r for r in rows if r["measure_id"] in q)
-    row = append_row(p, "outturns.csv", {"measure_id": first["measure_id"], "period": "2030-31-Q1", "value": "1"})
+    row = append_row(
+        p, "outturns.csv", {"measure_id": first["measure_id"], "period": "2030-31-Q1", "value": "1"}
+    )
     return ("outside-plan", "outturns.csv", row, "period")
 
 
@@ -197,18 +207,28 @@ def _published_without_outturns(p):
     row = append_row(
         p,
         "publications.csv",
-        {"period": "2020-21-Q1", "title": "Old report", "status": "published", "committee_date": "2020-09-01", "published_date": "2020-09-05"},
+        {
+            "period": "2020-21-Q1",
+            "title": "Old report",
+            "status": "published",
+            "committee_date": "2020-09-01",
+            "published_date": "2020-09-05",
+        },
     )
     return ("published-without-outturns", "publications.csv", row, "period")
 
 
 def _committee_after_published(p):
-    row = set_cell(p, "publications.csv", "committee_date", "2099-01-01", lambda r: r["status"] == "published")
+    row = set_cell(
+        p, "publications.csv", "committee_date", "2099-01-01", lambda r: r["status"] == "published"
+    )
     return ("published-before-committee", "publications.csv", row, "committee_date")
 
 
 def _tolerance_order(p):
-    row = set_cell(p, "measures.csv", "green_tolerance", "0.2", lambda r: r["amber_tolerance"] in ("", "0.05"))
+    row = set_cell(
+        p, "measures.csv", "green_tolerance", "0.2", lambda r: r["amber_tolerance"] in ("", "0.05")
+    )
     return ("tolerance-order", "measures.csv", row, "green_tolerance")
 
 
@@ -253,7 +273,9 @@ def _url_path(p):
 
 
 def _not_utf8(p):
-    text = (p / "priorities.csv").read_text(encoding="utf-8") + "extra,Caf\u00e9 culture and \u00a3 savings,,99\n"
+    text = (p / "priorities.csv").read_text(
+        encoding="utf-8"
+    ) + "extra,Caf\u00e9 culture and \u00a3 savings,,99\n"
     (p / "priorities.csv").write_bytes(text.encode("cp1252"))
     return ("file-not-utf8", "priorities.csv", None, None)
 
@@ -295,7 +317,9 @@ def _bad_identifier(p):
 
 def _identifier_case_collision(p):
     _, rows = read_rows(p, "priorities.csv")
-    row = append_row(p, "priorities.csv", {"priority_id": rows[0]["priority_id"].upper(), "title": "Shouting"})
+    row = append_row(
+        p, "priorities.csv", {"priority_id": rows[0]["priority_id"].upper(), "title": "Shouting"}
+    )
     return ("identifier-collision", "priorities.csv", row, "priority_id")
 
 
@@ -315,7 +339,9 @@ def _bad_json(p):
 
 
 def _missing_resource(p):
-    edit_descriptor(p, lambda d: d.__setitem__("resources", [r for r in d["resources"] if r["name"] != "methodology"]))
+    edit_descriptor(
+        p, lambda d: d.__setitem__("resources", [r for r in d["resources"] if r["name"] != "methodology"])
+    )
     return ("resource-missing", "datapackage.json", None, "resources")
 
 

@@ -26,7 +26,11 @@ TEXT_MARKER = "ZQXMARKER"
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def rewrite(path: Path, change) -> None:
@@ -170,7 +174,9 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch
 
 def test_cli_build_of_a_broken_package_says_why_without_a_traceback(tmp_path):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
-    rewrite(pkg / "measures.csv", lambda r: r.update(unit="percentage") if r["measure_id"] == "m0001" else None)
+    rewrite(
+        pkg / "measures.csv", lambda r: r.update(unit="percentage") if r["measure_id"] == "m0001" else None
+    )
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "build", str(pkg), "--out", str(tmp_path / "site")],
         capture_output=True,
@@ -205,10 +211,15 @@ def test_publish_snapshots_with_checksums_refuses_twice_and_detects_tampering(tm
 
 def test_publish_refuses_drafts_and_missing_committee_dates(tmp_path):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
-    rewrite(pkg / "publications.csv", lambda r: r.update(status="draft") if r["period"] == UNPUBLISHED else None)
+    rewrite(
+        pkg / "publications.csv", lambda r: r.update(status="draft") if r["period"] == UNPUBLISHED else None
+    )
     with pytest.raises(PublishError, match="draft, not approved"):
         publish(pkg, UNPUBLISHED)
-    rewrite(pkg / "publications.csv", lambda r: r.update(status="approved", committee_date="") if r["period"] == UNPUBLISHED else None)
+    rewrite(
+        pkg / "publications.csv",
+        lambda r: r.update(status="approved", committee_date="") if r["period"] == UNPUBLISHED else None,
+    )
     with pytest.raises(PublishError, match="no committee_date"):
         publish(pkg, UNPUBLISHED)
     assert not (pkg / "archive").exists()
@@ -220,13 +231,27 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
     publish(pkg, UNPUBLISHED, date=datetime.date(2026, 11, 20))
     with open(pkg / "archive" / UNPUBLISHED / "outturns.csv", encoding="utf-8") as fh:
-        first = next(r for r in csv.DictReader(fh) if r["period"] == UNPUBLISHED and r["measure_id"] == "m0002")
+        first = next(
+            r for r in csv.DictReader(fh) if r["period"] == UNPUBLISHED and r["measure_id"] == "m0002"
+        )
     revised_value = str(int(float(first["value"])) + 17)
-    rewrite(pkg / "outturns.csv", lambda r: r.update(value=revised_value) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None)
+    rewrite(
+        pkg / "outturns.csv",
+        lambda r: (
+            r.update(value=revised_value)
+            if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED)
+            else None
+        ),
+    )
     _, issues = validate(pkg)
     assert "revision-note-required" in [i.code for i in issues if i.severity == "error"]
     note = "Revised after late returns from the county council"
-    rewrite(pkg / "outturns.csv", lambda r: r.update(revision_note=note) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None)
+    rewrite(
+        pkg / "outturns.csv",
+        lambda r: (
+            r.update(revision_note=note) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None
+        ),
+    )
     out, _ = build_site(pkg, tmp_path / "w")
     page = (out / "measures" / "m0002" / "index.html").read_text(encoding="utf-8")
     assert f"first published as {format_value(float(first['value']), 'count', 0)}" in page

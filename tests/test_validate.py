@@ -131,10 +131,14 @@ def test_more_decimals_than_reported_is_a_warning(tmp_path):
     shutil.copytree(EXAMPLE, pkg)
     _, measures = read_rows(pkg, "measures.csv")
     zero_dp = {m["measure_id"] for m in measures if m["decimal_places"] == "0"}
-    row = set_cell(pkg, "outturns.csv", "value", "12.345", lambda r: r["measure_id"] in zero_dp and r["value"])
+    row = set_cell(
+        pkg, "outturns.csv", "value", "12.345", lambda r: r["measure_id"] in zero_dp and r["value"]
+    )
     _, issues = validate(pkg)
     assert errors_of(issues) == []
-    assert ("too-many-decimals", "outturns.csv", row, "value") in [(i.code, i.file, i.row, i.field) for i in issues]
+    assert ("too-many-decimals", "outturns.csv", row, "value") in [
+        (i.code, i.file, i.row, i.field) for i in issues
+    ]
 
 
 def test_init_writes_a_valid_empty_package(tmp_path):
