@@ -146,9 +146,11 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+    with (
+        http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server,
+        contextlib.suppress(KeyboardInterrupt),
+    ):
+        server.serve_forever()
 
 
 @cli.command()
