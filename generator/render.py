@@ -42,6 +42,9 @@ CONFIDENCE = {
     "amber": "Medium — the figure is compiled by hand in a spreadsheet",
     "red": "Low — the figure is project-based or estimated",
 }
+#: above this many measures a quarter's report gets a page per priority, so no page grows past ~200 KB
+REPORT_SPLIT_MEASURES = 120
+
 STATUS_MEANING = {
     "green": "on or better than target",
     "amber": "slightly off target, within tolerance",
@@ -204,7 +207,7 @@ class Renderer:
             "reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1])
         )
         for quarter_id in self.quarters:
-            pages[f"reports/{quarter_id.lower()}/index.md"] = self.quarter_report(quarter_id)
+            pages.update(self.quarter_report(quarter_id))
         pages["priorities/index.md"] = self.page(
             "priorities_index.md.j2",
             priorities=_records(self.priorities),
@@ -251,29 +254,48 @@ class Renderer:
             groupings=rules.ON_TARGET_GROUPINGS,
         )
 
-    def quarter_report(self, quarter_id: str) -> str:
+    def quarter_report(self, quarter_id: str) -> dict[str, str]:
+        """The quarter's report page, plus a page per priority when the council reports many measures."""
         rows = self.quarter(quarter_id)
-        reds = report.attach_exceptions(
-            rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id
-        )
+        reds = report.attach_exceptions(rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id)
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
-        groups = [
-            (p, _records(rows[rows["priority_id"] == p["priority_id"]])) for p in _records(self.priorities)
-        ]
+        priorities = _records(self.priorities)
+        groups = [(p, _records(rows[rows["priority_id"] == p["priority_id"]])) for p in priorities]
+        split = len(rows) > REPORT_SPLIT_MEASURES
         index = self.quarters.index(quarter_id)
-        return self.page(
+        base = f"reports/{quarter_id.lower()}"
+        pages = {}
+        by_priority = []
+        if split:
+            counts = self.counts(quarter_id, by="priority_id").set_index("priority_id")
+            for priority, priority_rows in groups:
+                c = counts.loc[priority["priority_id"]].to_dict() if priority["priority_id"] in counts.index else {}
+                c = {k: c.get(k, 0) for k in ("green", "amber", "red", "grey", "total")}
+                by_priority.append({**priority, **c})
+                pages[f"{base}/{priority['priority_id'].lower()}/index.md"] = self.page(
+                    "report_priority.md.j2",
+                    quarter=quarter_id,
+                    priority=priority,
+                    rows=priority_rows,
+                    counts=c,
+                    reds=_records(reds[reds["priority_id"] == priority["priority_id"]]),
+                )
+        pages[f"{base}/index.md"] = self.page(
             "report.md.j2",
             quarter=quarter_id,
             publication=_records(self.data.publications[self.data.publications["period"] == quarter_id])[0],
             overall=self.counts(quarter_id).iloc[0].to_dict(),
-            groups=groups,
+            groups=[] if split else groups,
+            split=split,
+            by_priority=by_priority,
             reds=_records(reds),
             updates=_records(_sorted(updates, "project_id")),
             previous=self.quarters[index - 1] if index else None,
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
         )
+        return pages
 
     def priority_page(self, priority: dict) -> str:
         objectives = self.objectives[self.objectives["priority_id"] == priority["priority_id"]]
