@@ -33,6 +33,8 @@ def for_cell(value: str, field_type: str, field_name: str = "") -> str:
             return "write a whole number"
         if v != value:
             return "remove the spaces around the number"
+        if field_type == "integer":
+            return "write a whole number such as 12 (no units, symbols or words)"
         return "write a plain number such as 47.5 (no units, symbols or words)"
     if field_type == "date":
         if _UK_DATE.match(v):

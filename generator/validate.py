@@ -38,17 +38,22 @@ def _frictionless_resource(package: Package, name: str, loaded: set[str]):
     )
 
 
+def _article(kind: str) -> str:
+    words = {"integer": "a whole number", "number": "a number", "date": "a date", "boolean": "true or false"}
+    return words.get(kind, f"a {kind}")
+
+
 def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict[int, dict]) -> Issue:
     kind = error.get("type", "error")
     row = error.get("rowNumber")
-    field = error.get("fieldName")
+    field = error.get("fieldName") or None
     cell = error.get("cell")
     specs = standard.fields(name)
     if kind == "type-error":
         spec = specs.get(field, {})
         return Issue(
             "type-error",
-            f"{field} must be a {spec.get('type', 'value')}",
+            f"{field} must be {_article(spec.get('type', 'value'))}",
             file=file,
             row=row,
             field=field,

@@ -277,7 +277,7 @@ def _not_utf8(p):
         encoding="utf-8"
     ) + "extra,Caf\u00e9 culture and \u00a3 savings,,99\n"
     (p / "priorities.csv").write_bytes(text.encode("cp1252"))
-    return ("file-not-utf8", "priorities.csv", None, None)
+    return ("file-not-utf8", "priorities.csv", text.count("\n"), None)  # the line the first bad byte is on
 
 
 def _empty_file(p):
