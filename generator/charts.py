@@ -31,10 +31,11 @@ TARGET_COLOUR = "#1d70b8"
 
 _LAYOUT = dict(
     template=None,
-    margin=dict(l=48, r=16, t=16, b=48),
-    height=320,
+    margin=dict(l=48, r=16, t=40, b=72),
+    height=340,
     hovermode="closest",
-    legend=dict(orientation="h", y=-0.2),
+    # the legend sits above the plot so rotated period labels never run into it
+    legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
     paper_bgcolor="rgba(0,0,0,0)",
     plot_bgcolor="rgba(0,0,0,0)",
 )
@@ -106,7 +107,7 @@ def _measure_skeleton(unit_suffix: str) -> dict:
     )
     fig.update_layout(**_LAYOUT)
     fig.update_yaxes(ticksuffix=unit_suffix, rangemode="tozero", fixedrange=True)
-    fig.update_xaxes(fixedrange=True)
+    fig.update_xaxes(fixedrange=True, tickangle=-45)
     return json.loads(to_json(fig))
 
 
@@ -150,7 +151,13 @@ def status_counts_figure(counts) -> go.Figure:
                 orientation="h",
                 marker=dict(
                     color=style["colour"],
-                    pattern=dict(shape={"green": "", "amber": "/", "red": "x", "grey": "."}[status]),
+                    # a pattern per status as well as a colour, overlaid so the colour stays solid
+                    pattern=dict(
+                        shape={"green": "", "amber": "/", "red": "x", "grey": "."}[status],
+                        fillmode="overlay",
+                        fgcolor="#0b0c0c" if status == "amber" else "#ffffff",
+                        fgopacity=0.35,
+                    ),
                 ),
                 text=[str(int(v)) if v else "" for v in counts[status]],
                 textposition="inside",
@@ -161,11 +168,11 @@ def status_counts_figure(counts) -> go.Figure:
         )
     fig.update_layout(**{**_LAYOUT, "barmode": "stack", "height": 80 + 48 * len(counts)})
     fig.update_layout(
-        margin=dict(l=8, r=8, t=8, b=40), legend=dict(orientation="h", y=-0.1, traceorder="normal")
+        margin=dict(l=8, r=8, t=40, b=32),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", traceorder="normal"),
     )
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     fig.update_xaxes(
-        title_text="Number of measures",
         dtick=1 if counts[list(STATUS_STYLE)].sum(axis=1).max() <= 10 else None,
         fixedrange=True,
     )
