@@ -257,7 +257,9 @@ class Renderer:
     def quarter_report(self, quarter_id: str) -> dict[str, str]:
         """The quarter's report page, plus a page per priority when the council reports many measures."""
         rows = self.quarter(quarter_id)
-        reds = report.attach_exceptions(rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id)
+        reds = report.attach_exceptions(
+            rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id
+        )
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         priorities = _records(self.priorities)
@@ -270,7 +272,11 @@ class Renderer:
         if split:
             counts = self.counts(quarter_id, by="priority_id").set_index("priority_id")
             for priority, priority_rows in groups:
-                c = counts.loc[priority["priority_id"]].to_dict() if priority["priority_id"] in counts.index else {}
+                c = (
+                    counts.loc[priority["priority_id"]].to_dict()
+                    if priority["priority_id"] in counts.index
+                    else {}
+                )
                 c = {k: c.get(k, 0) for k in ("green", "amber", "red", "grey", "total")}
                 by_priority.append({**priority, **c})
                 pages[f"{base}/{priority['priority_id'].lower()}/index.md"] = self.page(

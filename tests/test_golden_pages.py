@@ -40,7 +40,9 @@ def rendered(tmp_path_factory) -> dict[str, str]:
     publications = gate.included_publications(frames["publications"])
     gated = gate.restrict(frames, publications)
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
-    data = render.SiteData(package.descriptor, gated, performance, publications, revisions=publish.revisions(package))
+    data = render.SiteData(
+        package.descriptor, gated, performance, publications, revisions=publish.revisions(package)
+    )
     pages = render.Renderer(data).render()
     raw = gate.restrict({**package.raw}, publications)
     files = downloads.render_downloads(package.descriptor, raw, performance, gated["measures"])

@@ -44,7 +44,9 @@ def test_payloads_are_inert(payload):
 
 
 def test_limited_markdown_is_kept():
-    html = str(officer_markdown("Recycling *rose* to **47%**:\n\n- more bins\n- [details](https://example.gov.uk/a)"))
+    html = str(
+        officer_markdown("Recycling *rose* to **47%**:\n\n- more bins\n- [details](https://example.gov.uk/a)")
+    )
     assert "<em>rose</em>" in html and "<strong>47%</strong>" in html
     assert "<li>more bins</li>" in html
     assert 'href="https://example.gov.uk/a"' in html and 'rel="noopener noreferrer nofollow"' in html
