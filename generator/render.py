@@ -115,10 +115,15 @@ def project_status_badge(status: str) -> Markup:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with NaN turned into None, for templates."""
+    """Rows as dicts with NaN/NA turned into None, for templates.
+
+    Column lists are zipped directly: ``DataFrame.to_dict("records")`` is several times slower
+    and this runs for every table of every page.
+    """
+    columns = list(frame.columns)
     return [
-        {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
+        {c: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)) else v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.to_numpy(dtype=object).tolist()
     ]
 
 

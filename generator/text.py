@@ -9,6 +9,7 @@ is rendered and then sanitised with nh3, allowing only a few formatting tags and
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -20,8 +21,11 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN = markdown.Markdown(output_format="html")  # reused: building a Markdown instance per cell is slow
 
 
+@lru_cache(maxsize=16384)
 def officer_markdown(text: str | None) -> Markup:
-    """Render officer Markdown to sanitised HTML (empty markup for empty text)."""
+    """Render officer Markdown to sanitised HTML (empty markup for empty text).
+
+    Cached: the same exception report or update appears on several pages."""
     if not text or not str(text).strip():
         return Markup("")
     # escape first: whatever HTML an officer typed is shown as text, never parsed
