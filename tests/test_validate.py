@@ -148,3 +148,15 @@ def test_init_writes_a_valid_empty_package(tmp_path):
     assert errors_of(issues) == []
     again = run_cli("init", str(tmp_path / "new"))
     assert again.returncode == 1 and "Traceback" not in again.stderr
+
+
+def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
+    import shutil
+
+    import generator.load
+
+    pkg = tmp_path / "big"
+    shutil.copytree(EXAMPLE, pkg)
+    monkeypatch.setattr(generator.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
+    _, issues = validate(pkg)
+    assert ("file-too-large", "outturns.csv") in [(i.code, i.file) for i in errors_of(issues)]
