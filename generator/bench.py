@@ -120,13 +120,13 @@ def markdown_table(results: list[dict], cores: int, when: str) -> str:
         "",
         "Times in seconds. *Generator* is every stage except MkDocs; *bare MkDocs* is `mkdocs build` alone over the same pages.",
         "",
-        "| size | outturn rows | pages | load | validate | compute | render | write | MkDocs | total | bare MkDocs | generator ÷ bare | peak RSS MiB | output MB | largest page KB | median measure page KB | rebuild rewrites |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | outturn rows | pages | ms per page | load | validate | compute | render | write | MkDocs | total | bare MkDocs | generator ÷ bare | peak RSS MiB | output MB | largest page KB | median measure page KB | rebuild rewrites |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         s = r["stages_seconds"]
         lines.append(
-            f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | "
+            f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | {s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | "
             f"{s['render']:.2f} | {s['write']:.2f} | {s['mkdocs']:.2f} | {r['total_seconds']:.2f} | {r['bare_mkdocs_seconds']:.2f} | "
             f"{r['generator_share_of_bare_mkdocs']:.0%} | {r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | "
             f"{r['largest_page_bytes'] / 1024:.0f} | {r['median_measure_page_bytes'] / 1024:.0f} | {r['rebuild_rewritten_files']} |"

@@ -122,7 +122,10 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     """
     columns = list(frame.columns)
     return [
-        {c: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)) else v) for c, v in zip(columns, row, strict=True)}
+        {
+            c: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)) else v)
+            for c, v in zip(columns, row, strict=True)
+        }
         for row in frame.to_numpy(dtype=object).tolist()
     ]
 
