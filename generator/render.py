@@ -9,6 +9,9 @@ autoescaping; officer prose passes through :func:`generator.text.officer_markdow
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,9 @@ CONFIDENCE = {
     "amber": "Medium — the figure is compiled by hand in a spreadsheet",
     "red": "Low — the figure is project-based or estimated",
 }
+#: from this many measures, pages are rendered on two cores
+PARALLEL_MEASURES = 150
+
 #: above this many measures a quarter's report gets a page per priority, so no page grows past ~200 KB
 REPORT_SPLIT_MEASURES = 120
 
@@ -208,30 +214,75 @@ class Renderer:
         )
 
     # -- pages ------------------------------------------------------------------------
+    def jobs(self) -> list:
+        """The site's pages as independent jobs, each returning ``{path: markdown}``."""
+        one = lambda path, make: lambda: {path: make()}  # noqa: E731
+        jobs = [
+            one("index.md", self.home),
+            one(
+                "reports/index.md",
+                lambda: self.page(
+                    "reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1])
+                ),
+            ),
+            *[(lambda q=q: self.quarter_report(q)) for q in self.quarters],
+            one(
+                "priorities/index.md",
+                lambda: self.page(
+                    "priorities_index.md.j2",
+                    priorities=_records(self.priorities),
+                    objectives=_records(self.objectives),
+                ),
+            ),
+            *[
+                one(f"priorities/{p['priority_id'].lower()}/index.md", lambda p=p: self.priority_page(p))
+                for p in _records(self.priorities)
+            ],
+            one("measures/index.md", self.measures_index),
+            *[
+                one(f"measures/{m['measure_id'].lower()}/index.md", lambda m=m: self.measure_page(m))
+                for m in _records(self.measures)
+            ],
+            one("projects/index.md", self.projects_index),
+            *[
+                one(f"projects/{p['project_id'].lower()}/index.md", lambda p=p: self.project_page(p))
+                for p in _records(self.projects)
+            ],
+            one(
+                "about/index.md",
+                lambda: self.page(
+                    "about.md.j2",
+                    rules_text=Markup(rules.__doc__ or ""),
+                    rag=self.data.descriptor.get("rag", {}),
+                ),
+            ),
+        ]
+        return jobs
+
     def render(self) -> dict[str, str]:
+        """Every page. For a large council, every other job runs in a forked second process
+        (the frames are shared copy-on-write): rendering is CPU-bound and the machine has two
+        cores. The output is the same, in the same order, either way."""
+        jobs = self.jobs()
+        parallel = (
+            len(self.measures) >= PARALLEL_MEASURES
+            and (os.cpu_count() or 1) >= 2
+            and "fork" in mp.get_all_start_methods()
+        )
+        if not parallel:
+            return {path: text for job in jobs for path, text in job().items()}
+        global _FORKED
+        _FORKED = jobs
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+                odd = pool.submit(_render_forked)
+                even = [jobs[i]() for i in range(0, len(jobs), 2)]
+                results = odd.result()
+        finally:
+            _FORKED = None
         pages: dict[str, str] = {}
-        pages["index.md"] = self.home()
-        pages["reports/index.md"] = self.page(
-            "reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1])
-        )
-        for quarter_id in self.quarters:
-            pages.update(self.quarter_report(quarter_id))
-        pages["priorities/index.md"] = self.page(
-            "priorities_index.md.j2",
-            priorities=_records(self.priorities),
-            objectives=_records(self.objectives),
-        )
-        for priority in _records(self.priorities):
-            pages[f"priorities/{priority['priority_id'].lower()}/index.md"] = self.priority_page(priority)
-        pages["measures/index.md"] = self.measures_index()
-        for measure in _records(self.measures):
-            pages[f"measures/{measure['measure_id'].lower()}/index.md"] = self.measure_page(measure)
-        pages["projects/index.md"] = self.projects_index()
-        for project in _records(self.projects):
-            pages[f"projects/{project['project_id'].lower()}/index.md"] = self.project_page(project)
-        pages["about/index.md"] = self.page(
-            "about.md.j2", rules_text=Markup(rules.__doc__ or ""), rag=self.data.descriptor.get("rag", {})
-        )
+        for index in range(len(jobs)):
+            pages.update(even[index // 2] if index % 2 == 0 else results[index // 2])
         return pages
 
     def home(self) -> str:
@@ -429,6 +480,13 @@ class Renderer:
             objective=objective,
             priority=priority,
         )
+
+
+_FORKED: list | None = None  # the jobs handed to the forked process
+
+
+def _render_forked() -> list[dict[str, str]]:
+    return [_FORKED[i]() for i in range(1, len(_FORKED), 2)]
 
 
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, str]:

@@ -57,3 +57,26 @@ def test_generated_file_matches_golden(rendered, path):
         golden.write_text(rendered[path], encoding="utf-8")
     assert golden.exists(), f"no golden file for {path}: run with PERFSITE_REGENERATE_GOLDEN=1 and review it"
     assert rendered[path] == golden.read_text(encoding="utf-8")
+
+
+def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
+    pkg = synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4)
+    package = load(pkg)
+    frames = typed(package)
+    publications = gate.included_publications(frames["publications"])
+    gated = gate.restrict(frames, publications)
+    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
+    data = render.SiteData(package.descriptor, gated, performance, publications)
+    serial = render.Renderer(data).render()
+    monkeypatch.setattr(render, "PARALLEL_MEASURES", 10)
+    submitted = []
+
+    class Recording(render.ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", Recording)
+    parallel = render.Renderer(data).render()
+    assert submitted == [render._render_forked]
+    assert list(parallel) == list(serial) and parallel == serial
