@@ -160,3 +160,18 @@ def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
     monkeypatch.setattr(generator.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
     _, issues = validate(pkg)
     assert ("file-too-large", "outturns.csv") in [(i.code, i.file) for i in errors_of(issues)]
+
+
+def test_a_red_without_an_exception_report_is_a_warning(tmp_path):
+    import shutil
+
+    pkg = tmp_path / "noexc"
+    shutil.copytree(EXAMPLE, pkg)
+    header, rows = read_rows(pkg, "exceptions.csv")
+    dropped = rows[-1]
+    write_rows(pkg, "exceptions.csv", header, rows[:-1])
+    _, issues = validate(pkg)
+    assert errors_of(issues) == []
+    warned = [i for i in warnings_of(issues) if i.code == "no-exception-report"]
+    assert len(warned) == 1 and warned[0].file == "outturns.csv" and warned[0].row
+    assert f"measure {dropped['measure_id']} is red in the {dropped['period']} report" in warned[0].message
