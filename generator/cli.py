@@ -174,6 +174,44 @@ def publish(package_dir: Path, period: str, on) -> None:
 
 
 @cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fill the sheets from this package.",
+)
+def template(out: Path, source: Path | None) -> None:
+    """Write an Excel workbook of the standard (drop-downs, descriptions), optionally filled from a package."""
+    from .workbook import write_template
+
+    write_template(out, source)
+    click.echo(f"✓ wrote {out}; fill it in, then run: perfsite import {out} PACKAGE_DIR")
+
+
+@cli.command(name="import")
+@click.argument("workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--force-draft", is_flag=True, help="Write the package even when it has errors (for a draft).")
+def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
+    """Turn a filled-in workbook into a package in PACKAGE_DIR, validating it as `validate` does."""
+    from .workbook import import_workbook
+
+    issues = import_workbook(workbook, package_dir, force_draft=force_draft)
+    _echo_issues(issues)
+    if errors_of(issues):
+        if force_draft:
+            click.echo(
+                f"! wrote {package_dir} with errors (--force-draft): it cannot be built until they are fixed"
+            )
+        else:
+            click.echo(f"✗ nothing was written to {package_dir}: fix the workbook and import again", err=True)
+        sys.exit(1)
+    click.echo(f"✓ imported {workbook} into {package_dir}")
+
+
+@cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--measures", default=200, show_default=True, help="Number of measures.")
 @click.option("--years", default=5, show_default=True, help="Financial years of data.")

@@ -1,0 +1,164 @@
+"""Excel: the template round-trips the example, and a bad workbook is refused with sheet, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from generator import standard
+from generator.errors import errors_of
+from generator.workbook import import_workbook, write_template
+
+from .conftest import EXAMPLE
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(scope="module")
+def example_book(tmp_path_factory):
+    return write_template(tmp_path_factory.mktemp("book") / "example.xlsx", EXAMPLE)
+
+
+def edited(example_book, tmp_path, change):
+    book = load_workbook(example_book)
+    change(book)
+    path = tmp_path / "edited.xlsx"
+    book.save(path)
+    return path
+
+
+def first_row(ws, column: str, where=lambda v: True) -> int:
+    for row in range(2, ws.max_row + 1):
+        if where(ws[f"{column}{row}"].value):
+            return row
+    raise LookupError
+
+
+def test_template_round_trips_the_example(example_book, tmp_path):
+    issues = import_workbook(example_book, tmp_path / "pkg")
+    assert errors_of(issues) == [], "\n".join(map(str, issues))
+    for resource in standard.RESOURCES:
+        assert filecmp.cmp(
+            EXAMPLE / f"{resource}.csv", tmp_path / "pkg" / f"{resource}.csv", shallow=False
+        ), resource
+
+
+def test_template_has_drop_downs_comments_and_a_frozen_header(example_book):
+    book = load_workbook(example_book)
+    assert book.sheetnames[:2] == ["instructions", "settings"]
+    ws = book["measures"]
+    assert ws.freeze_panes == "A2"
+    assert "plain English" in ws["D1"].comment.text
+    formulas = {v.formula1 for v in ws.data_validations.dataValidation}
+    assert any("higher_is_better" in f for f in formulas)
+    assert "=objectives!$A$2:$A$5000" in formulas
+    assert ws.column_dimensions["C"].width > 20
+
+
+def test_empty_template_asks_only_for_the_plan_years(tmp_path):
+    book = write_template(tmp_path / "empty.xlsx")
+    issues = import_workbook(book, tmp_path / "pkg")
+    located = sorted((i.file, i.row, i.field) for i in errors_of(issues))
+    assert located == [
+        ("empty.xlsx › settings", 6, "plan_start (column B)"),
+        ("empty.xlsx › settings", 7, "plan_end (column B)"),
+    ]
+    assert not (tmp_path / "pkg").exists()
+
+
+def _unit_typed_over(book):
+    ws = book["measures"]
+    ws["H2"] = "percentage"
+
+
+def _percent_sign(book):
+    ws = book["outturns"]
+    ws["C2"] = "47.5%"
+
+
+def _number_as_text(book):
+    ws = book["targets"]
+    ws["C3"] = "48.0"
+
+
+def _formula(book):
+    ws = book["outturns"]
+    ws["C4"] = "=B4*2"
+
+
+def _uk_date(book):
+    ws = book["publications"]
+    ws["D2"] = "31/12/2025"
+
+
+def _missing_sheet(book):
+    del book["methodology"]
+
+
+def _renamed_header(book):
+    book["projects"]["C1"] = "project_title"
+
+
+def _merged(book):
+    book["priorities"].merge_cells("C3:C4")
+
+
+def _date_in_text(book):
+    book["outturns"]["B5"] = dt.datetime(2024, 4, 1)
+
+
+CASES = [
+    ("unit typed over the drop-down", _unit_typed_over, "not-allowed", "measures", 2, "unit (column H)"),
+    ("47.5% in a number column", _percent_sign, "type-error", "outturns", 2, "value (column C)"),
+    ("number stored as text", _number_as_text, "number-stored-as-text", "targets", 3, "target (column C)"),
+    ("formula with no saved value", _formula, "formula-no-value", "outturns", 4, "value (column C)"),
+    ("date typed as 31/12/2025", _uk_date, "type-error", "publications", 2, "committee_date (column D)"),
+    ("missing sheet", _missing_sheet, "sheet-missing", None, None, None),
+    ("renamed header", _renamed_header, "bad-header", "projects", 1, "project_title (column C)"),
+    ("merged cells", _merged, "merged-cells", "priorities", 3, "column C"),
+    ("Excel date in a text column", _date_in_text, "excel-date-in-text", "outturns", 5, "period (column B)"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_workbook_is_refused_with_sheet_row_and_column(example_book, tmp_path, case):
+    _, change, code, sheet, row, column = case
+    path = edited(example_book, tmp_path, change)
+    target = tmp_path / "pkg"
+    issues = import_workbook(path, target)
+    errors = errors_of(issues)
+    match = [i for i in errors if i.code == code]
+    assert match, "\n".join(map(str, issues))
+    issue = match[0]
+    if sheet:
+        assert issue.file == f"edited.xlsx › {sheet}" and issue.row == row and issue.field == column, str(
+            issue
+        )
+    else:
+        assert "methodology" in issue.message
+    assert issue.hint
+    assert not target.exists(), "nothing is written for an invalid workbook"
+
+
+def test_an_extra_blank_sheet_is_harmless(example_book, tmp_path):
+    path = edited(example_book, tmp_path, lambda book: book.create_sheet("Sheet1"))
+    assert errors_of(import_workbook(path, tmp_path / "pkg")) == []
+
+
+def test_force_draft_writes_despite_errors_and_cli_exit_codes(example_book, tmp_path):
+    path = edited(example_book, tmp_path, _unit_typed_over)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "import", str(path), str(tmp_path / "pkg")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "edited.xlsx › measures, row 2, field unit (column H)" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "pkg").exists()
+    issues = import_workbook(path, tmp_path / "draft", force_draft=True)
+    assert errors_of(issues) and (tmp_path / "draft" / "measures.csv").exists()
