@@ -180,6 +180,12 @@ def write_template(out: str | Path, package_dir: str | Path | None = None) -> Pa
 
 
 def _style_header(ws, headers: list[str]) -> None:
+    # printed (or exported to PDF) landscape, one page wide, header repeated on every page
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
     for index in range(1, len(headers) + 1):
         cell = ws.cell(row=1, column=index)
         cell.font = Font(bold=True, color="FFFFFF")

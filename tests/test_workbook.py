@@ -162,3 +162,21 @@ def test_force_draft_writes_despite_errors_and_cli_exit_codes(example_book, tmp_
     assert "Traceback" not in result.stderr and not (tmp_path / "pkg").exists()
     issues = import_workbook(path, tmp_path / "draft", force_draft=True)
     assert errors_of(issues) and (tmp_path / "draft" / "measures.csv").exists()
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
+)
+def test_template_opens_in_libreoffice(example_book, tmp_path):
+    result = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(example_book)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "example.pdf"
+    assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 20_000, (
+        result.stdout + result.stderr
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
