@@ -14,50 +14,20 @@ from hypothesis import strategies as st
 from generator import rules
 from generator.formatting import quantise, quantise_scalar
 
+from .rows import measure_row, outturn_row
+
 RANK = {"red": 0, "amber": 1, "green": 2}
 MIRROR = {"higher_is_better": "lower_is_better", "lower_is_better": "higher_is_better"}
 
 
 # -- helpers: small frames built in the tests ---------------------------------------------------------
 def measure(measure_id: str = "m1", **fields) -> dict:
-    row = dict(
-        measure_id=measure_id,
-        objective_id="o1",
-        title="Household waste recycled or composted",
-        description="",
-        directorate="Place",
-        service="",
-        committee="",
-        unit="percent",
-        unit_label="",
-        polarity="higher_is_better",
-        decimal_places=1,
-        frequency="quarterly",
-        aggregation="snapshot",
-        is_key=False,
-        monitoring_only=False,
-        green_tolerance=np.nan,
-        amber_tolerance=np.nan,
-        sort_order=np.nan,
-    )
-    row.update(fields)
-    return row
+    return measure_row(measure_id, **fields)
 
 
 def outturn(measure_id: str, period: str, value: float, **fields) -> dict:
-    row = dict(
-        measure_id=measure_id,
-        period=period,
-        value=value,
-        missing_reason="" if value == value else "Not yet available",
-        status_override="",
-        override_reason="",
-        commentary="",
-        data_quality_note="",
-        revision_note="",
-    )
-    row.update(fields)
-    return row
+    fields.setdefault("missing_reason", "" if value == value else "Not yet available")
+    return outturn_row(measure_id, period, value, **fields)
 
 
 def frames(measures: list[dict], targets: list[tuple], outturns: list[dict]):

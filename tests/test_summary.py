@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from generator import rules, summary
 from generator.formatting import format_difference, format_value
 
+from .rows import measure_row, outturn_row
+
 GOLDEN = Path(__file__).parent / "golden" / "summaries.json"
 REGENERATE = os.environ.get("PERFSITE_REGENERATE_GOLDEN") == "1"
 
@@ -31,44 +33,11 @@ NAN = float("nan")
 
 
 def measure(**fields) -> dict:
-    row = dict(
-        measure_id="m1",
-        objective_id="o1",
-        title="Household waste recycled or composted",
-        description="",
-        directorate="",
-        service="",
-        committee="",
-        unit="percent",
-        unit_label="",
-        polarity="higher_is_better",
-        decimal_places=1,
-        frequency="quarterly",
-        aggregation="snapshot",
-        is_key=False,
-        monitoring_only=False,
-        green_tolerance=NAN,
-        amber_tolerance=NAN,
-        sort_order=NAN,
-    )
-    row.update(fields)
-    return row
+    return measure_row(**fields)
 
 
 def outturn(period: str, value: float, **fields) -> dict:
-    row = dict(
-        measure_id="m1",
-        period=period,
-        value=value,
-        missing_reason="",
-        status_override="",
-        override_reason="",
-        commentary="",
-        data_quality_note="",
-        revision_note="",
-    )
-    row.update(fields)
-    return row
+    return outturn_row("m1", period, value, **fields)
 
 
 def case(measure_fields: dict, targets: dict, values: dict, period: str, rag=None, **outturn_fields) -> dict:
