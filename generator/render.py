@@ -25,11 +25,12 @@ from .text import md_inline, officer_markdown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
+# the arrows beside these words are drawn by CSS (perfsite.css), hidden from screen readers
 DIRECTION_WORDS = {
-    "improving": ("Improving", "↑"),
-    "worsening": ("Worsening", "↓"),
-    "unchanged": ("No change", "→"),
-    "not_comparable": ("Not comparable", "–"),
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "unchanged": "No change",
+    "not_comparable": "Not comparable",
 }
 PROJECT_STATUS = {
     "not_started": "Not started",
@@ -110,8 +111,7 @@ def status_badge(status: str | None, source: str = "computed") -> Markup:
 
 def direction_badge(direction: str | None) -> Markup:
     direction = direction if direction in DIRECTION_WORDS else "not_comparable"
-    words, _arrow = DIRECTION_WORDS[direction]  # the arrow is drawn by CSS, hidden from screen readers
-    return Markup(f'<span class="ps-dir ps-dir--{direction}">{words}</span>')
+    return Markup(f'<span class="ps-dir ps-dir--{direction}">{DIRECTION_WORDS[direction]}</span>')
 
 
 def project_status_badge(status: str) -> Markup:
