@@ -128,7 +128,7 @@ def markdown_table(results: list[dict], cores: int, when: str) -> str:
         lines.append(
             f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | {s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | "
             f"{s['render']:.2f} | {s['write']:.2f} | {s['mkdocs']:.2f} | {r['total_seconds']:.2f} | {r['bare_mkdocs_seconds']:.2f} | "
-            f"{r['generator_share_of_bare_mkdocs']:.0%} | {r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | "
+            f"{r['generator_share_of_bare_mkdocs']:.1%} | {r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | "
             f"{r['largest_page_bytes'] / 1024:.0f} | {r['median_measure_page_bytes'] / 1024:.0f} | {r['rebuild_rewritten_files']} |"
         )
     return "\n".join(lines) + "\n"
