@@ -444,7 +444,7 @@ class Renderer:
             for n in standard.RESOURCES
         ]
         licence = (self.data.descriptor.get("licenses") or [standard.LICENCE_OGL])[0]
-        first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else "measure"
+        first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else None
         return self.page(
             "data.md.j2",
             sizes=sizes,

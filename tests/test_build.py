@@ -257,3 +257,15 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
     assert f"first published as {format_value(float(first['value']), 'count', 0)}" in page
     assert note in page
     assert (out / "data" / "archive" / UNPUBLISHED.lower() / "manifest.json").exists()
+
+
+def test_an_empty_package_builds_a_site_that_says_nothing_is_published_yet(tmp_path):
+    from generator.package import write_empty_package
+
+    pkg = tmp_path / "empty"
+    write_empty_package(pkg, "Newtown Borough Council")
+    out, result = build_site(pkg, tmp_path / "w")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "No performance report has been published yet." in home
+    assert "Newtown Borough Council" in home
+    assert (out / "data" / "datapackage.json").exists() and (out / "feed.xml").exists()
