@@ -10,6 +10,7 @@ and every chart sits beside a table and a sentence that carry the same informati
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import lru_cache
 
 import plotly.graph_objects as go
@@ -145,7 +146,8 @@ def status_counts_figure(counts) -> go.Figure:
         style = STATUS_STYLE[status]
         fig.add_trace(
             go.Bar(
-                y=list(counts["label"]),
+                # long priority names wrap, so the bars keep their width on a phone
+                y=["<br>".join(textwrap.wrap(str(label), 18)) for label in counts["label"]],
                 x=[int(v) for v in counts[status]],
                 name=style["label"],
                 orientation="h",
