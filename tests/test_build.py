@@ -269,3 +269,17 @@ def test_an_empty_package_builds_a_site_that_says_nothing_is_published_yet(tmp_p
     assert "No performance report has been published yet." in home
     assert "Newtown Borough Council" in home
     assert (out / "data" / "datapackage.json").exists() and (out / "feed.xml").exists()
+
+
+def test_cli_builds_the_example_and_prints_a_summary(tmp_path):
+    from .conftest import EXAMPLE
+
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", str(EXAMPLE), "--out", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Site built in" in result.stdout and "pages" in result.stdout and "downloads" in result.stdout
+    assert (tmp_path / "site" / "index.html").exists()
