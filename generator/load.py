@@ -35,6 +35,7 @@ class Package:
     files: dict[str, str] = field(default_factory=dict)  # resource → path relative to the package
     encodings: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    typed_cache: dict[str, pd.DataFrame] | None = field(default=None, repr=False)  # see typed()
 
     @property
     def rag(self) -> dict:
@@ -343,7 +344,12 @@ def _typed_column(values: pd.Series, spec: dict) -> pd.Series:
 def typed(package: Package) -> dict[str, pd.DataFrame]:
     """Frames with the schema's types: numbers float (NaN when empty), integers Int64,
     booleans bool (empty = false), text as str ('' when empty). Absent optional
-    resources come back empty with the right columns."""
+    resources come back empty with the right columns.
+
+    Converted once per package (validation and the build both need them); treat the frames as
+    read-only."""
+    if package.typed_cache is not None:
+        return package.typed_cache
     out = {}
     for name in standard.RESOURCES:
         specs = standard.fields(name)
@@ -360,4 +366,5 @@ def typed(package: Package) -> dict[str, pd.DataFrame]:
     if "sort_order" in out["measures"]:
         for name in ("priorities", "objectives", "measures", "projects"):
             out[name]["sort_order"] = out[name]["sort_order"].astype("float64")
+    package.typed_cache = out
     return out
