@@ -14,7 +14,7 @@ import zipfile
 
 import pandas as pd
 
-from . import periods, standard
+from . import periods, rules, standard
 
 PERFORMANCE_SCHEMA = {
     "fields": [
@@ -103,7 +103,9 @@ PERFORMANCE_SCHEMA = {
     "primaryKey": ["measure_id", "period"],
     "missingValues": [""],
 }
-PERFORMANCE_COLUMNS = [f["name"] for f in PERFORMANCE_SCHEMA["fields"]]
+# the columns are the rules engine's; the schema above only documents them, in the same order
+PERFORMANCE_COLUMNS = rules.PERFORMANCE_COLUMNS
+PERFORMANCE_SCHEMA["fields"].sort(key=lambda f: PERFORMANCE_COLUMNS.index(f["name"]))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
