@@ -9,6 +9,7 @@ and every chart sits beside a table and a sentence that carry the same informati
 
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
 from functools import lru_cache
@@ -179,3 +180,11 @@ def status_counts_figure(counts) -> go.Figure:
         fixedrange=True,
     )
     return fig
+
+
+@functools.cache
+def plotly_bundle() -> bytes:
+    """plotly.js from the installed plotly package: one shared asset, never inlined, never a CDN."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode("utf-8")
