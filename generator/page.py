@@ -64,5 +64,3 @@ def make_page(body: str, description: str = "", search: str = "", in_nav: bool =
     title = plain(match.group(1)) if match else ""
     body, toc = with_heading_ids(body)
     return Page(title, body, " ".join(description.split()), search, in_nav, toc)
-
-

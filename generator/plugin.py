@@ -62,7 +62,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config):
-        if not self.config.package:
+        if self.site is None and not self.config.package:
             raise PluginError("perfsite: set 'package' to the folder of the council's data package")
         prefix = self.config.prefix.strip("/")
         self.prefix = f"{prefix}/" if prefix else ""
@@ -135,7 +135,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
                 if existing.abs_src_path and Path(existing.abs_src_path).is_relative_to(HAND_WRITTEN):
                     continue  # a standalone build reads perfsite's hand-written pages as its docs folder
                 raise PluginError(
-                        f"perfsite: the docs folder already has {uri}; set the plugin's 'prefix' "
+                    f"perfsite: the docs folder already has {uri}; set the plugin's 'prefix' "
                     "(for example 'performance/') so the performance pages have their own folder"
                 )
             files.append(file)
@@ -184,7 +184,13 @@ def _toc_tokens(headings) -> list[dict]:
     tokens: list[dict] = []
     stack: list[dict] = []
     for level, slug, text in headings:
-        token = {"level": level, "id": slug, "name": html.escape(text), "html": html.escape(text), "children": []}
+        token = {
+            "level": level,
+            "id": slug,
+            "name": html.escape(text),
+            "html": html.escape(text),
+            "children": [],
+        }
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else tokens).append(token)
