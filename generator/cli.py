@@ -31,7 +31,22 @@ def _echo_issues(issues, strict: bool = False) -> None:
             click.echo(f"  ! {issue}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PerfsiteGroup(click.Group):
+    """Turns perfsite's own errors into a plain message and an exit code (1 bad input, 2 misuse),
+    in-process too (tests use click's CliRunner). Real bugs keep their traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            _echo_issues(exc.issues)
+            ctx.exit(exc.exit_code)
+        except PerfsiteError as exc:
+            click.echo(f"✗ {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=PerfsiteGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfsite")
 def cli() -> None:
     """perfsite: publish a council's approved performance data as a transparency website."""
@@ -227,14 +242,7 @@ def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int) ->
 
 def main() -> None:
     """Entry point of the console script."""
-    try:
-        cli(standalone_mode=True)
-    except ValidationFailed as exc:
-        _echo_issues(exc.issues)
-        sys.exit(exc.exit_code)
-    except PerfsiteError as exc:
-        click.echo(f"✗ {exc}", err=True)
-        sys.exit(exc.exit_code)
+    cli(standalone_mode=True)
 
 
 if __name__ == "__main__":
