@@ -73,7 +73,17 @@ def refused(args: list[str], cwd: Path | None = None):
 
 @pytest.mark.parametrize(
     "target",
-    ["package", "package/archive", "package_parent", "cwd", "cwd_parent", "home", "checkout", "foreign", "file"],
+    [
+        "package",
+        "package/archive",
+        "package_parent",
+        "cwd",
+        "cwd_parent",
+        "home",
+        "checkout",
+        "foreign",
+        "file",
+    ],
 )
 def test_output_folders_perfsite_must_not_write_are_refused_and_nothing_is_touched(
     tmp_path, package, target, monkeypatch
@@ -160,7 +170,14 @@ def test_two_builds_at_once_each_produce_what_they_produce_alone(tmp_path, packa
         stderr=subprocess.PIPE,
     )
     preview = subprocess.Popen(
-        _cli("build", str(marked_preview_package), "--preview", "--out", str(tmp_path / "preview"), cwd=tmp_path),
+        _cli(
+            "build",
+            str(marked_preview_package),
+            "--preview",
+            "--out",
+            str(tmp_path / "preview"),
+            cwd=tmp_path,
+        ),
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -169,7 +186,9 @@ def test_two_builds_at_once_each_produce_what_they_produce_alone(tmp_path, packa
     assert public.wait(timeout=600) == 0, public.stderr.read().decode()[-2000:]
     assert preview.wait(timeout=600) == 0, preview.stderr.read().decode()[-2000:]
     assert digest(tmp_path / "public") == digest(solo)
-    assert not [p for p in (tmp_path / "public").rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()]
+    assert not [
+        p for p in (tmp_path / "public").rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()
+    ]
     assert any(MARKER.encode() in p.read_bytes() for p in (tmp_path / "preview").rglob("*.html"))
 
 
