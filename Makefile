@@ -35,15 +35,18 @@ serve: install
 	$(BIN)/perfsite serve $(PACKAGE)
 
 # Browser tests need Debian's chromium (playwright cannot download browsers here) and axe-core from npm.
+# A failed installation stops `make test`: browser tests that cannot run would prove nothing.
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing Debian's chromium for the browser tests…"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed"; \
-	  else echo "chromium is missing: run 'sudo apt-get install -y chromium' for the browser tests"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "✗ chromium could not be installed (apt-get install -y chromium)"; exit 1; }; \
+	  else echo "✗ chromium is missing: run 'sudo apt-get install -y chromium', then make test again"; exit 1; fi; \
 	fi
 	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
-	  (cd tests/browser && npm ci --silent --no-audit --no-fund) || echo "axe-core could not be installed"; \
+	  (cd tests/browser && npm ci --silent --no-audit --no-fund) \
+	    || { echo "✗ axe-core could not be installed (npm ci in tests/browser)"; exit 1; }; \
 	fi
 
 ## Run the whole test suite, browser tests included

@@ -9,6 +9,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No timing in tests: a busy two-core machine must not fail a property test for being slow.
+settings.register_profile("perfsite", deadline=None)
+settings.load_profile("perfsite")
 
 from generator import build as build_module
 
