@@ -6,7 +6,7 @@ PACKAGE ?= data/example
 OUT ?= site
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint format bench clean install install-test browser-deps
+.PHONY: site serve test lint format bench bench-xl fuzz clean install install-test browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python -m generator.bench
+
+## The XL package too (4,000 measures × 10 years; several minutes)
+bench-xl: install-test
+	$(BIN)/python -m generator.bench S M L XL
 
 clean:
 	rm -rf site site-preview build .pytest_cache

@@ -18,7 +18,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,8 +27,11 @@ SIZES = {
     "S": None,  # the example package
     "M": {"measures": 200, "years": 5, "projects": 80},
     "L": {"measures": 500, "years": 10, "projects": 200},
+    "XL": {"measures": 4000, "years": 10, "projects": 800},
 }
-STAGES = ("load", "validate", "compute", "render", "write", "mkdocs")
+DEFAULT_SIZES = ("S", "M", "L")  # XL takes minutes: `make bench-xl`
+SEED = 7
+STAGES = ("load", "validate", "compute", "render", "mkdocs")
 
 
 def _site_stats(site: Path) -> dict:
@@ -57,80 +59,80 @@ def _site_stats(site: Path) -> dict:
 def run_one(size: str, work: Path) -> dict:
     """Build one size in this process and return its figures (called in a child process)."""
     from . import build as build_module
+    from .load import load
     from .synth import synthesise
 
-    work.mkdir(parents=True, exist_ok=True)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
     if SIZES[size] is None:
         package = ROOT / "data" / "example"
     else:
-        package = synthesise(work / "package", seed=1, **SIZES[size])
-    docs = work / "site_src"
-    if docs.exists():
-        shutil.rmtree(docs)
-    shutil.copytree(build_module.DOCS_DIR, docs, ignore=shutil.ignore_patterns(*_generated_roots()))
+        package = synthesise(work / "package", seed=SEED, **SIZES[size])
     site = work / "site"
-    result = build_module.build(package, out=site, docs_dir=docs)
-    first = dict(result.stages)
-    # rebuild with nothing changed: nothing generated should be rewritten
-    again = build_module.build(package, out=site, docs_dir=docs)
-    # the floor: MkDocs alone over exactly the same pages
-    from .load import load
-
-    bare_site = Path(tempfile.mkdtemp(prefix="bare-", dir=work))
     started = time.perf_counter()
-    build_module.run_mkdocs(docs, bare_site, **again.mkdocs_args)
-    bare = time.perf_counter() - started
-    shutil.rmtree(bare_site)
-    outturn_rows = len(load(package).raw["outturns"])
+    result = build_module.build(package, out=site)
+    total = time.perf_counter() - started
+    first = dict(result.stages)
     generator_seconds = sum(v for k, v in first.items() if k != "mkdocs")
-    return {
+    figures = {
         "size": size,
         "package": SIZES[size] or "data/example",
-        "outturn_rows": outturn_rows,
+        "outturn_rows": len(load(package).raw["outturns"]),
         "stages_seconds": {k: round(first.get(k, 0.0), 3) for k in STAGES},
-        "total_seconds": round(sum(first.values()), 3),
+        "total_seconds": round(total, 3),
         "generator_seconds": round(generator_seconds, 3),
-        "bare_mkdocs_seconds": round(bare, 3),
-        "generator_share_of_bare_mkdocs": round(generator_seconds / bare, 3) if bare else None,
-        "rebuild_rewritten_files": again.written,
-        "rebuild_unchanged_files": again.unchanged,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         **_site_stats(site),
     }
+    shutil.rmtree(work, ignore_errors=True)
+    return figures
 
 
-def _generated_roots() -> list[str]:
-    return [
-        ".generated.json",
-        "index.md",
-        "reports",
-        "priorities",
-        "measures",
-        "projects",
-        "data",
-        "about",
-        "feed.xml",
-        "plotly.min.js",
-    ]
+def yardstick_seconds() -> float | None:
+    """The yardstick of this run: ``mkdocs build`` of a fixed 200-page Material site, timed now
+    (``../shared/bench/yardstick.py`` beside the checkout, or ``PERFSITE_YARDSTICK``)."""
+    import importlib.util
+
+    path = Path(os.environ.get("PERFSITE_YARDSTICK", ROOT.parent / "shared" / "bench" / "yardstick.py"))
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("yardstick", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.yardstick(str(Path(sys.executable).parent / "mkdocs"))
 
 
-def markdown_table(results: list[dict], cores: int, when: str) -> str:
+def markdown_table(results: list[dict], cores: int, when: str, yardstick: float | None) -> str:
+    unit = f"{yardstick:.2f} s" if yardstick else "not measured"
     lines = [
         f"# perfsite benchmark — {when}, {cores} cores, Python {platform.python_version()}, {platform.machine()}",
         "",
-        "Times in seconds. *Generator* is every stage except MkDocs; *bare MkDocs* is `mkdocs build` alone over the same pages.",
+        f"Times in seconds and in yardsticks (Y = `mkdocs build` of a fixed 200-page Material site, "
+        f"timed in the same run: {unit}). *Generator* is every stage before MkDocs.",
         "",
-        "| size | outturn rows | pages | ms per page | load | validate | compute | render | write | MkDocs | total | bare MkDocs | generator ÷ bare | peak RSS MiB | output MB | largest page KB | median measure page KB | rebuild rewrites |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | outturn rows | pages | ms per page | load | validate | compute | render | MkDocs | total | total in Y | generator ÷ MkDocs | peak RSS MiB | output MB | largest page KB | median measure page KB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         s = r["stages_seconds"]
+        in_y = f"{r['total_seconds'] / yardstick:.1f}" if yardstick else "—"
         lines.append(
-            f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | {s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | "
-            f"{s['render']:.2f} | {s['write']:.2f} | {s['mkdocs']:.2f} | {r['total_seconds']:.2f} | {r['bare_mkdocs_seconds']:.2f} | "
-            f"{r['generator_share_of_bare_mkdocs']:.1%} | {r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | "
-            f"{r['largest_page_bytes'] / 1024:.0f} | {r['median_measure_page_bytes'] / 1024:.0f} | {r['rebuild_rewritten_files']} |"
+            f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | "
+            f"{s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | {s['render']:.2f} | {s['mkdocs']:.2f} | "
+            f"{r['total_seconds']:.2f} | {in_y} | {r['generator_seconds'] / max(s['mkdocs'], 1e-9):.0%} | "
+            f"{r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | {r['largest_page_bytes'] / 1024:.0f} | "
+            f"{r['median_measure_page_bytes'] / 1024:.0f} |"
         )
+    by = {r["size"]: r for r in results}
+    if "M" in by and "L" in by:
+        ratio = (by["L"]["total_seconds"] / by["L"]["pages"]) / (by["M"]["total_seconds"] / by["M"]["pages"])
+        lines += ["", f"Per-page cost at L is {ratio:.2f}× M's."]
+    if "L" in by and "XL" in by:
+        lines += [
+            f"XL took {by['XL']['total_seconds'] / by['L']['total_seconds']:.1f}× L's time, "
+            f"peak {by['XL']['peak_rss_mib']:.0f} MiB."
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -139,7 +141,9 @@ def main() -> None:
         size = sys.argv[2]
         print(json.dumps(run_one(size, BENCH / "work" / size)))
         return
-    sizes = sys.argv[1:] or list(SIZES)
+    sizes = sys.argv[1:] or list(DEFAULT_SIZES)
+    print("Timing the yardstick…", file=sys.stderr, flush=True)
+    yardstick = yardstick_seconds()
     results = []
     for size in sizes:
         print(f"Building {size}…", file=sys.stderr, flush=True)
@@ -157,11 +161,20 @@ def main() -> None:
     cores = os.cpu_count() or 0
     BENCH.mkdir(exist_ok=True)
     (BENCH / "results.json").write_text(
-        json.dumps({"date": when, "cores": cores, "results": results}, indent=2) + "\n"
+        json.dumps(
+            {"date": when, "cores": cores, "yardstick_seconds": yardstick, "results": results}, indent=2
+        )
+        + "\n"
     )
-    table = markdown_table(results, cores, when)
-    (BENCH / "RESULTS.md").write_text(table)
+    table = markdown_table(results, cores, when, yardstick)
+    (BENCH / "RESULTS.md").write_text(table + _history())
     print(table)
+
+
+def _history() -> str:
+    """Earlier measurements kept below the new table (bench/HISTORY.md, written by hand)."""
+    path = BENCH / "HISTORY.md"
+    return "\n" + path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 if __name__ == "__main__":
