@@ -324,7 +324,11 @@ class Renderer:
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         priorities = _records(self.priorities)
-        groups = [(p, _records(rows[rows["priority_id"] == p["priority_id"]])) for p in priorities]
+        records = _records(rows)  # converted once, then grouped: one conversion per report, not per priority
+        by_id: dict[str, list[dict]] = {}
+        for record in records:
+            by_id.setdefault(record["priority_id"], []).append(record)
+        groups = [(p, by_id.get(p["priority_id"], [])) for p in priorities]
         split = len(rows) > REPORT_SPLIT_MEASURES
         index = self.quarters.index(quarter_id)
         base = f"reports/{quarter_id.lower()}"
