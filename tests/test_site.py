@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import subprocess
@@ -61,12 +62,19 @@ def test_every_page_is_in_the_search_index_and_measures_are_findable(example_sit
         if rel == "404.html":
             continue
         assert rel.removesuffix("index.html") in locations, rel
-    with open(EXAMPLE / "measures.csv", encoding="utf-8") as fh:
-        for measure in csv.DictReader(fh):
-            page = f"measures/{measure['measure_id'].lower()}/"
-            docs = [d for d in index["docs"] if d["location"] == page]
-            assert docs and docs[0]["title"] == measure["title"], page
-            assert measure["measure_id"] in docs[0]["text"], page
+    for resource, key in (("measures", "measure_id"), ("projects", "project_id")):
+        with open(EXAMPLE / f"{resource}.csv", encoding="utf-8") as fh:
+            for entity in csv.DictReader(fh):
+                page = f"{resource}/{entity[key].lower()}/"
+                docs = [d for d in index["docs"] if d["location"] == page]
+                text = " ".join(d["text"] for d in docs)
+                # findable by id, by title and by a word of its description
+                assert docs and docs[0]["title"] == html.escape(entity["title"]), page
+                assert entity[key] in text and entity["title"] in html.unescape(text), page
+                words = [w for w in re.findall(r"[A-Za-z]{6,}", entity.get("description") or "")]
+                assert not words or words[-1] in text, page
+    # compact: the index no longer carries every table of every page
+    assert (site / "search" / "search_index.json").stat().st_size < 150_000
 
 
 def test_pages_are_light_and_plotly_comes_from_one_url(example_site):
