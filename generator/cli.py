@@ -161,16 +161,34 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     "on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Publication date (default: today), YYYY-MM-DD.",
+    help="Publication date (default: today; never later than today), YYYY-MM-DD.",
 )
-def publish(package_dir: Path, period: str, on) -> None:
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Archive a period published before perfsite was used, keeping its published_date (PERIOD 'all': every such period).",
+)
+def publish(package_dir: Path, period: str, on, adopt: bool) -> None:
     """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
-    from .publish import publish as run
+    from .publish import adopt as adopt_all
+    from .publish import publish_period
 
-    snapshot = run(package_dir, period, on.date() if on else None)
-    click.echo(
-        f"✓ {period} is published; snapshot with checksums in {snapshot}. Now rebuild the site: perfsite build {package_dir}"
-    )
+    if adopt and period == "all":
+        results = adopt_all(package_dir)
+    else:
+        results = [publish_period(package_dir, period, on.date() if on else None, adopt=adopt)]
+    for r in results:
+        if r.adopted:
+            click.echo(f"✓ {r.period} (published {r.published_date}) is archived in {r.snapshot}")
+        elif r.completed:
+            click.echo(
+                f"✓ finished the interrupted publish of {r.period}: published {r.published_date}, snapshot in {r.snapshot}"
+            )
+        else:
+            click.echo(f"✓ {r.period} is published; snapshot with checksums in {r.snapshot}")
+    if not results:
+        click.echo("✓ every published period already has its snapshot; nothing to adopt")
+    click.echo(f"Now rebuild the site: perfsite build {package_dir}")
 
 
 @cli.command()
@@ -196,7 +214,7 @@ def template(out: Path, source: Path | None) -> None:
 @click.option("--force-draft", is_flag=True, help="Write the package even when it has errors (for a draft).")
 def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
     """Turn a filled-in workbook into a package in PACKAGE_DIR, validating it as `validate` does."""
-    from .workbook import import_workbook
+    from .importer import import_workbook
 
     issues = import_workbook(workbook, package_dir, force_draft=force_draft)
     _echo_issues(issues)

@@ -14,7 +14,7 @@ import json
 import warnings
 from pathlib import Path
 
-from . import checks, publish, standard
+from . import checks, history, standard
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
 from .load import Package, load
@@ -314,11 +314,7 @@ def validate_package(package: Package) -> list[Issue]:
         issues += checks.package_issues(package)
         issues += schema_issues(package)
         issues += checks.domain_issues(package)
-        issues += (
-            publish.archive_issues(package)
-            + publish.revision_issues(package)
-            + publish.unpublished_snapshot_warnings(package)
-        )
+        issues += history.record_issues(package)
         if not errors_of(issues):
             issues += missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first

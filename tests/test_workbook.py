@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from generator import standard
 from generator.errors import errors_of
-from generator.workbook import import_workbook, write_template
+from generator.importer import import_workbook
+from generator.workbook import write_template
 
 from .conftest import EXAMPLE
 
