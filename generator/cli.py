@@ -192,6 +192,66 @@ def publish(package_dir: Path, period: str, on, adopt: bool) -> None:
 
 
 @cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.argument("period", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def status(package_dir: Path, period: str | None, as_json: bool) -> None:
+    """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""
+    from .status import one_line
+    from .status import status as run
+
+    r = run(package_dir, period)
+    if as_json:
+        click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo(one_line(r))
+    c = r.counts
+    click.echo(f"\n{r.period}: {r.publication_status}, committee {r.committee_date or 'date not recorded'}")
+    line = (
+        f"  {c['red']} red, {c['amber']} amber, {c['green']} green, {c['grey']} grey of {c['total']} measures"
+    )
+    if r.previous_counts:
+        p = r.previous_counts
+        line += (
+            f" (in {r.previous}: {p['red']} red, {p['amber']} amber, {p['green']} green, {p['grey']} grey)"
+        )
+    click.echo(line)
+    sections = [
+        (
+            f"Changed since {r.previous}",
+            [f"{x['measure_id']} {x['title']}: {x['status_before']} → {x['status']}" for x in r.changes],
+        ),
+        ("Red with an exception report", r.reds_with_report),
+        ("Red WITHOUT an exception report (add one to exceptions.csv)", r.reds_without_report),
+        (
+            "No figure for this quarter",
+            [f"{x['measure_id']} ({x['period']}): {x['reason']}" for x in r.missing],
+        ),
+        (
+            "Revised published figures",
+            [
+                f"{x['measure_id']} {x['period']}: {x['published_value']} → {x['value']} ({x['revision_note']})"
+                for x in r.revisions
+            ],
+        ),
+        (
+            "Withdrawn published figures",
+            [f"{x['measure_id'] or 'whole report'} {x['period']}: {x['reason']}" for x in r.withdrawals],
+        ),
+    ]
+    for title, items in sections:
+        if items:
+            click.echo(f"\n{title} ({len(items)}):")
+            for item in items:
+                click.echo(f"  - {item}")
+    click.echo(f"\n`perfsite publish {package_dir} {r.period}` would make public:")
+    for name, rows in sorted(r.would_publish.items()):
+        click.echo(f"  {name}.csv: {rows} more row(s)")
+    if r.warnings:
+        click.echo(f"\n{r.warnings} warning(s): run `perfsite validate {package_dir}` to see them")
+
+
+@cli.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--from",

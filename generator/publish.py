@@ -207,6 +207,15 @@ def _adopt(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[
     archived = {s.name for s in snapshots(package_dir)}
     if wanted is None:
         wanted = [p for p in pubs.loc[pubs["status"] == "published", "period"] if p not in archived]
+    # adopting is for what was published before perfsite: not for anything after its first publish
+    started = min(
+        (
+            str(m.get("published_date"))
+            for m in map(archive.read_manifest, snapshots(package_dir))
+            if m and not m.get("adopted")
+        ),
+        default=None,
+    )
     results = []
     for period in sorted(wanted, key=lambda p: periods.sort_key(p) if periods.try_parse(p) else (0, 0)):
         row = _row_of(pubs, period)
@@ -225,6 +234,11 @@ def _adopt(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[
         except ValueError as exc:
             raise PublishError(f"{period} has a published_date that is not a date: {published_date}") from exc
         _check_date(on, today, str(pubs.at[row, "committee_date"]), what="its published_date")
+        if started and published_date > started:
+            raise PublishError(
+                f"{period} has published_date {published_date}, after perfsite's first publish ({started}): "
+                "--adopt is only for quarters published before perfsite was used; publish it with `perfsite publish`"
+            )
         # what the site held then: every publication up to and including this one
         key = periods.sort_key(period)
         then = gate.included_publications(pubs)
