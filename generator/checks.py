@@ -80,22 +80,18 @@ def package_issues(package: Package) -> list[Issue]:
         )
     else:
         for key in ("start", "end"):
-            p = periods.try_parse(str(plan.get(key, "")))
-            if p is None or p.kind != "year":
+            if periods.plan_year(plan.get(key, "")) is None:
                 issues.append(
                     Issue(
                         "plan-bad-year",
-                        f"plan.{key} must be a financial year",
+                        f"plan.{key} must be a financial year or a date",
                         file=where,
                         field=f"plan.{key}",
                         value=str(plan.get(key)),
-                        hint="write it like 2023-24",
+                        hint="write a financial year like 2023-24, or a date like 2023-04-01",
                     )
                 )
-        start, end = (
-            periods.try_parse(str(plan.get("start", ""))),
-            periods.try_parse(str(plan.get("end", ""))),
-        )
+        start, end = periods.plan_year(plan.get("start", "")), periods.plan_year(plan.get("end", ""))
         if start and end and start.start_year > end.start_year:
             issues.append(
                 Issue(
@@ -173,6 +169,40 @@ def package_issues(package: Package) -> list[Issue]:
     return issues
 
 
+def site_url_issues(package: Package) -> list[Issue]:
+    """``site_url``, the address the site is served from, must be an http(s) address."""
+    value = package.descriptor.get("site_url")
+    if value is None or value == "" or standard.site_url(package.descriptor):
+        return []
+    return [
+        Issue(
+            "site-url-invalid",
+            "site_url must be the web address the site is served from, starting https:// or http://",
+            file="datapackage.json",
+            field="site_url",
+            value=str(value),
+            hint='e.g. "site_url": "https://performance.example.gov.uk/"',
+        )
+    ]
+
+
+def no_site_address(descriptor: dict, given: str | None = None) -> list[Issue]:
+    """The warning a public build gives when neither the package nor ``--site-url`` sets the address
+    (without it MkDocs cannot write canonical links, the sitemap or instant navigation)."""
+    if given or standard.site_url(descriptor):
+        return []
+    return [
+        Issue(
+            "no-site-address",
+            "the site's address is not set, so pages have no canonical link and the sitemap has no addresses",
+            file="datapackage.json",
+            field="site_url",
+            hint='add "site_url": "https://…/" to datapackage.json (or pass --site-url to build)',
+            severity=WARNING,
+        )
+    ]
+
+
 def identifier_collisions(package: Package) -> list[Issue]:
     """Identifiers become URLs, which are lower-case: two ids equal but for case would collide."""
     issues = []
@@ -202,7 +232,7 @@ def period_issues(package: Package) -> list[Issue]:
     """Periods whose years do not follow on, that fall outside the plan or do not fit the measure's frequency."""
     issues = []
     plan = package.descriptor.get("plan") if isinstance(package.descriptor.get("plan"), dict) else {}
-    start, end = periods.try_parse(str(plan.get("start", ""))), periods.try_parse(str(plan.get("end", "")))
+    start, end = periods.plan_year(plan.get("start", "")), periods.plan_year(plan.get("end", ""))
     frequency = _measure_lookup(package, "frequency")
     for resource in ("targets", "outturns", "exceptions", "project_updates", "benchmarks", "publications"):
         frame = package.raw.get(resource)
@@ -506,6 +536,7 @@ def text_issues(package: Package) -> list[Issue]:
 def domain_issues(package: Package) -> list[Issue]:
     """Every domain check over the package's text frames."""
     return [
+        *site_url_issues(package),
         *identifier_collisions(package),
         *period_issues(package),
         *value_issues(package),

@@ -174,16 +174,94 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     "on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Publication date (default: today), YYYY-MM-DD.",
+    help="Publication date (default: today; never later than today), YYYY-MM-DD.",
 )
-def publish(package_dir: Path, period: str, on) -> None:
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Archive a period published before perfsite was used, keeping its published_date (PERIOD 'all': every such period).",
+)
+def publish(package_dir: Path, period: str, on, adopt: bool) -> None:
     """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
-    from .publish import publish as run
+    from .publish import adopt as adopt_all
+    from .publish import publish_period
 
-    snapshot = run(package_dir, period, on.date() if on else None)
-    click.echo(
-        f"✓ {period} is published; snapshot with checksums in {snapshot}. Now rebuild the site: perfsite build {package_dir}"
+    if adopt and period == "all":
+        results = adopt_all(package_dir)
+    else:
+        results = [publish_period(package_dir, period, on.date() if on else None, adopt=adopt)]
+    for r in results:
+        if r.adopted:
+            click.echo(f"✓ {r.period} (published {r.published_date}) is archived in {r.snapshot}")
+        elif r.completed:
+            click.echo(
+                f"✓ finished the interrupted publish of {r.period}: published {r.published_date}, snapshot in {r.snapshot}"
+            )
+        else:
+            click.echo(f"✓ {r.period} is published; snapshot with checksums in {r.snapshot}")
+    if not results:
+        click.echo("✓ every published period already has its snapshot; nothing to adopt")
+    click.echo(f"Now rebuild the site: perfsite build {package_dir}")
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.argument("period", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def status(package_dir: Path, period: str | None, as_json: bool) -> None:
+    """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""
+    from .status import one_line
+    from .status import status as run
+
+    r = run(package_dir, period)
+    if as_json:
+        click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo(one_line(r))
+    c = r.counts
+    click.echo(f"\n{r.period}: {r.publication_status}, committee {r.committee_date or 'date not recorded'}")
+    line = (
+        f"  {c['red']} red, {c['amber']} amber, {c['green']} green, {c['grey']} grey of {c['total']} measures"
     )
+    if r.previous_counts:
+        p = r.previous_counts
+        line += (
+            f" (in {r.previous}: {p['red']} red, {p['amber']} amber, {p['green']} green, {p['grey']} grey)"
+        )
+    click.echo(line)
+    sections = [
+        (
+            f"Changed since {r.previous}",
+            [f"{x['measure_id']} {x['title']}: {x['status_before']} → {x['status']}" for x in r.changes],
+        ),
+        ("Red with an exception report", r.reds_with_report),
+        ("Red WITHOUT an exception report (add one to exceptions.csv)", r.reds_without_report),
+        (
+            "No figure for this quarter",
+            [f"{x['measure_id']} ({x['period']}): {x['reason']}" for x in r.missing],
+        ),
+        (
+            "Revised published figures",
+            [
+                f"{x['measure_id']} {x['period']}: {x['published_value']} → {x['value']} ({x['revision_note']})"
+                for x in r.revisions
+            ],
+        ),
+        (
+            "Withdrawn published figures",
+            [f"{x['measure_id'] or 'whole report'} {x['period']}: {x['reason']}" for x in r.withdrawals],
+        ),
+    ]
+    for title, items in sections:
+        if items:
+            click.echo(f"\n{title} ({len(items)}):")
+            for item in items:
+                click.echo(f"  - {item}")
+    click.echo(f"\n`perfsite publish {package_dir} {r.period}` would make public:")
+    for name, rows in sorted(r.would_publish.items()):
+        click.echo(f"  {name}.csv: {rows} more row(s)")
+    if r.warnings:
+        click.echo(f"\n{r.warnings} warning(s): run `perfsite validate {package_dir}` to see them")
 
 
 @cli.command()
@@ -209,7 +287,7 @@ def template(out: Path, source: Path | None) -> None:
 @click.option("--force-draft", is_flag=True, help="Write the package even when it has errors (for a draft).")
 def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
     """Turn a filled-in workbook into a package in PACKAGE_DIR, validating it as `validate` does."""
-    from .workbook import import_workbook
+    from .importer import import_workbook
 
     issues = import_workbook(workbook, package_dir, force_draft=force_draft)
     _echo_issues(issues)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 PERIOD_PATTERN = r"^(\d{4})-(\d{2})(?:-(Q[1-4]|M(?:0[1-9]|1[0-2])))?$"
@@ -168,6 +169,24 @@ def try_parse(text: str) -> Period | None:
     try:
         return parse(text)
     except PeriodError:
+        return None
+
+
+def financial_year_of(day: date) -> Period:
+    """The financial year (April to March) a calendar date falls in."""
+    return Period(day.year if day.month >= 4 else day.year - 1, "year", 0)
+
+
+def plan_year(text: str) -> Period | None:
+    """A plan boundary as a financial year: ``2024-25`` or an ISO date such as ``2024-04-01``
+    (the financial year the date falls in); ``None`` for anything else."""
+    text = str(text or "").strip()
+    p = try_parse(text)
+    if p is not None:
+        return p if p.kind == "year" else None
+    try:
+        return financial_year_of(date.fromisoformat(text)) if len(text) == 10 else None
+    except ValueError:
         return None
 
 

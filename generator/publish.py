@@ -1,59 +1,167 @@
 """Publish: after committee, release a period and keep an immutable snapshot of what was published.
 
 ``perfsite publish PACKAGE PERIOD`` checks the package is valid and the period approved with a
-committee date, marks it published, and writes ``archive/<period>/``: every resource as the
-public site then held it (published periods only) plus ``manifest.json`` with SHA-256
-checksums. A snapshot is never overwritten, and :func:`archive_issues` (run by ``validate``)
-reports any snapshot whose files no longer match their checksums. Values later changed for a
-published period are *revisions*: :func:`revisions` finds them by comparing with the snapshot
-that first published the period.
+committee date no later than the publication date (itself no later than today), writes
+``archive/<period>/`` (every resource as the public site now holds it, plus ``manifest.json``
+with SHA-256 checksums) and marks the period published in ``publications.csv``. This is the
+only way to ``published``: :mod:`generator.history` reports a published period without its
+snapshot. ``--adopt`` archives, once, a quarter that was published before perfsite was used,
+keeping its original ``published_date``.
+
+Crash safety is :mod:`generator.archive`'s: a publish killed at any point leaves the old state
+or the new, and running the same command again finishes or explains.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import gate, periods, standard
+from . import archive, gate, periods, standard
+from .archive import ARCHIVE, archive_issues, first_published_values, sha256, snapshots
 from .downloads import resource_csvs
-from .errors import WARNING, Issue, PublishError
-from .load import Package, read_csv_text
+from .errors import PublishError, ValidationFailed, errors_of
+from .history import record_issues, revision_issues, revisions, withdrawals
+from .load import Package
 
-ARCHIVE = "archive"
+__all__ = [
+    "ARCHIVE",
+    "PublishResult",
+    "adopt",
+    "archive_issues",
+    "first_published_values",
+    "publish",
+    "publish_period",
+    "record_issues",
+    "revision_issues",
+    "revisions",
+    "sha256",
+    "snapshot_files",
+    "snapshots",
+    "withdrawals",
+]
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish did: ``completed`` when it finished an interrupted publish, ``adopted`` for --adopt."""
+
+    period: str
+    snapshot: Path
+    published_date: str
+    completed: bool = False
+    adopted: bool = False
 
 
-def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+def csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(frame.columns))
     writer.writerows(frame.astype(str).itertuples(index=False, name=None))
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return buffer.getvalue().encode("utf-8")
 
 
-def publish(package_dir: str | Path, period: str, date: dt.date | None = None) -> Path:
-    """Mark ``period`` published and archive what the public site now holds; return the snapshot folder."""
-    from .validate import require_valid
+def _with_all_resources(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    out = dict(raw)
+    for name in standard.RESOURCES:
+        if name not in out:
+            out[name] = pd.DataFrame({c: pd.Series(dtype=object) for c in standard.field_names(name)})
+    return out
 
-    package = require_valid(package_dir)
-    package_dir = Path(package_dir)
-    pubs = package.raw["publications"]
+
+def snapshot_files(raw: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dict[str, bytes]:
+    """Every resource as the public site holds it when ``publications`` (rows) are the published ones."""
+    gated = gate.restrict(_with_all_resources(raw), publications)
+    return {f"{name}.csv": text.encode("utf-8") for name, text in resource_csvs(gated).items()}
+
+
+def _load_valid(package_dir: Path, tolerated: Iterable[str] = ()) -> Package:
+    """The package, valid but for issues with the ``tolerated`` codes (those this command resolves)."""
+    from .validate import validate
+
+    package, issues = validate(package_dir)
+    blocking = [i for i in errors_of(issues) if i.code not in set(tolerated)]
+    if blocking:
+        raise ValidationFailed(issues)
+    return package
+
+
+def _row_of(pubs: pd.DataFrame, period: str) -> int:
     match = pubs.index[pubs["period"] == period]
     if len(match) == 0:
         raise PublishError(
             f"publications.csv has no row for {period}; add it (status approved, with the committee date) first"
         )
-    row = match[0]
+    return int(match[0])
+
+
+def _check_date(date: dt.date, today: dt.date, committee: str, what: str = "the publication date") -> None:
+    if date > today:
+        raise PublishError(
+            f"{what} {date.isoformat()} is later than today ({today.isoformat()}): nothing is published in advance"
+        )
+    if committee and date.isoformat() < committee:
+        raise PublishError(f"{what} {date.isoformat()} is before the committee date {committee}")
+
+
+def _write_publications(package: Package, pubs: pd.DataFrame) -> None:
+    archive.replace_file(package.path / package.file_of("publications"), csv_bytes(pubs))
+
+
+def _complete(package: Package, pubs: pd.DataFrame, row: int, period: str) -> PublishResult:
+    """Finish a publish that was killed after its snapshot reached its place."""
+    snapshot = archive.snapshot_dir(package.path, period)
+    manifest = archive.read_manifest(snapshot) or {}
+    date = str(manifest.get("published_date") or "")
+    if pubs.at[row, "status"] != "published":
+        if manifest.get("period") != period or not date:
+            raise PublishError(
+                f"archive/{period}/ was left by an interrupted publish but its manifest is unreadable; "
+                f"move archive/{period}/ out of the package and publish again"
+            )
+        pubs = pubs.copy()
+        pubs.at[row, "status"] = "published"
+        pubs.at[row, "published_date"] = date
+        _write_publications(package, pubs)
+    archive.clear_pending(package.path, period)
+    return PublishResult(period, snapshot, str(pubs.at[row, "published_date"]), completed=True)
+
+
+def publish(package_dir: str | Path, period: str, date: dt.date | None = None) -> Path:
+    """Mark ``period`` published and archive what the public site now holds; return the snapshot folder."""
+    return publish_period(package_dir, period, date).snapshot
+
+
+def publish_period(
+    package_dir: str | Path,
+    period: str,
+    date: dt.date | None = None,
+    *,
+    adopt: bool = False,
+    today: dt.date | None = None,
+) -> PublishResult:
+    """Mark ``period`` published and archive what the public site now holds (or, with ``adopt``,
+    archive a period published before perfsite was used). ``today`` is for tests."""
+    if adopt:
+        if date is not None:
+            raise PublishError("--adopt keeps the period's original published_date; leave out --date")
+        return _adopt(Path(package_dir), [period], today or dt.date.today())[0]
+    package_dir = Path(package_dir)
+    today = today or dt.date.today()
+    archive.clean_leftovers(package_dir)
+    package = _load_valid(package_dir)
+    pubs = package.raw["publications"]
+    row = _row_of(pubs, period)
     status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
+    snapshot = archive.snapshot_dir(package_dir, period)
+    if period in archive.pending(package_dir) and snapshot.is_dir():
+        return _complete(package, pubs, row, period)
     if status == "published":
         raise PublishError(
             f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
@@ -66,169 +174,82 @@ def publish(package_dir: str | Path, period: str, date: dt.date | None = None) -
         raise PublishError(
             f"{period} has no committee_date: record when the committee considered it before publishing"
         )
-    date = date or dt.date.today()
-    if date.isoformat() < committee:
-        raise PublishError(
-            f"the publication date {date.isoformat()} is before the committee date {committee}"
-        )
-    snapshot = package_dir / ARCHIVE / period
+    date = date or today
+    _check_date(date, today, committee)
     if snapshot.exists():
-        raise PublishError(f"{snapshot} already exists: a snapshot is never overwritten")
-
+        raise PublishError(
+            f"{snapshot} already exists: a snapshot is never overwritten (was {period} published and withdrawn?)"
+        )
     pubs = pubs.copy()
     pubs.at[row, "status"] = "published"
     pubs.at[row, "published_date"] = date.isoformat()
-    raw = {**package.raw, "publications": pubs}
-    released = gate.included_publications(pubs)
-    gated = gate.restrict(_with_all_resources(raw), released)
-    files = {f"{name}.csv": text.encode("utf-8") for name, text in resource_csvs(gated).items()}
-    manifest = {
-        "period": period,
-        "published_date": date.isoformat(),
-        "committee_date": committee,
-        "files": {name: sha256(data) for name, data in sorted(files.items())},
-    }
-    snapshot.mkdir(parents=True)
-    for name, data in files.items():
-        (snapshot / name).write_bytes(data)
-    (snapshot / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    _write_csv(package_dir / package.file_of("publications"), pubs)
-    return snapshot
+    files = snapshot_files(package.raw, gate.included_publications(pubs))
+    manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
+    # the marker goes down before the snapshot appears and goes once publications.csv says so
+    archive.mark_pending(package_dir, period, date.isoformat())
+    archive.write_snapshot(package_dir, period, files, manifest)
+    _write_publications(package, pubs)
+    archive.clear_pending(package_dir, period)
+    return PublishResult(period, snapshot, date.isoformat())
 
 
-def _with_all_resources(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    out = dict(raw)
-    for name in standard.RESOURCES:
-        if name not in out:
-            out[name] = pd.DataFrame({c: pd.Series(dtype=object) for c in standard.field_names(name)})
-    return out
+def adopt(package_dir: str | Path, period_ids: Iterable[str] | None = None, today: dt.date | None = None):
+    """Archive periods published before perfsite was used (all such periods when none are named)."""
+    return _adopt(
+        Path(package_dir), None if period_ids is None else list(period_ids), today or dt.date.today()
+    )
 
 
-def snapshots(package_dir: Path) -> list[Path]:
-    """Snapshot folders, oldest publication first."""
-    root = Path(package_dir) / ARCHIVE
-    if not root.is_dir():
-        return []
-    found = [p for p in root.iterdir() if p.is_dir() and periods.try_parse(p.name)]
-    return sorted(found, key=lambda p: periods.sort_key(p.name))
-
-
-def archive_issues(package: Package) -> list[Issue]:
-    """Every snapshot must still match its manifest: a published record is never edited."""
-    issues = []
-    for snapshot in snapshots(package.path):
-        rel = snapshot.relative_to(package.path).as_posix()
-        manifest_path = snapshot / "manifest.json"
+def _adopt(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[PublishResult]:
+    archive.clean_leftovers(package_dir)
+    package = _load_valid(package_dir, tolerated={"published-without-snapshot"})
+    pubs = package.raw["publications"]
+    archived = {s.name for s in snapshots(package_dir)}
+    if wanted is None:
+        wanted = [p for p in pubs.loc[pubs["status"] == "published", "period"] if p not in archived]
+    # adopting is for what was published before perfsite: not for anything after its first publish
+    started = min(
+        (
+            str(m.get("published_date"))
+            for m in map(archive.read_manifest, snapshots(package_dir))
+            if m and not m.get("adopted")
+        ),
+        default=None,
+    )
+    results = []
+    for period in sorted(wanted, key=lambda p: periods.sort_key(p) if periods.try_parse(p) else (0, 0)):
+        row = _row_of(pubs, period)
+        status, published_date = pubs.at[row, "status"], str(pubs.at[row, "published_date"]).strip()
+        if status != "published":
+            raise PublishError(
+                f"{period} is {status}: --adopt only archives a period that was already published; "
+                f"publish it with `perfsite publish {package_dir} {period}`"
+            )
+        if period in archived:
+            raise PublishError(f"{period} is already archived (archive/{period}/); adopting happens once")
+        if not published_date:
+            raise PublishError(f"{period} has no published_date: record when it was published, then adopt it")
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            files = dict(manifest["files"])
-        except (OSError, ValueError, KeyError, TypeError):
-            issues.append(
-                Issue(
-                    "archive-manifest",
-                    "the snapshot's manifest.json is missing or unreadable",
-                    file=f"{rel}/manifest.json",
-                    hint="restore the snapshot from a backup; snapshots must not be edited",
-                )
+            on = dt.date.fromisoformat(published_date)
+        except ValueError as exc:
+            raise PublishError(f"{period} has a published_date that is not a date: {published_date}") from exc
+        _check_date(on, today, str(pubs.at[row, "committee_date"]), what="its published_date")
+        if started and published_date > started:
+            raise PublishError(
+                f"{period} has published_date {published_date}, after perfsite's first publish ({started}): "
+                "--adopt is only for quarters published before perfsite was used; publish it with `perfsite publish`"
             )
-            continue
-        for name, checksum in sorted(files.items()):
-            path = snapshot / name
-            if not path.is_file():
-                issues.append(
-                    Issue(
-                        "archive-file-missing",
-                        "a file of the published snapshot is missing",
-                        file=f"{rel}/{name}",
-                        hint="restore it from a backup; snapshots must not be edited",
-                    )
-                )
-            elif sha256(path.read_bytes()) != checksum:
-                issues.append(
-                    Issue(
-                        "archive-tampered",
-                        "the published snapshot was changed after publication (its checksum no longer matches)",
-                        file=f"{rel}/{name}",
-                        value=checksum[:12],
-                        hint="restore the file from a backup; to correct a published figure, change outturns.csv and give a revision_note",
-                    )
-                )
-    return issues
-
-
-def first_published_values(package: Package) -> pd.DataFrame:
-    """(measure_id, period, published_value) as each period's outturns were first published."""
-    frames = []
-    for snapshot in snapshots(package.path):
-        path = snapshot / "outturns.csv"
-        if not path.is_file():
-            continue
-        frame = read_csv_text(path.read_text(encoding="utf-8"), "outturns")
-        if not {"measure_id", "period", "value"} <= set(frame.columns):
-            continue
-        name = snapshot.name
-        released = frame["period"].map(
-            lambda p, name=name: gate.releasing_publication(p) == name if periods.try_parse(p) else False
-        )
-        frames.append(frame.loc[released.astype(bool), ["measure_id", "period", "value"]])
-    if not frames:
-        return pd.DataFrame(columns=["measure_id", "period", "published_value"])
-    first = pd.concat(frames).drop_duplicates(["measure_id", "period"], keep="first")
-    return first.rename(columns={"value": "published_value"}).reset_index(drop=True)
-
-
-def revisions(package: Package) -> pd.DataFrame:
-    """Published values that differ now from what was first published: measure_id, period,
-    published_value, value, revision_note, row (spreadsheet row in outturns.csv)."""
-    outturns = package.raw.get("outturns")
-    first = first_published_values(package)
-    if outturns is None or first.empty:
-        return pd.DataFrame(
-            columns=["measure_id", "period", "published_value", "value", "revision_note", "row"]
-        )
-    current = outturns[["measure_id", "period", "value", "revision_note"]].assign(row=outturns.index + 2)
-    joined = current.merge(first, on=["measure_id", "period"], how="inner")
-    before = pd.to_numeric(joined["published_value"].replace("", None), errors="coerce")
-    now = pd.to_numeric(joined["value"].replace("", None), errors="coerce")
-    changed = ~((before == now) | (before.isna() & now.isna()))
-    return joined[changed].reset_index(drop=True)
-
-
-def revision_issues(package: Package) -> list[Issue]:
-    """A revised published value needs a revision_note saying what changed and why."""
-    issues = []
-    for r in revisions(package).itertuples():
-        if not str(r.revision_note).strip():
-            issues.append(
-                Issue(
-                    "revision-note-required",
-                    f"this value was first published as {r.published_value or 'empty'}; a revised value needs a revision_note",
-                    file=package.file_of("outturns"),
-                    row=int(r.row),
-                    field="revision_note",
-                    value=r.value,
-                    hint="say what changed and why (e.g. 'Revised from 41.2 after late returns'); the site shows both values",
-                )
-            )
-    return issues
-
-
-def unpublished_snapshot_warnings(package: Package) -> list[Issue]:
-    """A snapshot for a period that publications.csv no longer calls published is suspicious."""
-    pubs = package.raw.get("publications")
-    if pubs is None or "status" not in pubs.columns:
-        return []
-    published = set(pubs.loc[pubs["status"] == "published", "period"])
-    return [
-        Issue(
-            "archive-unpublished",
-            f"archive/{s.name} exists but publications.csv does not mark {s.name} published",
-            file="publications.csv",
-            field="status",
-            value=s.name,
-            hint="a published period cannot be unpublished; set its status back to published",
-            severity=WARNING,
-        )
-        for s in snapshots(package.path)
-        if s.name not in published
-    ]
+        # what the site held then: every publication up to and including this one
+        key = periods.sort_key(period)
+        then = gate.included_publications(pubs)
+        then = then[then["period"].map(periods.sort_key) <= key]
+        manifest = {
+            "period": period,
+            "published_date": published_date,
+            "committee_date": str(pubs.at[row, "committee_date"]),
+            "adopted": True,
+        }
+        snapshot = archive.write_snapshot(package_dir, period, snapshot_files(package.raw, then), manifest)
+        archived.add(period)
+        results.append(PublishResult(period, snapshot, published_date, adopted=True))
+    return results

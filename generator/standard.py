@@ -26,8 +26,9 @@ RESOURCES = (
     "project_updates",
     "benchmarks",
     "publications",
+    "withdrawals",
 )
-OPTIONAL_RESOURCES = frozenset({"benchmarks"})
+OPTIONAL_RESOURCES = frozenset({"benchmarks", "withdrawals"})
 
 #: one line on each resource, for the data page and the data dictionary
 RESOURCE_DESCRIPTIONS = {
@@ -42,6 +43,7 @@ RESOURCE_DESCRIPTIONS = {
     "project_updates": "Quarterly status and progress of each project.",
     "benchmarks": "Comparisons with other councils.",
     "publications": "Each quarterly report: committee, dates and status.",
+    "withdrawals": "Published figures (or whole reports) that were later withdrawn, with the reason.",
 }
 
 #: package-level RAG settings when the package says nothing (seed 003 §6.1.7)
@@ -65,6 +67,9 @@ LICENCE_OGL = {
 }
 
 
+#: the schemes a site address may use
+SITE_URL_SCHEMES = ("http", "https")
+
 #: the only URL schemes a link from a package may use
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 
@@ -81,8 +86,21 @@ def safe_url(value: object, schemes: tuple[str, ...] = SAFE_URL_SCHEMES) -> str 
 
 
 def site_url(descriptor: dict) -> str | None:
-    """The address the site is served from, as the package states it (``site_url``)."""
-    return safe_url(descriptor.get("site_url"), ("http", "https"))
+    """The address the public site is served from (the package's ``site_url``), or ``None``.
+
+    Only an http(s) address with a host counts: anything else is reported by
+    :func:`generator.checks.site_url_issues` and treated here as absent, so a build never
+    writes an address of another scheme into pages."""
+    from urllib.parse import urlsplit
+
+    value = descriptor.get("site_url") if isinstance(descriptor, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in SITE_URL_SCHEMES or not parts.netloc:
+        return None
+    return value if value.endswith("/") else value + "/"
 
 
 def licence(descriptor: dict) -> dict:

@@ -4,12 +4,13 @@ The shapes are realistic: every unit, polarity, frequency and aggregation; value
 drift around their targets so statuses mix; reds with exception reports (found by the
 rules engine itself); a methodology statement for every measure; a few missing values
 and officer overrides; quarterly project updates. The last quarter is approved but not
-yet published. Same seed, same bytes.
+yet published; the others are archived as adopted (``publish --adopt``). Same seed, same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import random
 import shutil
@@ -271,6 +272,7 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
         "project_updates": update_rows,
         "benchmarks": bench_rows,
         "publications": publication_rows,
+        "withdrawals": [],
     }
     for name, rows in tables.items():
         _write(out / f"{name}.csv", standard.field_names(name), rows)
@@ -279,4 +281,8 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
     descriptor["name"] = f"synthetic-{measures}m-{years}y"
     descriptor["plan"] = {"title": "Synthetic Council Plan", "start": year_ids[0], "end": year_ids[-1]}
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    # published quarters reach `published` only through publish: archive them as adopted
+    from .publish import adopt
+
+    adopt(out, today=dt.date(2100, 1, 1))
     return out

@@ -14,7 +14,7 @@ import json
 import warnings
 from pathlib import Path
 
-from . import checks, publish, standard
+from . import checks, history, standard
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
 from .load import Package, load
@@ -306,6 +306,19 @@ def missing_exception_warnings(package: Package) -> list[Issue]:
     return issues
 
 
+#: the resources statuses are computed from: warnings that need statuses wait only for these
+STATUS_INPUTS = ("measures", "targets", "outturns", "exceptions", "publications")
+
+
+def _statuses_computable(package: Package, issues: list[Issue]) -> bool:
+    """Statuses can be computed when their inputs were read and have no errors, whatever else is wrong:
+    warnings such as a red without an exception report then appear beside errors elsewhere."""
+    files = {package.file_of(name) for name in STATUS_INPUTS}
+    return all(name in package.raw for name in STATUS_INPUTS) and not any(
+        i.file in files or i.file in (None, "datapackage.json") for i in errors_of(issues)
+    )
+
+
 def validate_package(package: Package) -> list[Issue]:
     """Every issue of a loaded package, errors and warnings, sorted by file, row and field."""
     issues = list(package.issues)
@@ -314,12 +327,8 @@ def validate_package(package: Package) -> list[Issue]:
         issues += checks.package_issues(package)
         issues += schema_issues(package)
         issues += checks.domain_issues(package)
-        issues += (
-            publish.archive_issues(package)
-            + publish.revision_issues(package)
-            + publish.unpublished_snapshot_warnings(package)
-        )
-        if not errors_of(issues):
+        issues += history.record_issues(package)
+        if _statuses_computable(package, issues):
             issues += missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first
     unique = list(dict.fromkeys(issues))

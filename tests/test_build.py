@@ -214,7 +214,7 @@ def test_publish_refuses_drafts_and_missing_committee_dates(tmp_path):
     )
     with pytest.raises(PublishError, match="no committee_date"):
         publish(pkg, UNPUBLISHED)
-    assert not (pkg / "archive").exists()
+    assert not (pkg / "archive" / UNPUBLISHED).exists()
 
 
 def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):

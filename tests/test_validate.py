@@ -131,8 +131,13 @@ def test_more_decimals_than_reported_is_a_warning(tmp_path):
     shutil.copytree(EXAMPLE, pkg)
     _, measures = read_rows(pkg, "measures.csv")
     zero_dp = {m["measure_id"] for m in measures if m["decimal_places"] == "0"}
+    unpublished = ("2026-27-Q2", "2026-27-M04", "2026-27-M05", "2026-27-M06")  # a published one is a revision
     row = set_cell(
-        pkg, "outturns.csv", "value", "12.345", lambda r: r["measure_id"] in zero_dp and r["value"]
+        pkg,
+        "outturns.csv",
+        "value",
+        "12.345",
+        lambda r: r["measure_id"] in zero_dp and r["value"] and r["period"] in unpublished,
     )
     _, issues = validate(pkg)
     assert errors_of(issues) == []

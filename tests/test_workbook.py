@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from generator import standard
 from generator.errors import errors_of
-from generator.workbook import import_workbook, write_template
+from generator.importer import import_workbook
+from generator.workbook import write_template
 
 from .conftest import EXAMPLE
 
@@ -180,3 +181,122 @@ def test_template_opens_in_libreoffice(example_book, tmp_path):
         result.stdout + result.stderr
     )
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# -- reading what the officer sees ----------------------------------------------------------------
+
+
+def _measure_rows(book, unit: str, period: str | None = None):
+    """Excel rows of the outturns sheet holding a figure of a measure with ``unit``."""
+    units = {r[0].value: r[7].value for r in book["measures"].iter_rows(min_row=2)}
+    ws = book["outturns"]
+    return [
+        row
+        for row in range(2, ws.max_row + 1)
+        if units.get(ws[f"A{row}"].value) == unit
+        and isinstance(ws[f"C{row}"].value, int | float)
+        and (period is None or ws[f"B{row}"].value == period)
+    ]
+
+
+def test_a_percentage_formatted_figure_of_a_percent_measure_is_the_figure_shown(example_book, tmp_path):
+    def change(book):
+        rows = _measure_rows(book, "percent")
+        assert len(rows) > 10
+        for row in rows:
+            cell = book["outturns"][f"C{row}"]
+            cell.value = float(__import__("decimal").Decimal(repr(cell.value)) / 100)
+            cell.number_format = "0.0%"
+
+    path = edited(example_book, tmp_path, change)
+    issues = import_workbook(path, tmp_path / "pkg")
+    assert errors_of(issues) == [], "\n".join(map(str, errors_of(issues)))
+    assert filecmp.cmp(EXAMPLE / "outturns.csv", tmp_path / "pkg" / "outturns.csv", shallow=False)
+
+
+def test_a_percentage_formatted_cell_elsewhere_is_refused_plainly(example_book, tmp_path):
+    def change(book):
+        row = _measure_rows(book, "count")[0]
+        book["outturns"][f"C{row}"].number_format = "0%"
+        book["project_updates"]["D2"].number_format = "0%"
+        change.rows = row
+
+    path = edited(example_book, tmp_path, change)
+    issues = import_workbook(path, tmp_path / "pkg")
+    found = [(i.file, i.row, i.field) for i in errors_of(issues) if i.code == "excel-percent-format"]
+    assert found == [
+        ("edited.xlsx › outturns", change.rows, "value (column C)"),
+        ("edited.xlsx › project_updates", 2, "percent_complete (column D)"),
+    ]
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_messages_give_the_true_excel_row_after_blank_rows(example_book, tmp_path):
+    def change(book):
+        ws = book["outturns"]
+        ws.insert_rows(4, amount=3)  # rows 4-6 blank
+        ws["C10"] = "lots"
+
+    issues = import_workbook(edited(example_book, tmp_path, change), tmp_path / "pkg")
+    found = [(i.code, i.row) for i in errors_of(issues) if i.file == "edited.xlsx › outturns"]
+    assert ("type-error", 10) in found, found
+
+
+def test_hidden_sheets_are_refused_and_hidden_rows_warned(example_book, tmp_path):
+    def change(book):
+        book.create_sheet("notes")["A1"] = "private"
+        book["notes"].sheet_state = "hidden"
+        book["benchmarks"].sheet_state = "veryHidden"
+        book["targets"].row_dimensions[3].hidden = True
+
+    issues = import_workbook(edited(example_book, tmp_path, change), tmp_path / "pkg")
+    hidden = sorted(i.file for i in errors_of(issues) if i.code == "hidden-sheet")
+    assert hidden == ["edited.xlsx › benchmarks", "edited.xlsx › notes"]
+    assert [(i.file, i.row) for i in issues if i.code == "hidden-row"] == [("edited.xlsx › targets", 3)]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    import zipfile
+
+    from generator import workbook_read
+
+    monkeypatch.setattr(workbook_read, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 2**20))
+    assert bomb.stat().st_size < 100_000
+    issues = import_workbook(bomb, tmp_path / "pkg")
+    assert [(i.code, i.file) for i in issues] == [("workbook-too-large", "bomb.xlsx")]
+    assert "8 MB" in issues[0].message
+
+
+def test_import_checks_the_package_it_replaces_and_keeps_its_name_and_address(example_book, tmp_path):
+    import json
+    import shutil
+
+    pkg = shutil.copytree(EXAMPLE, tmp_path / "pkg")
+    assert errors_of(import_workbook(example_book, pkg)) == []
+    kept = json.loads((pkg / "datapackage.json").read_text())
+    original = json.loads((EXAMPLE / "datapackage.json").read_text())
+    for key in ("name", "title", "description", "site_url"):
+        assert kept[key] == original[key], key
+
+    def change(book):
+        row = _measure_rows(book, "count", "2025-26-Q3")[0]
+        book["outturns"][f"C{row}"] = book["outturns"][f"C{row}"].value + 7
+        change.row = row
+
+    before = (pkg / "outturns.csv").read_bytes()
+    issues = import_workbook(edited(example_book, tmp_path, change), pkg)
+    found = [(i.code, i.file, i.row) for i in errors_of(issues)]
+    assert found == [("revision-note-required", "edited.xlsx › outturns", change.row)]
+    assert (pkg / "outturns.csv").read_bytes() == before
+
+
+def test_a_plan_starting_on_an_excel_date_is_accepted(example_book, tmp_path):
+    def change(book):
+        book["settings"]["B6"] = dt.datetime(2023, 4, 1)
+
+    issues = import_workbook(edited(example_book, tmp_path, change), tmp_path / "pkg")
+    assert errors_of(issues) == []
+    assert '"start": "2023-04-01"' in (tmp_path / "pkg" / "datapackage.json").read_text()

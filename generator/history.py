@@ -1,0 +1,285 @@
+"""What happened to published figures since: revisions, withdrawals, and the checks that nothing
+published changes or vanishes without a record.
+
+The archive (:mod:`generator.archive`) holds what each publication made public. Compared with
+the package today:
+
+- a figure whose value differs is a **revision**: it needs a ``revision_note``;
+- a figure whose outturn row is gone, or a whole report set back from ``published``, is a
+  **withdrawal**: it needs a row in ``withdrawals.csv`` with the reason (``measure_id`` empty
+  for a whole report);
+- a period marked ``published`` needs its snapshot, which only ``perfsite publish`` makes
+  (``--adopt`` for quarters published before perfsite was used): there is no side door.
+
+Pure functions over a loaded package and its archive; they read the archive, never write.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import archive, gate, periods
+from .errors import WARNING, Issue
+from .load import Package
+
+REVISION_COLUMNS = ["measure_id", "period", "published_value", "value", "revision_note", "row"]
+WITHDRAWAL_COLUMNS = [
+    "measure_id",
+    "period",
+    "publication",
+    "published_value",
+    "withdrawn_date",
+    "reason",
+    "scope",
+]
+
+
+def _column(frame: pd.DataFrame | None, name: str) -> pd.Series:
+    if frame is None or name not in frame.columns:
+        return (
+            pd.Series([], dtype=object) if frame is None else pd.Series("", index=frame.index, dtype=object)
+        )
+    return frame[name].astype(str)
+
+
+def revisions(package: Package, first: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Published values that differ now from what was first published: measure_id, period,
+    published_value, value, revision_note, row (spreadsheet row in outturns.csv). ``first`` is
+    :func:`generator.archive.first_published_values`, when the caller has it already."""
+    outturns = package.raw.get("outturns")
+    first = archive.first_published_values(package) if first is None else first
+    if outturns is None or first.empty or not {"measure_id", "period", "value"} <= set(outturns.columns):
+        return pd.DataFrame(columns=REVISION_COLUMNS)
+    current = outturns[["measure_id", "period", "value"]].assign(
+        revision_note=_column(outturns, "revision_note"), row=outturns.index + 2
+    )
+    joined = current.merge(first.drop(columns="publication"), on=["measure_id", "period"], how="inner")
+    before = pd.to_numeric(joined["published_value"].replace("", None), errors="coerce")
+    now = pd.to_numeric(joined["value"].replace("", None), errors="coerce")
+    unreadable = now.isna() & joined["value"].str.strip().ne("")  # a type error, reported once by validate
+    changed = ~((before == now) | (before.isna() & now.isna()) | unreadable)
+    return joined.loc[changed, REVISION_COLUMNS].reset_index(drop=True)
+
+
+def revision_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
+    """A revised published value needs a revision_note saying what changed and why."""
+    issues = []
+    for r in revisions(package, first).itertuples():
+        if not str(r.revision_note).strip():
+            issues.append(
+                Issue(
+                    "revision-note-required",
+                    f"this value was first published as {r.published_value or 'empty'}; a revised value needs a revision_note",
+                    file=package.file_of("outturns"),
+                    row=int(r.row),
+                    field="revision_note",
+                    value=r.value,
+                    hint="say what changed and why (e.g. 'Revised from 41.2 after late returns'); the site shows both values",
+                )
+            )
+    return issues
+
+
+def _withdrawal_rows(package: Package) -> pd.DataFrame:
+    frame = package.raw.get("withdrawals")
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=["period", "measure_id", "withdrawn_date", "reason", "row"])
+    return pd.DataFrame(
+        {
+            "period": _column(frame, "period").str.strip(),
+            "measure_id": _column(frame, "measure_id").str.strip(),
+            "withdrawn_date": _column(frame, "withdrawn_date").str.strip(),
+            "reason": _column(frame, "reason"),
+            "row": frame.index + 2,
+        }
+    )
+
+
+def withdrawals(package: Package, first: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every withdrawn published figure with its reason, for the site and the data user.
+
+    Columns :data:`WITHDRAWAL_COLUMNS`: the figure (measure_id, period), the publication that first
+    released it, its published value, when and why it was withdrawn, and ``scope``: ``figure``
+    (one figure withdrawn) or ``publication`` (the whole report of ``publication`` withdrawn; one
+    row per figure it had released, or one row with an empty measure_id when it released none)."""
+    rows = _withdrawal_rows(package)
+    first = archive.first_published_values(package) if first is None else first
+    out = []
+    figures = rows[rows["measure_id"] != ""]
+    if len(figures):
+        joined = figures.merge(first, on=["measure_id", "period"], how="left")
+        joined["publication"] = joined["publication"].fillna(
+            joined["period"].map(lambda p: gate.releasing_publication(p) if periods.try_parse(p) else "")
+        )
+        out.append(joined.fillna({"published_value": ""}).assign(scope="figure"))
+    for w in rows[rows["measure_id"] == ""].itertuples():
+        released = first[first["publication"] == w.period]
+        if released.empty:
+            released = pd.DataFrame({"measure_id": [""], "period": [w.period], "published_value": [""]})
+        out.append(
+            released.assign(
+                publication=w.period, withdrawn_date=w.withdrawn_date, reason=w.reason, scope="publication"
+            )
+        )
+    if not out:
+        return pd.DataFrame(columns=WITHDRAWAL_COLUMNS)
+    frame = pd.concat(out, ignore_index=True)[WITHDRAWAL_COLUMNS]
+    return frame.drop_duplicates(["measure_id", "period"], keep="first").reset_index(drop=True)
+
+
+def _published_periods(package: Package) -> tuple[pd.DataFrame, set[str]]:
+    pubs = package.raw.get("publications")
+    if pubs is None or not {"period", "status"} <= set(pubs.columns):
+        return pd.DataFrame(columns=["period", "status"]), set()
+    return pubs, set(pubs.loc[pubs["status"] == "published", "period"])
+
+
+def publication_state_issues(package: Package) -> list[Issue]:
+    """``published`` and the archive must agree: each published period has its snapshot, and a
+    snapshot's period stays published unless its withdrawal is recorded."""
+    pubs, published = _published_periods(package)
+    archived = {s.name for s in archive.snapshots(package.path)}
+    interrupted = archive.pending(package.path)
+    rows = _withdrawal_rows(package)
+    withdrawn = set(rows.loc[rows["measure_id"] == "", "period"])
+    file = package.file_of("publications")
+    where = package.path.as_posix()
+    issues = []
+    for index, r in pubs.iterrows():
+        period = r["period"]
+        if r["status"] == "published" and period not in archived:
+            issues.append(
+                Issue(
+                    "published-without-snapshot",
+                    f"{period} is marked published but archive/{period}/ does not exist, so nothing records what was published",
+                    file=file,
+                    row=int(index) + 2,
+                    field="status",
+                    value=period,
+                    hint=(
+                        f"if it was published before perfsite was used, run `perfsite publish {where} {period} --adopt` "
+                        f"(it keeps the published_date); if archive/{period}/ was deleted, restore it from a backup; "
+                        "a new period is published only with `perfsite publish`"
+                    ),
+                )
+            )
+        if r["status"] == "published" and period in withdrawn:
+            issues.append(
+                Issue(
+                    "withdrawn-but-published",
+                    f"withdrawals.csv withdraws the {period} report, but it is still marked published",
+                    file=file,
+                    row=int(index) + 2,
+                    field="status",
+                    value=period,
+                    hint="set its status back to approved, or delete the withdrawal",
+                )
+            )
+    for period in sorted(archived - published, key=periods.sort_key):
+        if period in interrupted:
+            issues.append(
+                Issue(
+                    "publish-interrupted",
+                    f"a publish of {period} was interrupted after its snapshot was written; {period} is not published yet",
+                    file=file,
+                    field="status",
+                    value=period,
+                    hint=f"run `perfsite publish {where} {period}` again to finish it",
+                    severity=WARNING,
+                )
+            )
+        elif period not in withdrawn:
+            issues.append(
+                Issue(
+                    "unpublished-without-withdrawal",
+                    f"{period} was published (archive/{period}/ holds what was published) but publications.csv no longer marks it published",
+                    file=file,
+                    field="status",
+                    value=period,
+                    hint=(
+                        f"set its status back to published; to withdraw the whole report, add a row to withdrawals.csv "
+                        f"with period {period}, an empty measure_id, the withdrawn_date and the reason"
+                    ),
+                )
+            )
+    return issues
+
+
+def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
+    """A published figure never vanishes silently, and a withdrawal must name something published."""
+    first = archive.first_published_values(package) if first is None else first
+    rows = _withdrawal_rows(package)
+    figure_keys = set(zip(rows["measure_id"], rows["period"], strict=True))
+    whole = set(rows.loc[rows["measure_id"] == "", "period"])
+    outturns = package.raw.get("outturns")
+    present: set[tuple[str, str]] = set()
+    if outturns is not None and {"measure_id", "period"} <= set(outturns.columns):
+        present = set(zip(outturns["measure_id"], outturns["period"], strict=True))
+    issues = []
+    out_file = package.file_of("outturns")
+    for f in first.itertuples():
+        key = (f.measure_id, f.period)
+        if key in present or key in figure_keys or f.publication in whole:
+            continue
+        issues.append(
+            Issue(
+                "published-figure-removed",
+                f"the {f.period} figure of measure {f.measure_id} was published in the {f.publication} report "
+                f"(value {f.published_value or 'empty'}) but its row is gone from {out_file}",
+                file=out_file,
+                field="measure_id",
+                value=f"{f.measure_id}, {f.period}",
+                hint=(
+                    "put the row back; to withdraw the figure, add a row to withdrawals.csv with "
+                    f"period {f.period}, measure_id {f.measure_id}, the withdrawn_date and the reason"
+                ),
+            )
+        )
+    published_keys = set(zip(first["measure_id"], first["period"], strict=True))
+    archived = {s.name for s in archive.snapshots(package.path)}
+    file = package.file_of("withdrawals")
+    for w in rows.itertuples():
+        key = (w.measure_id, w.period)
+        if w.measure_id and key in present:
+            issues.append(
+                Issue(
+                    "withdrawn-figure-present",
+                    f"the {w.period} figure of measure {w.measure_id} is withdrawn but {out_file} still has it",
+                    file=file,
+                    row=int(w.row),
+                    field="measure_id",
+                    value=w.measure_id,
+                    hint="delete the outturn row (the archive keeps it as published), or delete this withdrawal",
+                )
+            )
+        elif (w.measure_id and key not in published_keys) or (not w.measure_id and w.period not in archived):
+            what = (
+                f"the {w.period} figure of measure {w.measure_id}"
+                if w.measure_id
+                else f"the {w.period} report"
+            )
+            issues.append(
+                Issue(
+                    "withdrawal-not-published",
+                    f"{what} is not in the archive, so there is nothing published to withdraw",
+                    file=file,
+                    row=int(w.row),
+                    field="measure_id" if w.measure_id else "period",
+                    value=w.measure_id or w.period,
+                    hint="check the period and measure_id; an unpublished figure is simply changed or deleted",
+                    severity=WARNING,
+                )
+            )
+    return issues
+
+
+def record_issues(package: Package) -> list[Issue]:
+    """Every check that the published record is intact: snapshots unchanged, revisions explained,
+    withdrawals recorded, and ``published`` reached only through ``perfsite publish``."""
+    first = archive.first_published_values(package)
+    return [
+        *archive.archive_issues(package),
+        *revision_issues(package, first),
+        *publication_state_issues(package),
+        *withdrawal_issues(package, first),
+    ]
