@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import outdir, sitegen
-from .errors import WARNING, BuildError, Issue
+from . import checks, outdir, sitegen
+from .errors import BuildError
 from .plugin import HAND_WRITTEN, SITE_DIR
 
 MKDOCS_YML = SITE_DIR / "mkdocs.yml"
@@ -85,19 +85,10 @@ def build(
         package_dir, preview=preview, site_url=site_url, template_dirs=template_dirs, on_stage=on_stage
     )
     result = BuildResult(out=target, warnings=list(site.warnings), stages=dict(site.stages))
-    if not preview and not site.site_url:
-        result.warnings.append(
-            Issue(
-                "site-url-missing",
-                "the site has no address: canonical links, sitemap.xml and feed.xml will be relative",
-                file="datapackage.json",
-                field="site_url",
-                hint='add "site_url": "https://…" to datapackage.json, or build with --site-url',
-                severity=WARNING,
-            )
-        )
+    if not preview:
+        result.warnings += checks.no_site_address({}, site.site_url)
     result.pages = len(site.pages) + 1  # + the hand-written accessibility statement
-    result.downloads = sum(1 for path in site.files if not path.startswith("assets/"))
+    result.downloads = sum(1 for path in site.files if not path.startswith("assets/")) + len(site.copies)
     clock = time.perf_counter()
     tmp = outdir.fresh_temp(target)
     try:

@@ -129,6 +129,9 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         for rel, data in self.site.files.items():
             uri = self.prefix + rel
             wanted[uri] = File.generated(config, uri, content=data)
+        for rel, path in self.site.copies.items():
+            uri = self.prefix + rel
+            wanted[uri] = File.generated(config, uri, abs_src_path=str(path))
         for uri, file in wanted.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:

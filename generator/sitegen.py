@@ -27,6 +27,7 @@ class Site:
 
     pages: dict[str, Page]
     files: dict[str, bytes]
+    copies: dict[str, Path]  # files copied as they are from the package (the archive of publications)
     nav: list
     site_name: str
     copyright: str
@@ -83,15 +84,18 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, bytes]:
-    """Every snapshot of a published period, as published, under data/archive/<period>/."""
+def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, Path]:
+    """Every snapshot of a published period, as published, under data/archive/<period>/.
+
+    Copied from disk by MkDocs rather than held in memory: a large council's archive holds
+    hundreds of megabytes."""
     files = {}
     for snapshot in publish.snapshots(package_dir):
         if snapshot.name not in published:
             continue
         for path in sorted(snapshot.iterdir()):
             if path.is_file() and path.suffix in (".csv", ".json"):
-                files[f"data/archive/{snapshot.name.lower()}/{path.name}"] = path.read_bytes()
+                files[f"data/archive/{snapshot.name.lower()}/{path.name}"] = path
     return files
 
 
@@ -143,9 +147,10 @@ def generate(
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
     site_url = site_url or standard.site_url(package.descriptor)
     published = set(publications.loc[publications["status"] == "published", "period"])
-    files.update(archive_downloads(package.path, published))
+    copies = archive_downloads(package.path, published)
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
+    sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
@@ -156,6 +161,7 @@ def generate(
     return Site(
         pages=pages,
         files=files,
+        copies=copies,
         nav=nav(pages),
         site_name=html.escape(title),
         copyright=html.escape(f"Published by {council} under the {licence['title']}"),
