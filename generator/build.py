@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import downloads, feed, gate, periods, publish, render, rules, standard
+from . import charts, downloads, feed, gate, periods, publish, render, rules, standard
 from .errors import BuildError, ValidationFailed, errors_of
 from .load import load, typed
 from .validate import validate_package
@@ -229,7 +229,7 @@ def build(
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
     generated = {path: text.encode("utf-8") for path, text in pages.items()}
     generated.update(files)
-    generated["assets/plotly.min.js"] = _plotly_bundle()
+    generated["assets/plotly.min.js"] = charts.plotly_bundle()
     result.pages = len(pages) + 1  # + the hand-written accessibility statement
     result.downloads = len(files)
     stage("render")
@@ -284,16 +284,3 @@ def _size(n: int) -> str:
         if n < 1024
         else (f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB")
     )
-
-
-_PLOTLY: bytes | None = None
-
-
-def _plotly_bundle() -> bytes:
-    """plotly.js from the installed plotly package: one shared asset, never inlined, never a CDN."""
-    global _PLOTLY
-    if _PLOTLY is None:
-        from plotly.offline import get_plotlyjs
-
-        _PLOTLY = get_plotlyjs().encode("utf-8")
-    return _PLOTLY

@@ -98,6 +98,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
     )
+    env.globals["chart_html"] = charts.chart_html
     return env
 
 
