@@ -70,4 +70,4 @@ bench: install-test
 	$(BIN)/python -m generator.bench
 
 clean:
-	rm -rf site site_src/generated build .pytest_cache
+	rm -rf site site-preview build .pytest_cache

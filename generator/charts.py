@@ -11,6 +11,7 @@ beside a table and a sentence that carry the same information.
 
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
 from functools import lru_cache
@@ -249,7 +250,7 @@ def _description(figure: dict, kind: str) -> str:
 BASIC_BUNDLE = "js/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"
 
 
-@lru_cache(maxsize=1)
+@functools.cache
 def plotly_bundle() -> bytes:
     """plotly.js for ``assets/plotly.min.js``: the small scatter-and-bar bundle when installed.
 

@@ -106,15 +106,13 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
             "validate": "Validated",
             "compute": "Computed statuses",
             "render": "Rendered pages",
-            "write": "Wrote site_src",
             "mkdocs": "Built with MkDocs",
         }
         following = {
             "load": "Validating…",
             "validate": "Computing statuses…",
             "compute": "Rendering pages…",
-            "render": "Writing pages…",
-            "write": "Running MkDocs…",
+            "render": "Running MkDocs…",
         }
 
         def on_stage(name: str, seconds: float) -> None:
@@ -126,8 +124,8 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
     _echo_issues(result.warnings)
     total = sum(result.stages.values())
     click.echo(
-        f"✓ {'Preview' if preview else 'Site'} built in {total:.1f} s: {result.pages} pages, {result.downloads} downloads, "
-        f"{len(result.warnings)} warning(s); {result.written} files written, {result.unchanged} unchanged → {result.out}"
+        f"✓ {'Preview' if preview else 'Site'} built in {total:.1f} s: {result.pages} pages, "
+        f"{result.downloads} downloads, {len(result.warnings)} warning(s) → {result.out}"
     )
 
 

@@ -153,3 +153,24 @@ def format_fraction_as_percent(fraction: float) -> str:
     percent = (Decimal(repr(float(fraction))) * 100).normalize()
     text = f"{percent:f}"
     return f"{text}%"
+
+
+def uk_date(value: object) -> str:
+    """An ISO date as residents write it: ``2026-09-10`` → ``10 September 2026`` (other text unchanged)."""
+    import datetime
+
+    text = "" if value is None else str(value).strip()
+    try:
+        day = datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{day.day} {day:%B %Y}"
+
+
+def sentence(value: object) -> str:
+    """Officer text closed with one full stop: ``report..`` and ``report`` both become ``report.``"""
+    text = "" if value is None else " ".join(str(value).split())
+    if not text:
+        return ""
+    text = text.rstrip(" .")
+    return text + ("" if text[-1:] in "!?" else ".")

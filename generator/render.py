@@ -1,9 +1,12 @@
-"""Render: the whole site's Markdown pages, in memory, from the computed frames.
+"""Render: the whole site's pages, in memory, from the computed frames.
 
-:func:`render_pages` returns ``{path under site_src: text}``; nothing here touches the disk
-(the templates are read through jinja2's loader). Pages are Markdown for MkDocs-Material
-with HTML blocks for tables and charts. Every value from the data passes through jinja2's
-autoescaping; officer prose passes through :func:`generator.text.officer_markdown`.
+:func:`render_pages` returns ``{path: Page}``; nothing here touches the disk (the templates
+are read through jinja2's loader). Pages are HTML that MkDocs places in the theme without
+parsing it again. The one path for package text: every value from the data passes through
+jinja2's autoescaping as plain text; the short list of officer fields that are Markdown
+(:data:`generator.text.MARKDOWN_FIELDS`) passes through :func:`generator.text.officer_markdown`,
+which sanitises the HTML it renders; links from the data pass through
+:func:`generator.standard.safe_url`.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import charts, periods, report, rules, standard
-from .formatting import format_value
-from .text import md_inline, officer_markdown
+from .formatting import format_value, sentence, uk_date
+from .page import Page, make_page, plain
+from .text import code_spans, officer_markdown
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "site" / "templates"
 
 # the arrows beside these words are drawn by CSS (perfsite.css), hidden from screen readers
 DIRECTION_WORDS = {
@@ -41,10 +45,11 @@ PROJECT_STATUS = {
     "on_hold": "On hold",
     "cancelled": "Cancelled",
 }
+#: confidence in the data has its own words, never RAG's colours and shapes
 CONFIDENCE = {
-    "green": "High — the figure comes from a system",
-    "amber": "Medium — the figure is compiled by hand in a spreadsheet",
-    "red": "Low — the figure is project-based or estimated",
+    "green": "High: the figure comes from a system",
+    "amber": "Medium: the figure is compiled by hand in a spreadsheet",
+    "red": "Low: the figure is project-based or estimated",
 }
 #: from this many measures, pages are rendered on two cores
 PARALLEL_MEASURES = 150
@@ -79,7 +84,7 @@ class SiteData:
 
 def environment(template_dirs: list[Path] | None = None) -> Environment:
     """The jinja2 environment: a council's own template folder first, then perfsite's."""
-    dirs = [*(template_dirs or []), TEMPLATE_DIR / "pages"]
+    dirs = [*(template_dirs or []), TEMPLATE_DIR]
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
@@ -94,9 +99,12 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         period_label=lambda p: periods.parse(p).label(),
         period_short=lambda p: periods.parse(p).short_label(),
         officer=officer_markdown,
-        md=md_inline,
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
+        uk_date=uk_date,
+        sentence=sentence,
+        safe_url=lambda v: standard.safe_url(v) or "",
+        code_spans=code_spans,
     )
     env.globals["chart_html"] = charts.chart_html
     return env
@@ -202,6 +210,7 @@ class Renderer:
             "preview": self.data.preview,
             "fmt": self.fmt,
             "status_meaning": STATUS_MEANING,
+            "licence": standard.licence(self.data.descriptor),
         }
         return self.env.get_template(template).render(**base, **context)
 
@@ -216,25 +225,13 @@ class Renderer:
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
-        """The site's pages as independent jobs, each returning ``{path: markdown}``."""
+        """The site's pages as independent jobs, each returning ``{path: Page}``."""
         one = lambda path, make: lambda: {path: make()}  # noqa: E731
         jobs = [
             one("index.md", self.home),
-            one(
-                "reports/index.md",
-                lambda: self.page(
-                    "reports_index.md.j2", publications=_records(self.data.publications.iloc[::-1])
-                ),
-            ),
+            one("reports/index.md", self.reports_index),
             *[(lambda q=q: self.quarter_report(q)) for q in self.quarters],
-            one(
-                "priorities/index.md",
-                lambda: self.page(
-                    "priorities_index.md.j2",
-                    priorities=_records(self.priorities),
-                    objectives=_records(self.objectives),
-                ),
-            ),
+            one("priorities/index.md", self.priorities_index),
             *[
                 one(f"priorities/{p['priority_id'].lower()}/index.md", lambda p=p: self.priority_page(p))
                 for p in _records(self.priorities)
@@ -249,18 +246,11 @@ class Renderer:
                 one(f"projects/{p['project_id'].lower()}/index.md", lambda p=p: self.project_page(p))
                 for p in _records(self.projects)
             ],
-            one(
-                "about/index.md",
-                lambda: self.page(
-                    "about.md.j2",
-                    rules_text=Markup(rules.__doc__ or ""),
-                    rag=self.data.descriptor.get("rag", {}),
-                ),
-            ),
+            one("about/index.md", self.about),
         ]
         return jobs
 
-    def render(self) -> dict[str, str]:
+    def render(self) -> dict[str, Page]:
         """Every page. For a large council, every other job runs in a forked second process
         (the frames are shared copy-on-write): rendering is CPU-bound and the machine has two
         cores. The output is the same, in the same order, either way."""
@@ -281,14 +271,17 @@ class Renderer:
                 results = odd.result()
         finally:
             _FORKED = None
-        pages: dict[str, str] = {}
+        pages: dict[str, Page] = {}
         for index in range(len(jobs)):
             pages.update(even[index // 2] if index % 2 == 0 else results[index // 2])
         return pages
 
-    def home(self) -> str:
+    def home(self) -> Page:
         if self.latest is None:
-            return self.page("home.md.j2", latest=None)
+            return make_page(
+                self.page("home.html.j2", latest=None),
+                f"Performance of {self.data.council}: no report has been published yet.",
+            )
         rows = self.quarter(self.latest)
         by_priority = (
             self.counts(self.latest, by="priority_id")
@@ -301,20 +294,29 @@ class Renderer:
         previous = self.quarters[-2] if len(self.quarters) > 1 else None
         changes = _records(report.status_changes(rows, self.quarter(previous))) if previous else []
         key = rows[rows["is_key"]]
-        return self.page(
-            "home.md.j2",
-            latest=self.latest,
-            publication=_records(self.data.publications[self.data.publications["period"] == self.latest])[0],
-            overall=overall,
-            by_priority=_records(by_priority),
-            figure=figure,
-            changes=changes,
-            previous=previous,
-            key_measures=_records(key),
-            groupings=rules.ON_TARGET_GROUPINGS,
+        lede = (
+            f"In {periods.parse(self.latest).label()}, {int(overall['green'])} of {int(overall['total'])} "
+            f"measures of {self.data.council}'s Council Plan were on or better than target."
+        )
+        return make_page(
+            self.page(
+                "home.html.j2",
+                latest=self.latest,
+                publication=_records(self.data.publications[self.data.publications["period"] == self.latest])[
+                    0
+                ],
+                overall=overall,
+                by_priority=_records(by_priority),
+                figure=figure,
+                changes=changes,
+                previous=previous,
+                key_measures=_records(key),
+                groupings=rules.ON_TARGET_GROUPINGS,
+            ),
+            lede,
         )
 
-    def quarter_report(self, quarter_id: str) -> dict[str, str]:
+    def quarter_report(self, quarter_id: str) -> dict[str, Page]:
         """The quarter's report page, plus a page per priority when the council reports many measures."""
         rows = self.quarter(quarter_id)
         reds = report.attach_exceptions(
@@ -339,19 +341,24 @@ class Renderer:
                 )
                 c = {k: c.get(k, 0) for k in ("green", "amber", "red", "grey", "total")}
                 by_priority.append({**priority, **c})
-                pages[f"{base}/{priority['priority_id'].lower()}/index.md"] = self.page(
-                    "report_priority.md.j2",
-                    quarter=quarter_id,
-                    priority=priority,
-                    rows=priority_rows,
-                    counts=c,
-                    reds=_records(reds[reds["priority_id"] == priority["priority_id"]]),
+                pages[f"{base}/{priority['priority_id'].lower()}/index.md"] = make_page(
+                    self.page(
+                        "report_priority.html.j2",
+                        quarter=quarter_id,
+                        priority=priority,
+                        rows=priority_rows,
+                        counts=c,
+                        reds=_records(reds[reds["priority_id"] == priority["priority_id"]]),
+                    ),
+                    f"{priority['title']}: performance in {periods.parse(quarter_id).label()}.",
+                    in_nav=False,
                 )
-        pages[f"{base}/index.md"] = self.page(
-            "report.md.j2",
+        overall = self.counts(quarter_id).iloc[0].to_dict()
+        html = self.page(
+            "report.html.j2",
             quarter=quarter_id,
             publication=_records(self.data.publications[self.data.publications["period"] == quarter_id])[0],
-            overall=self.counts(quarter_id).iloc[0].to_dict(),
+            overall=overall,
             groups=[] if split else groups,
             split=split,
             by_priority=by_priority,
@@ -361,9 +368,53 @@ class Renderer:
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
         )
+        label = periods.parse(quarter_id).label()
+        pages[f"{base}/index.md"] = make_page(
+            html,
+            f"{self.data.council}'s performance report for {label}: {int(overall['green'])} of "
+            f"{int(overall['total'])} measures on or better than target, {int(overall['red'])} red.",
+        )
         return pages
 
-    def priority_page(self, priority: dict) -> str:
+    def reports_index(self) -> Page:
+        return make_page(
+            self.page("reports_index.html.j2", publications=_records(self.data.publications.iloc[::-1])),
+            f"Every quarterly performance report of {self.data.council}, as considered by committee.",
+        )
+
+    def priorities_index(self) -> Page:
+        return make_page(
+            self.page(
+                "priorities_index.html.j2",
+                priorities=_records(self.priorities),
+                objectives=_records(self.objectives),
+            ),
+            f"The priorities and objectives of {self.data.council}'s Council Plan.",
+        )
+
+    def about(self) -> Page:
+        import markdown
+
+        council = self.data.descriptor.get("council")
+        council = council if isinstance(council, dict) else {}
+        plan = self.data.descriptor.get("plan")
+        rag = {**standard.DEFAULT_RAG, **(self.data.descriptor.get("rag") or {})}
+        return make_page(
+            self.page(
+                "about.html.j2",
+                # perfsite's own text (the rules, written once in rules.py), not the package's
+                rules_html=Markup(markdown.markdown(rules.__doc__ or "")),
+                rag=rag,
+                plan_title=plan.get("title") if isinstance(plan, dict) else None,
+                contact_email=council.get("contact_email")
+                if "@" in str(council.get("contact_email", ""))
+                else None,
+                website=standard.safe_url(council.get("website"), ("http", "https")),
+            ),
+            f"How {self.data.council} manages performance and rates each measure red, amber, green or grey.",
+        )
+
+    def priority_page(self, priority: dict) -> Page:
         objectives = self.objectives[self.objectives["priority_id"] == priority["priority_id"]]
         latest_rows = self.quarter(self.latest) if self.latest else self.measures.assign(status="grey")
         items = []
@@ -371,7 +422,10 @@ class Renderer:
             measures = latest_rows[latest_rows["objective_id"] == objective["objective_id"]]
             projects = self.projects[self.projects["objective_id"] == objective["objective_id"]]
             items.append((objective, _records(measures), _records(self._latest_updates(projects))))
-        return self.page("priority.md.j2", priority=priority, items=items, latest=self.latest)
+        return make_page(
+            self.page("priority.html.j2", priority=priority, items=items, latest=self.latest),
+            priority.get("description") or f"{priority['title']}: objectives, measures and projects.",
+        )
 
     def _latest_updates(self, projects: pd.DataFrame) -> pd.DataFrame:
         updates = self.data.frames["project_updates"]
@@ -386,15 +440,19 @@ class Renderer:
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
 
-    def measures_index(self) -> str:
+    def measures_index(self) -> Page:
         rows = (
             self.quarter(self.latest)
             if self.latest
             else self.measures.assign(status="grey", value=None, period=None)
         )
-        return self.page("measures_index.md.j2", rows=_records(rows), latest=self.latest)
+        return make_page(
+            self.page("measures_index.html.j2", rows=_records(rows), latest=self.latest),
+            f"Every measure in {self.data.council}'s Council Plan with its latest status.",
+            search="measures KPIs performance indicators",
+        )
 
-    def measure_page(self, measure: dict) -> str:
+    def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
         history = self.perf_by_measure.get(measure_id, self.perf.iloc[0:0])
         records = _records(history)
@@ -423,8 +481,8 @@ class Renderer:
         revised = {}
         if revisions is not None and not revisions.empty:
             revised = {r["period"]: r for r in _records(revisions[revisions["measure_id"] == measure_id])}
-        return self.page(
-            "measure.md.j2",
+        html = self.page(
+            "measure.html.j2",
             measure=measure,
             history=records,
             latest=latest,
@@ -438,33 +496,49 @@ class Renderer:
             has_targets=measure_id in self.measures_with_targets,
             revised=revised,
         )
+        summary = (latest or {}).get("summary") or ""
+        description = measure.get("description") or ""
+        return make_page(
+            html,
+            summary or description or f"{measure['title']}: how {self.data.council} is doing.",
+            search=" ".join(str(x) for x in (measure_id, measure["title"], summary, description) if x),
+            in_nav=False,
+        )
 
-    def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> str:
+    def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> Page:
         resources = [
             {"name": n, "description": standard.RESOURCE_DESCRIPTIONS[n], "rows": rows.get(n, 0)}
             for n in standard.RESOURCES
         ]
-        licence = (self.data.descriptor.get("licenses") or [standard.LICENCE_OGL])[0]
         first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else None
-        return self.page(
-            "data.md.j2",
+        html = self.page(
+            "data.html.j2",
             sizes=sizes,
             resources=resources,
-            licence=licence,
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
             dictionary=dictionary_rows(),
         )
-
-    def projects_index(self) -> str:
-        return self.page(
-            "projects_index.md.j2",
-            projects=_records(self._latest_updates(self.projects)),
-            project_status=PROJECT_STATUS,
+        return make_page(
+            html,
+            f"Download {self.data.council}'s published performance data as CSV files and a "
+            "Frictionless data package, with a data dictionary.",
+            search=plain(html)[:2000],
         )
 
-    def project_page(self, project: dict) -> str:
+    def projects_index(self) -> Page:
+        return make_page(
+            self.page(
+                "projects_index.html.j2",
+                projects=_records(self._latest_updates(self.projects)),
+                project_status=PROJECT_STATUS,
+            ),
+            f"The projects that deliver {self.data.council}'s Council Plan, with their latest status.",
+            search="projects actions",
+        )
+
+    def project_page(self, project: dict) -> Page:
         updates = self.updates_by_project.get(
             project["project_id"], self.data.frames["project_updates"].iloc[0:0]
         )
@@ -474,12 +548,18 @@ class Renderer:
         if objective:
             pr = self.priorities[self.priorities["priority_id"] == objective["priority_id"]]
             priority = _records(pr)[0] if len(pr) else None
-        return self.page(
-            "project.md.j2",
-            project=project,
-            updates=_records(updates),
-            objective=objective,
-            priority=priority,
+        description = project.get("description") or ""
+        return make_page(
+            self.page(
+                "project.html.j2",
+                project=project,
+                updates=_records(updates),
+                objective=objective,
+                priority=priority,
+            ),
+            description or f"{project['title']}: progress reported to {self.data.council}'s committee.",
+            search=" ".join(str(x) for x in (project["project_id"], project["title"], description) if x),
+            in_nav=False,
         )
 
 
@@ -490,8 +570,8 @@ def _render_forked() -> list[dict[str, str]]:
     return [_FORKED[i]() for i in range(1, len(_FORKED), 2)]
 
 
-def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, str]:
-    """Every Markdown page of the site, keyed by path under ``site_src``."""
+def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, Page]:
+    """Every page of the site, keyed by path (``measures/m01/index.md``)."""
     return Renderer(data, environment(template_dirs)).render()
 
 

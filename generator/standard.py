@@ -65,6 +65,38 @@ LICENCE_OGL = {
 }
 
 
+#: the only URL schemes a link from a package may use
+SAFE_URL_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_url(value: object, schemes: tuple[str, ...] = SAFE_URL_SCHEMES) -> str | None:
+    """``value`` if it is a URL with an allowed scheme, else None (never link to ``javascript:``)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in schemes or any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return None
+    return text
+
+
+def site_url(descriptor: dict) -> str | None:
+    """The address the site is served from, as the package states it (``site_url``)."""
+    return safe_url(descriptor.get("site_url"), ("http", "https"))
+
+
+def licence(descriptor: dict) -> dict:
+    """The package's (first) licence as ``{"title", "path"}``, path only when it is a safe URL.
+
+    Real councils' packages name a licence without a path; the site then shows its title only."""
+    licences = descriptor.get("licenses")
+    first = licences[0] if isinstance(licences, list) and licences and isinstance(licences[0], dict) else None
+    if first is None:
+        first = LICENCE_OGL
+    title = str(first.get("title") or first.get("name") or "licence")
+    return {"title": title, "path": safe_url(first.get("path"), ("http", "https")) or ""}
+
+
 @cache
 def schema(resource: str) -> dict:
     """The canonical Table Schema descriptor of a resource (a fresh copy is not made: do not mutate)."""

@@ -9,6 +9,7 @@ is rendered and then sanitised with nh3, allowing only a few formatting tags and
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import markdown
@@ -40,9 +41,17 @@ def officer_markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+!|"})
+#: the only package fields written in (limited) Markdown; every other field is plain text
+MARKDOWN_FIELDS = {
+    "outturns": ("commentary",),
+    "exceptions": ("overview", "actions", "benchmarking"),
+    "project_updates": ("update",),
+}
+
+_CODE = re.compile(r"`([^`]+)`")
 
 
-def md_inline(text: object) -> str:
-    """Text for a Markdown context (a heading): HTML-escaped and Markdown specials backslashed."""
-    return html.escape("" if text is None else str(text), quote=False).translate(_MD_SPECIAL)
+def code_spans(text: object) -> Markup:
+    """Plain text with its `backtick` spans shown as code (for the schemas' own descriptions)."""
+    escaped = html.escape("" if text is None else str(text), quote=False)
+    return Markup(_CODE.sub(r"<code>\1</code>", escaped))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -17,22 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "example"
 
 
-def hand_written_docs(target: Path) -> Path:
-    """Copy the committed (hand-written) part of site_src into ``target``, leaving generated files out."""
-    import json
-
-    source = build_module.DOCS_DIR
-    manifest = source / build_module.MANIFEST
-    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
-    generated.add(build_module.MANIFEST)
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source).as_posix()
-        if path.is_file() and rel not in generated:
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
-    return target
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -40,11 +23,10 @@ def free_port() -> int:
 
 
 def build_site(package: Path, where: Path, preview: bool = False, port: int | None = None, **kwargs):
-    """Build ``package`` into ``where/site`` from a private copy of site_src; return (out, result)."""
-    docs = hand_written_docs(where / "site_src")
+    """Build ``package`` into ``where/site``; return (out, result)."""
     out = where / "site"
     url = f"http://127.0.0.1:{port}/" if port else None
-    result = build_module.build(package, out=out, preview=preview, site_url=url, docs_dir=docs, **kwargs)
+    result = build_module.build(package, out=out, preview=preview, site_url=url, **kwargs)
     return out, result
 
 

@@ -133,20 +133,12 @@ def test_preview_shows_unpublished_figures_with_a_draft_banner_and_noindex(marke
 
 def test_building_twice_gives_identical_trees(tmp_path):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
-    first, _ = build_site(pkg, tmp_path / "a")
-    second, _ = build_site(pkg, tmp_path / "b")
+    build_module.build(pkg, tmp_path / "a", site_url="https://performance.example.org/")
+    first = tmp_path / "a"
+    build_module.build(pkg, tmp_path / "b", site_url="https://performance.example.org/")
+    second = tmp_path / "b"
     assert tree_digest(first) == tree_digest(second)
     assert "<lastmod>" in (first / "sitemap.xml").read_text()
-
-
-def test_rebuilding_an_unchanged_package_rewrites_no_generated_file(tmp_path):
-    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
-    docs = tmp_path / "w" / "site_src"
-    _, first = build_site(pkg, tmp_path / "w")
-    times = {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
-    result = build_module.build(pkg, out=tmp_path / "w" / "site", docs_dir=docs)
-    assert result.written == 0 and result.unchanged == first.written
-    assert times == {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
@@ -156,18 +148,18 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch
     # 1. bad input: validation stops the build before anything is written
     rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5%") if r["period"] == "2025-26-Q1" else None)
     with pytest.raises(ValidationFailed):
-        build_module.build(pkg, out=out, docs_dir=tmp_path / "w" / "site_src")
+        build_module.build(pkg, out=out)
     assert tree_digest(out) == before
     # 2. MkDocs failing half-way through writing the new site
     rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5") if r["value"] == "47.5%" else None)
 
-    def broken_mkdocs(docs_dir, site_dir, **kwargs):
+    def broken_mkdocs(site, site_dir):
         (Path(site_dir) / "index.html").write_text("half a site")
         raise BuildError("MkDocs could not build the site: simulated failure")
 
     monkeypatch.setattr(build_module, "run_mkdocs", broken_mkdocs)
     with pytest.raises(BuildError):
-        build_module.build(pkg, out=out, docs_dir=tmp_path / "w" / "site_src")
+        build_module.build(pkg, out=out)
     assert tree_digest(out) == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".site")] == []
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.text import ALLOWED_TAGS, md_inline, officer_markdown
+from generator.text import ALLOWED_TAGS, officer_markdown
 
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -59,7 +59,3 @@ def test_typed_html_is_shown_as_text():
 
 def test_empty_text_renders_nothing():
     assert str(officer_markdown("")) == "" and str(officer_markdown(None)) == ""
-
-
-def test_markdown_heading_text_is_escaped():
-    assert md_inline("Fly-tipping *incidents* <b>") == "Fly-tipping \\*incidents\\* &lt;b&gt;"

@@ -1,0 +1,170 @@
+"""The output folder: which folders a build may write, and how a new site replaces the old.
+
+A build writes a fresh temporary folder beside the output and swaps it in whole, so a failed
+or killed build leaves the previous site as it was. perfsite marks every folder it built
+(:data:`MARKER`) and refuses to write anywhere else that holds files: a typo in ``--out``
+must never delete a council's data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import __version__
+from .errors import PerfsiteError
+
+MARKER = ".perfsite-site"  # in the root of every folder perfsite built
+_TMP = ".perfsite-tmp-"  # .<name>.perfsite-tmp-<pid>-<random>: a build under way (or killed)
+_OLD = ".perfsite-old-"  # .<name>.perfsite-old-<pid>-<random>: the previous site, being removed
+CHECKOUT = Path(__file__).resolve().parent.parent  # perfsite's own checkout, in a development install
+
+
+class OutputRefused(PerfsiteError):
+    """The output folder is one perfsite must not write; nothing was touched."""
+
+    exit_code = 2
+
+
+def _refuse(out: Path, why: str, fix: str = "choose an empty or new folder, such as ./site") -> None:
+    raise OutputRefused(f"will not build into {out}: {why}; {fix}")
+
+
+def _is_checkout(path: Path) -> bool:
+    return (path / "pyproject.toml").is_file() and (path / "generator").is_dir()
+
+
+def built_by_perfsite(folder: Path) -> bool:
+    """True for a folder a perfsite build wrote (marked; or, from versions before the marker,
+    a site with perfsite's script and feed)."""
+    if (folder / MARKER).is_file():
+        return True
+    return (folder / "assets" / "perfsite.js").is_file() and (folder / "feed.xml").is_file()
+
+
+def check_output(out: Path, package_dir: Path, cwd: Path | None = None) -> Path:
+    """The resolved output folder, or :class:`OutputRefused` saying why it may not be written."""
+    target = out.expanduser().resolve()
+    package = package_dir.expanduser().resolve()
+    cwd = (cwd or Path.cwd()).resolve()
+    home = Path.home().resolve()
+    if target.exists() and not target.is_dir():
+        _refuse(target, "it is a file, not a folder")
+    if target == package or target.is_relative_to(package):
+        _refuse(target, f"it is inside the package {package}", "build outside the package folder")
+    if package.is_relative_to(target):
+        _refuse(target, f"it holds the package {package}", "build into a folder of its own")
+    if cwd.is_relative_to(target):
+        _refuse(target, "it is the current folder or one of its parents")
+    if home.is_relative_to(target):
+        _refuse(target, "it is your home folder or one of its parents")
+    if _is_checkout(CHECKOUT) and (target == CHECKOUT or CHECKOUT.is_relative_to(target)):
+        _refuse(target, "it holds perfsite's own source code")
+    if target.is_dir() and any(target.iterdir()) and not built_by_perfsite(target):
+        _refuse(
+            target,
+            f"it already holds files that perfsite did not build (no {MARKER} marker)",
+            "choose an empty or new folder, or empty this one yourself",
+        )
+    return target
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` itself, so two builds into one output take turns to swap."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove temporary folders of killed builds of ``target`` (only those whose process is gone)."""
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    for path in target.parent.iterdir():
+        for tag in (_TMP, _OLD):
+            prefix = f".{target.name}{tag}"
+            if path.name.startswith(prefix) and path.is_dir():
+                pid = path.name[len(prefix) :].split("-", 1)[0]
+                if pid.isdigit() and not _alive(int(pid)):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+    return removed
+
+
+def fresh_temp(target: Path) -> Path:
+    """A new empty folder beside ``target`` for MkDocs to write, with the usual permissions.
+
+    (``mkdtemp`` would make it 0700, unreadable by a web server running as another user.)"""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent):
+        remove_leftovers(target)
+    path = target.parent / f".{target.name}{_TMP}{os.getpid()}-{secrets.token_hex(4)}"
+    os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
+    return path
+
+
+def mark(site_dir: Path) -> None:
+    """Mark ``site_dir`` as built by perfsite, so a later build may replace it."""
+    (site_dir / MARKER).write_text(
+        json.dumps({"generator": "perfsite", "version": __version__}) + "\n", encoding="utf-8"
+    )
+
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False where the system cannot."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the site in ``new`` at ``target``; the old site stays whole until the new one is there."""
+    with _locked(target.parent):
+        if not target.exists():
+            os.rename(new, target)
+            return
+        if not built_by_perfsite(target):  # filled by someone else while we built
+            raise OutputRefused(f"will not replace {target}: it now holds files that perfsite did not build")
+        if _exchange(new, target):
+            old = new  # after the exchange, the temporary name holds the previous site
+        else:
+            old = target.parent / f".{target.name}{_OLD}{os.getpid()}-{secrets.token_hex(4)}"
+            os.rename(target, old)
+            os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)

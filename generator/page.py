@@ -1,0 +1,66 @@
+"""A generated page: HTML rendered once by perfsite, with what MkDocs needs beside it.
+
+MkDocs never parses these pages as Markdown: the plugin hands the HTML straight to the theme,
+with the title, the table of contents and a compact search entry taken from here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: HTML that MkDocs places in the theme without parsing it again."""
+
+    title: str  # plain text; escaped where it meets MkDocs' templates
+    html: str
+    description: str = ""  # the page's plain-English summary, for <meta name="description">
+    search: str = ""  # compact text for the search index (ids, titles, summary, description words)
+    in_nav: bool = True  # measure and project pages are reached from index pages, not the nav tree
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of the page's h2/h3 headings
+
+
+_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+
+
+def plain(fragment: str) -> str:
+    """Text of an HTML fragment we rendered ourselves (tags dropped, entities decoded)."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _slug(text: str, seen: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    slug, n = base, 1
+    while slug in seen:
+        n += 1
+        slug = f"{base}-{n}"
+    seen.add(slug)
+    return slug
+
+
+def with_heading_ids(body: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    """Give each h2/h3 an id (so the table of contents can link to it) and list them."""
+    seen: set[str] = set()
+    toc: list[tuple[int, str, str]] = []
+
+    def add_id(match: re.Match) -> str:
+        level, inner = int(match.group(1)), match.group(2)
+        text = plain(inner)
+        slug = _slug(text, seen)
+        toc.append((level, slug, text))
+        return f'<h{level} id="{slug}">{inner}</h{level}>'
+
+    return _HEADING.sub(add_id, body), tuple(toc)
+
+
+def make_page(body: str, description: str = "", search: str = "", in_nav: bool = True) -> Page:
+    """A :class:`Page` from rendered HTML: the title is the text of its first ``<h1>``."""
+    match = _H1.search(body)
+    title = plain(match.group(1)) if match else ""
+    body, toc = with_heading_ids(body)
+    return Page(title, body, " ".join(description.split()), search, in_nav, toc)

@@ -1,0 +1,198 @@
+"""perfsite as a MkDocs plugin: a council's performance pages added to a MkDocs build in memory.
+
+``perfsite build`` runs MkDocs with this plugin; a council with its own MkDocs site adds it to
+its ``mkdocs.yml``::
+
+    plugins:
+      - search
+      - perfsite:
+          package: data/council
+          prefix: performance/
+
+Pages and downloads reach MkDocs as in-memory files (``File.generated``): nothing is written
+into the docs folder, the package or the current folder. Generated pages are HTML that
+perfsite rendered itself, so Python-Markdown does not parse them again, and the search plugin
+indexes a compact entry per page (title, id, summary, description words) instead of
+re-parsing every table.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from . import sitegen
+from .errors import PerfsiteError, ValidationFailed
+
+SITE_DIR = Path(__file__).resolve().parent / "site"
+THEME_OVERRIDES = SITE_DIR / "overrides"
+HAND_WRITTEN = SITE_DIR / "docs"  # the accessibility statement and the CSS/JS assets
+ASSETS_CSS = "assets/perfsite.css"
+ASSETS_JS = "assets/perfsite.js"
+
+log = logging.getLogger("mkdocs.plugins.perfsite")
+
+
+class PerfsiteConfig(Config):
+    package = c.Optional(c.Type(str))
+    preview = c.Type(bool, default=False)
+    site_url = c.Optional(c.Type(str))
+    prefix = c.Type(str, default="")  # e.g. "performance/" inside a council's own site
+    nav = c.Type(bool, default=True)  # add the performance pages to the navigation
+
+
+class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
+    """Adds a package's performance pages, downloads and assets to a MkDocs build."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: sitegen.Site | None = None
+        self.pages: dict[str, sitegen.Page] = {}  # by src_uri
+        self._saved_content: dict[int, str] = {}
+
+    # -- configuration ------------------------------------------------------------------
+    def on_config(self, config):
+        if self.site is None and not self.config.package:
+            raise PluginError("perfsite: set 'package' to the folder of the council's data package")
+        prefix = self.config.prefix.strip("/")
+        self.prefix = f"{prefix}/" if prefix else ""
+        if self.site is None:  # in a council's own MkDocs build; `perfsite build` hands the site in
+            self.site = self._generate(config)
+        site = self.site
+        self.pages = {self.prefix + path: page for path, page in site.pages.items()}
+        if site.site_url and not config.site_url:
+            config.site_url = site.site_url
+        if not self.prefix:  # a standalone perfsite site: the council's name is the site's name
+            config.site_name = site.site_name
+            config.copyright = site.copyright
+        config.extra["perfsite"] = {
+            "preview": site.preview,
+            "council": html.escape(site.council),
+            "prefix": self.prefix,
+        }
+        if site.preview:
+            config.extra["preview"] = True
+        if self.config.nav:
+            entries = sitegen.nav(site.pages, self.prefix)
+            if config.nav is None and not self.prefix:
+                config.nav = entries
+            elif config.nav is not None:
+                config.nav.append({"Performance": [e for e in entries]} if self.prefix else entries)
+        # perfsite's theme overrides (DRAFT banner, noindex, meta description) sit just above Material's
+        dirs = config.theme.dirs
+        index = next((i for i, d in enumerate(dirs) if "material" in Path(d).parts), 0)
+        if str(THEME_OVERRIDES) not in dirs:
+            dirs.insert(index, str(THEME_OVERRIDES))
+        for option, asset in (("extra_css", ASSETS_CSS), ("extra_javascript", ASSETS_JS)):
+            if not any(str(entry) == self.prefix + asset for entry in config[option]):
+                config[option].append(self.prefix + asset)
+        # MkDocs stamps sitemap dates and gzip headers with SOURCE_DATE_EPOCH: from the data, so
+        # the same package gives the same bytes on any day (perfsite build runs one build a process)
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(site.epoch))
+        return config
+
+    def _generate(self, config) -> sitegen.Site:
+        package = Path(self.config.package)
+        if not package.is_absolute() and config.config_file_path:
+            package = Path(config.config_file_path).parent / package
+        try:
+            return sitegen.generate(
+                package, preview=self.config.preview, site_url=self.config.site_url or config.site_url
+            )
+        except ValidationFailed as exc:
+            shown = "\n".join(f"  ✗ {i}" for i in exc.issues[:50])
+            raise PluginError(f"perfsite: the package {package} has errors:\n{shown}") from exc
+        except PerfsiteError as exc:
+            raise PluginError(f"perfsite: {exc}") from exc
+
+    # -- files ----------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.site is not None
+        wanted: dict[str, File] = {}
+        for path in sorted(p for p in HAND_WRITTEN.rglob("*") if p.is_file()):
+            uri = self.prefix + path.relative_to(HAND_WRITTEN).as_posix()
+            wanted[uri] = File.generated(config, uri, abs_src_path=str(path))
+        for uri, page in self.pages.items():
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            # the content is never parsed: on_page_markdown hands MkDocs the page's HTML instead
+            wanted[uri] = File.generated(config, uri, content="", inclusion=inclusion)
+        for rel, data in self.site.files.items():
+            uri = self.prefix + rel
+            wanted[uri] = File.generated(config, uri, content=data)
+        for uri, file in wanted.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                if existing.abs_src_path and Path(existing.abs_src_path).is_relative_to(HAND_WRITTEN):
+                    continue  # a standalone build reads perfsite's hand-written pages as its docs folder
+                raise PluginError(
+                    f"perfsite: the docs folder already has {uri}; set the plugin's 'prefix' "
+                    "(for example 'performance/') so the performance pages have their own folder"
+                )
+            files.append(file)
+        return files
+
+    # -- pages: HTML in, no second parse -------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta["title"] = html.escape(generated.title)  # Material prints titles raw
+        if generated.description:
+            page.meta["description"] = html.escape(generated.description)  # printed raw in an attribute
+        return ""
+
+    def on_page_content(self, content: str, *, page, config, files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return content
+        page.toc = get_toc(_toc_tokens(generated.toc))
+        return generated.html
+
+    # The search plugin indexes page.content in its own on_page_context (priority 0). Around it,
+    # a generated page shows a compact entry instead of its full HTML, then gets it back.
+    @event_priority(50)
+    def _compact_for_search(self, context, *, page, config, nav):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and page.content is not None:
+            self._saved_content[id(page)] = page.content
+            text = html.escape(generated.search or generated.title)
+            page.content = f"<h1>{html.escape(generated.title)}</h1>\n<p>{text}</p>"
+        return context
+
+    @event_priority(-50)
+    def _restore_after_search(self, context, *, page, config, nav):
+        saved = self._saved_content.pop(id(page), None)
+        if saved is not None:
+            page.content = saved
+        return context
+
+    on_page_context = CombinedEvent(_compact_for_search, _restore_after_search)
+
+
+def _toc_tokens(headings) -> list[dict]:
+    """Python-Markdown's toc_tokens shape, which MkDocs' get_toc reads, from (level, id, text)."""
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for level, slug, text in headings:
+        token = {
+            "level": level,
+            "id": slug,
+            "name": html.escape(text),
+            "html": html.escape(text),
+            "children": [],
+        }
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return tokens

@@ -1,0 +1,169 @@
+"""Generate: a package → the whole site in memory (pages, downloads, navigation, settings).
+
+load → validate → gate → compute → render. Nothing here writes to disk: the result is
+handed to MkDocs by the perfsite plugin (:mod:`generator.plugin`), so two builds never
+share a folder and a killed build leaves nothing behind. The only reads are the package
+folder and its archive of published snapshots.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import charts, downloads, feed, gate, periods, publish, render, rules, standard
+from .errors import ValidationFailed, errors_of
+from .load import load, typed
+from .page import Page
+from .validate import validate_package
+
+
+@dataclass
+class Site:
+    """Everything a build puts into MkDocs, keyed by path under the site root."""
+
+    pages: dict[str, Page]
+    files: dict[str, bytes]
+    nav: list
+    site_name: str
+    copyright: str
+    site_url: str | None
+    preview: bool
+    council: str
+    licence: dict
+    epoch: int  # SOURCE_DATE_EPOCH: the latest publication date, so builds are reproducible
+    warnings: list = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    summary: str = ""  # one line on what the site shows (previews: what would become public)
+
+
+def nav(pages: dict[str, Page], prefix: str = "") -> list:
+    """The navigation: reports and priorities listed; measures and projects reached from their
+    index pages. Material renders the nav into every page, so listing hundreds of measures would
+    make every page (and the build) grow with the square of the measure count. Titles are escaped:
+    Material prints them raw."""
+
+    def entry(path: str) -> dict:
+        return {html.escape(pages[path].title): prefix + path}
+
+    def section(folder: str, label: str) -> dict:
+        children = [p for p in pages if p.startswith(folder) and p != f"{folder}index.md"]
+        children = [p for p in children if p.count("/") == 2]  # not a report's per-priority pages
+        if folder == "reports/":
+            children.sort(key=lambda p: periods.sort_key(p.split("/")[1].upper()), reverse=True)
+        else:
+            children.sort()
+        return {label: [prefix + f"{folder}index.md", *(entry(p) for p in children)]}
+
+    return [
+        {"Home": prefix + "index.md"},
+        section("reports/", "Reports"),
+        section("priorities/", "Priorities"),
+        {"Measures": prefix + "measures/index.md"},
+        {"Projects": prefix + "projects/index.md"},
+        {"Open data": prefix + "data/index.md"},
+        {"About": [prefix + "about/index.md", {"Accessibility": prefix + "accessibility/index.md"}]},
+    ]
+
+
+def source_date_epoch(publications) -> int:
+    """The build's notion of "now": the latest date in the included publications, so the same
+    data gives the same bytes on any day (MkDocs stamps sitemap lastmod and gzip headers with it)."""
+    dates = [d for column in ("published_date", "committee_date") for d in publications[column] if d]
+    latest = max(dates, default="2000-01-01")
+    return int(datetime.datetime.fromisoformat(latest).replace(tzinfo=datetime.UTC).timestamp())
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, bytes]:
+    """Every snapshot of a published period, as published, under data/archive/<period>/."""
+    files = {}
+    for snapshot in publish.snapshots(package_dir):
+        if snapshot.name not in published:
+            continue
+        for path in sorted(snapshot.iterdir()):
+            if path.is_file() and path.suffix in (".csv", ".json"):
+                files[f"data/archive/{snapshot.name.lower()}/{path.name}"] = path.read_bytes()
+    return files
+
+
+def generate(
+    package_dir: str | Path,
+    preview: bool = False,
+    site_url: str | None = None,
+    template_dirs: list[Path] | None = None,
+    on_stage: Callable[[str, float], None] | None = None,
+) -> Site:
+    """The whole site of a package, in memory; raises :class:`ValidationFailed` on errors."""
+    import time
+
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = now - clock
+        clock = now
+        if on_stage:
+            on_stage(name, stages[name])
+
+    package = load(package_dir)
+    stage("load")
+    issues = validate_package(package)
+    if errors_of(issues):
+        raise ValidationFailed(issues)
+    stage("validate")
+
+    frames = typed(package)
+    publications = gate.included_publications(frames["publications"], preview)
+    gated = gate.restrict(frames, publications)
+    raw_gated = gate.restrict(
+        {**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications
+    )
+    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
+    stage("compute")
+
+    revised = publish.revisions(package)
+    revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
+    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    data = render.SiteData(
+        package.descriptor, gated, performance, publications, preview=preview, revisions=revised
+    )
+    renderer = render.Renderer(data, render.environment(template_dirs))
+    pages = renderer.render()
+    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
+    site_url = site_url or standard.site_url(package.descriptor)
+    published = set(publications.loc[publications["status"] == "published", "period"])
+    files.update(archive_downloads(package.path, published))
+    files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
+    sizes = {k: _size(len(v)) for k, v in files.items()}
+    pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
+    files["assets/plotly.min.js"] = charts.plotly_bundle()
+    stage("render")
+
+    council = data.council
+    licence = standard.licence(package.descriptor)
+    title = f"{council} performance" + (" (DRAFT)" if preview else "")
+    return Site(
+        pages=pages,
+        files=files,
+        nav=nav(pages),
+        site_name=html.escape(title),
+        copyright=html.escape(f"Published by {council} under the {licence['title']}"),
+        site_url=site_url,
+        preview=preview,
+        council=council,
+        licence=licence,
+        epoch=source_date_epoch(publications),
+        warnings=issues,
+        stages=stages,
+    )
