@@ -358,14 +358,18 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
             marker = trace.get("marker", {})
             shape = marker_path(marker.get("symbol", "circle"), marker.get("size", 6))
             edge = marker.get("line", {})
-            symbol_id = f"{svg_id}-m{figure['data'].index(trace)}"
+            # one group styles the markers; each is a path moved into place (no <use href>: Material's
+            # instant navigation rewrites every href attribute and fails on SVG's read-only one)
             out.append(
-                f'<defs><path id="{symbol_id}" d="{shape}" fill="{marker.get("color", INK)}" '
-                f'stroke="{edge.get("color", INK)}" stroke-width="{edge.get("width", 0)}"/></defs>'
+                f'<g fill="{marker.get("color", INK)}" stroke="{edge.get("color", INK)}" '
+                f'stroke-width="{edge.get("width", 0)}">'
             )
             out.extend(
-                f'<use href="#{symbol_id}" x="{px:.1f}" y="{py:.1f}"/>' for px, py in points if py is not None
+                f'<path transform="translate({px:.1f} {py:.1f})" d="{shape}"/>'
+                for px, py in points
+                if py is not None
             )
+            out.append("</g>")
     out.append("</g>")
     return "".join(out)
 
