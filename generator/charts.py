@@ -1,10 +1,12 @@
-"""Charts as plotly figures, serialised once for a ``data-figure`` attribute.
+"""Charts as plotly figures, shown first as static SVG and made interactive on demand.
 
-Pages never inline plotly.js: they carry each figure's JSON in a ``data-figure``
-attribute and ``assets/charts.js`` draws them (after Material's instant navigation too),
-loading the one shared ``assets/plotly.min.js``. Figures drop plotly's default template
-(≈6 KB each); the page sets fonts once. Status is shown by colour **and** marker shape,
-and every chart sits beside a table and a sentence that carry the same information.
+Templates call :func:`chart_html` once per chart. It returns the chart's container: a static,
+accessible SVG drawn at build time (first paint, no JavaScript, print), an HTML legend, and the
+figure's JSON in a ``data-figure`` attribute. ``assets/perfsite.js`` swaps in the interactive
+plotly chart only when a reader reaches for it, loading the one shared ``assets/plotly.min.js``
+(:func:`plotly_bundle`); pages never inline plotly.js. Figures drop plotly's default template
+(≈6 KB each). Status is shown by colour **and** marker shape or bar pattern, and every chart sits
+beside a table and a sentence that carry the same information.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import functools
 import json
 import textwrap
 from functools import lru_cache
+from importlib import resources
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup, escape
 
-from . import periods
+from . import chart_svg, periods
 from .formatting import quantise
 
 # Colour-blind-safe status colours, each paired with a shape and a word; the hex values
@@ -182,9 +186,81 @@ def status_counts_figure(counts) -> go.Figure:
     return fig
 
 
+def chart_html(figure: go.Figure | dict | str, chart_id: str, caption_label: str) -> Markup:
+    """The chart's container: static SVGs (wide and narrow), an HTML legend and the figure's JSON.
+
+    The SVGs carry ``role="img"`` with a title and description; plotly's interactive chart is
+    drawn into a sibling element later, so no ``role="img"`` ever wraps plotly's buttons.
+    ``chart_id`` must be unique on the page (it prefixes every id inside the SVGs).
+    """
+    if isinstance(figure, str):
+        figure = json.loads(figure)
+    elif isinstance(figure, go.Figure):
+        figure = json.loads(to_json(figure))
+    kind = chart_svg.kind_of(figure)
+    layouts, drawings = {}, []
+    desc = _description(figure, kind)
+    for size in chart_svg.SIZES:
+        geo = chart_svg.geometry(figure, size)
+        layouts[size] = chart_svg.plotly_layout(figure, geo)
+        drawings.append(chart_svg.svg(figure, geo, size, f"{chart_id}-{size}", caption_label, desc))
+    data = [_with_layout_ticks(trace, kind) for trace in figure["data"]]
+    # "layout" is the wide one (what plotly users expect); the others are keyed by size
+    payload = to_json({"data": data, "layout": layouts.pop("wide"), "layouts": layouts})
+    legend = "".join(
+        f"<li>{chart_svg.legend_swatch(trace, f'{chart_id}-key{i}')}{escape(trace.get('name', ''))}</li>"
+        for i, trace in enumerate(figure["data"])
+        if trace.get("showlegend", True) is not False
+    )
+    return Markup(
+        f'<div class="ps-chart ps-chart--{kind}" id="{escape(chart_id)}" data-figure="{escape(payload)}">'
+        f'<ul class="ps-legend">{legend}</ul>'
+        f'<div class="ps-chart__canvas">{"".join(drawings)}</div></div>'
+    )
+
+
+def _with_layout_ticks(trace: dict, kind: str) -> dict:
+    """Traces as drawn by plotly: bar labels keep to their bars (never shrunk into illegibility)."""
+    if kind == "bars":
+        return {**trace, "insidetextfont": trace.get("textfont", {}), "constraintext": "none"}
+    return trace
+
+
+def _description(figure: dict, kind: str) -> str:
+    """A short text alternative for the static chart; the table beside it has every figure."""
+    traces = figure["data"]
+    if kind == "bars":
+        rows = [str(c).replace("<br>", " ") for c in traces[0].get("y") or []]
+        parts = []
+        for i, row in enumerate(rows):
+            counts = [
+                f"{int(t['x'][i])} {t.get('name', '').lower()}" for t in traces if (t.get("x") or [0])[i]
+            ]
+            parts.append(f"{row}: {', '.join(counts) or 'none'}")
+        return "Stacked bars of the number of measures of each status, by priority. " + "; ".join(parts) + "."
+    periods_shown = list(traces[0].get("x") or []) if traces else []
+    span = f" from {periods_shown[0]} to {periods_shown[-1]}" if periods_shown else ""
+    target = " The target is the dashed line." if any(t.get("name") == "Target" for t in traces) else ""
+    return (
+        f"Line chart of the outturn for {len(periods_shown)} periods{span}; each point's shape and colour show"
+        f" its status.{target} The same figures are in the table below."
+    )
+
+
+BASIC_BUNDLE = "js/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"
+
+
 @functools.cache
 def plotly_bundle() -> bytes:
-    """plotly.js from the installed plotly package: one shared asset, never inlined, never a CDN."""
+    """plotly.js for ``assets/plotly.min.js``: the small scatter-and-bar bundle when installed.
+
+    ``make install`` puts npm's ``plotly.js-basic-dist-min`` (1.2 MB, 0.4 MB gzipped) into the
+    package; a plain pip install has no npm, so the full bundle shipped with the plotly package
+    (4.8 MB) is the fallback. Both draw every chart perfsite makes.
+    """
+    basic = resources.files("generator").joinpath(BASIC_BUNDLE)
+    if basic.is_file():
+        return basic.read_bytes()
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs().encode("utf-8")

@@ -106,6 +106,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         safe_url=lambda v: standard.safe_url(v) or "",
         code_spans=code_spans,
     )
+    env.globals["chart_html"] = charts.chart_html
     return env
 
 

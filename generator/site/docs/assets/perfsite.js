@@ -1,10 +1,11 @@
 /* perfsite: charts, sortable tables and table filters — progressive enhancement only.
  *
  * Every page works without this script: tables and summary sentences carry all the
- * information. Charts are plotly figures kept as JSON in data-figure attributes; the one
- * shared plotly.js bundle is loaded (once, without blocking the page) only on pages that
- * have a chart. Material's instant navigation swaps page content without reloading, so the
- * work is hooked to its document$ observable.
+ * information, and every chart is already drawn as a static SVG. The figures' JSON sits in
+ * data-figure attributes; the one shared plotly.js bundle is loaded (once, without blocking
+ * the page) only when a reader reaches for a chart. Material's instant navigation swaps page
+ * content without reloading, so listeners live on the document and the table work is
+ * hooked to its document$ observable.
  */
 (function () {
   "use strict";
@@ -27,21 +28,76 @@
     return plotly;
   }
 
-  function drawCharts() {
-    var nodes = Array.prototype.slice.call(document.querySelectorAll(".ps-chart[data-figure]:not([data-drawn])"));
-    if (!nodes.length) return;
-    loadPlotly().then(function (Plotly) {
-      nodes.forEach(function (node) {
-        if (!node.isConnected) return;
-        var figure = JSON.parse(node.getAttribute("data-figure"));
-        var layout = figure.layout || {};
-        layout.font = { family: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size: 14, color: "#0b0c0c" };
-        layout.autosize = true;
-        Plotly.newPlot(node, figure.data, layout, { displayModeBar: false, responsive: true });
-        node.setAttribute("data-drawn", "");
-      });
-    }).catch(function () { /* the table and sentence beside each chart still say everything */ });
+  // Charts arrive as static SVG (drawn at build time). The interactive plotly chart replaces
+  // the picture only when a reader reaches for it — pointer, touch or keyboard focus — so a
+  // first visit never downloads plotly.js.
+  function layoutFor(node, figure) {
+    var canvas = node.querySelector(".ps-chart__canvas");
+    // plotly draws the size the stylesheet shows as SVG, so both agree at every width
+    var drawing = Array.prototype.filter.call(canvas.querySelectorAll(".ps-chart__svg"), function (svg) {
+      return svg.getBoundingClientRect().width > 0;
+    })[0];
+    var size = drawing ? drawing.getAttribute("data-size") : "wide";
+    var chosen = size === "wide" ? figure.layout : (figure.layouts || {})[size] || figure.layout;
+    var layout = JSON.parse(JSON.stringify(chosen));
+    var width = drawing ? Math.round(drawing.getBoundingClientRect().width) : canvas.clientWidth;
+    var design = drawing ? drawing.viewBox.baseVal : null;
+    // the same box and type size as the static picture, so nothing moves when plotly takes over
+    var scale = design && design.width ? width / design.width : 1;
+    layout.width = width;
+    layout.height = Math.round((design && design.height ? design.height : layout.height / scale) * scale);
+    layout.autosize = false;
+    if (layout.margin) ["l", "r", "t", "b"].forEach(function (k) { layout.margin[k] = Math.round(layout.margin[k] * scale); });
+    [layout, layout.xaxis && { font: layout.xaxis.tickfont }, layout.yaxis && { font: layout.yaxis.tickfont }].forEach(function (holder) {
+      if (holder && holder.font && holder.font.size) holder.font.size = Math.round(holder.font.size * scale * 10) / 10;
+    });
+    return { layout: layout, size: size + width };
   }
+
+  function goLive(node) {
+    if (node.hasAttribute("data-live")) return;
+    node.setAttribute("data-live", "loading");
+    loadPlotly().then(function (Plotly) {
+      if (!node.isConnected) return;
+      var figure = JSON.parse(node.getAttribute("data-figure"));
+      var canvas = node.querySelector(".ps-chart__canvas");
+      var live = document.createElement("div");
+      live.className = "ps-chart__live";
+      // the static SVG stays in place (invisible) as the chart's accessible picture
+      live.setAttribute("aria-hidden", "true");
+      canvas.appendChild(live);
+      var chosen = layoutFor(node, figure);
+      node.__figure = figure;
+      node.__size = chosen.size;
+      return Plotly.newPlot(live, figure.data, chosen.layout, { displayModeBar: false, responsive: false })
+        .then(function () { node.setAttribute("data-live", "drawn"); });
+    }).catch(function () { node.removeAttribute("data-live"); /* the static chart stays */ });
+  }
+
+  function onReach(event) {
+    var target = event.target;
+    var node = target && target.closest ? target.closest(".ps-chart[data-figure]") : null;
+    if (node) goLive(node);
+  }
+
+  var resizing = null;
+  function onResize() {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      if (!window.Plotly) return;
+      document.querySelectorAll('.ps-chart[data-live="drawn"]').forEach(function (node) {
+        var chosen = layoutFor(node, node.__figure);
+        if (chosen.size === node.__size) return;
+        node.__size = chosen.size;
+        window.Plotly.react(node.querySelector(".ps-chart__live"), node.__figure.data, chosen.layout);
+      });
+    }, 150);
+  }
+
+  document.addEventListener("pointerover", onReach, { passive: true });
+  document.addEventListener("touchstart", onReach, { passive: true });
+  document.addEventListener("focusin", onReach);
+  window.addEventListener("resize", onResize);
 
   function cellValue(row, index) {
     var cell = row.children[index];
@@ -105,10 +161,30 @@
     });
   }
 
+  // Material's search dialog has no accessible name of its own
+  function nameSearchDialog() {
+    var dialog = document.querySelector('.md-search[role="dialog"]');
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search this site");
+  }
+
+  // Report pages get a print button (printing needs JavaScript; without it the browser's own
+  // Print command gives the same committee pack, as the print styles do not depend on this)
+  function addPrintButton() {
+    var pager = document.querySelector('.md-content nav.ps-pager[aria-label="Other quarters"]');
+    if (!pager || !window.print || document.querySelector(".ps-print")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "ps-print ps-print--ready";
+    button.textContent = "Print or save as PDF";
+    button.addEventListener("click", function () { window.print(); });
+    pager.parentNode.insertBefore(button, pager);
+  }
+
   function enhance() {
+    nameSearchDialog();
+    addPrintButton();
     document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
     document.querySelectorAll("input[data-filter-table]").forEach(makeFilter);
-    drawCharts();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
