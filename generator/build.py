@@ -84,7 +84,9 @@ def build(
     site = sitegen.generate(
         package_dir, preview=preview, site_url=site_url, template_dirs=template_dirs, on_stage=on_stage
     )
-    result = BuildResult(out=target, warnings=list(site.warnings), stages=dict(site.stages))
+    result = BuildResult(
+        out=target, warnings=list(site.warnings), stages=dict(site.stages), summary=site.summary
+    )
     if not preview:
         result.warnings += checks.no_site_address({}, site.site_url)
     result.pages = len(site.pages) + 1  # + the hand-written accessibility statement

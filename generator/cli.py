@@ -142,6 +142,8 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
         f"✓ {'Preview' if preview else 'Site'} built in {total:.1f} s: {result.pages} pages, "
         f"{result.downloads} downloads, {len(result.warnings)} warning(s) → {result.out}"
     )
+    if result.summary:
+        click.echo(f"  Next to publish: {result.summary} (details: perfsite status {package_dir})")
 
 
 @cli.command()

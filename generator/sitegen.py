@@ -155,6 +155,7 @@ def generate(
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
 
+    summary = _preview_summary(package, frames, issues) if preview else ""
     council = data.council
     licence = standard.licence(package.descriptor)
     title = f"{council} performance" + (" (DRAFT)" if preview else "")
@@ -172,4 +173,24 @@ def generate(
         epoch=source_date_epoch(publications),
         warnings=issues,
         stages=stages,
+        summary=summary,
     )
+
+
+def _preview_summary(package, frames, issues) -> str:
+    """The officer's one-line summary of the next quarter to publish, for a preview build."""
+    from . import history, status
+    from .errors import warnings_of
+
+    period = status.next_period(frames["publications"])
+    if period is None:
+        return ""
+    report = status.summarise(
+        frames,
+        package.rag,
+        period,
+        history.revisions(package),
+        history.withdrawals(package),
+        warnings=len(warnings_of(issues)),
+    )
+    return status.one_line(report)

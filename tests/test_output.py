@@ -308,3 +308,10 @@ def test_a_non_editable_install_builds_the_example_from_another_folder(tmp_path)
     assert (elsewhere / "public" / "measures" / "index.html").exists()
     assert "DRAFT" not in (elsewhere / "public" / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in elsewhere.iterdir()) == ["council", "public"]
+
+
+def test_a_preview_build_says_what_publishing_would_make_public(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--preview", "--out", str(tmp_path / "preview")])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "Next to publish" in x)
+    assert "2026-27-Q2 (approved)" in line and "red" in line and "publish would release" in line
