@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from generator import build as build_module
+
 # No timing in tests: a busy two-core machine must not fail a property test for being slow.
 settings.register_profile("perfsite", deadline=None)
 settings.load_profile("perfsite")
-
-from generator import build as build_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "example"

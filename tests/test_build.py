@@ -146,7 +146,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch
     out, _ = build_site(pkg, tmp_path / "w")
     before = tree_digest(out)
     # 1. bad input: validation stops the build before anything is written
-    rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5%") if r["period"] == "2025-26-Q1" else None)
+    rewrite(pkg / "outturns.csv", lambda r: r.update(value="47.5%") if r["period"] == UNPUBLISHED else None)
     with pytest.raises(ValidationFailed):
         build_module.build(pkg, out=out)
     assert tree_digest(out) == before
