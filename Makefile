@@ -6,7 +6,7 @@ PACKAGE ?= data/example
 OUT ?= site
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint format bench clean install install-test browser-deps
+.PHONY: site serve test fuzz lint format bench clean install install-test browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ browser-deps:
 ## Run the whole test suite, browser tests included
 test: install-test browser-deps
 	$(BIN)/python -m pytest -q
+
+## Long run of the property "validate passes => build succeeds" (FUZZ_EXAMPLES packages, ~3 s each)
+FUZZ_EXAMPLES ?= 300
+fuzz: install-test
+	PERFSITE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/test_valid_builds.py
 
 lint: install-test
 	$(BIN)/ruff check generator tests

@@ -120,7 +120,7 @@ def date_issues(package: Package, today: dt.date | None = None) -> list[Issue]:
                 )
             if column == "published_date":
                 dates = pd.to_datetime(text.where(~outside, ""), errors="coerce", format="%Y-%m-%d")
-                future = dates.notna() & (dates.dt.date > today)
+                future = dates.notna() & (dates > pd.Timestamp(today))
                 for row, r in _rows(frame, future):
                     issues.append(
                         Issue(

@@ -127,20 +127,22 @@ def with_defaults(descriptor: dict) -> dict:
     """The descriptor with the optional properties the site reads filled in (a copy).
 
     A council may leave out its website or contact address, and a licence may give only its
-    name (valid Frictionless); the known licences get their address back."""
+    name or only its path (valid Frictionless); the known licences get their address back."""
     out = dict(descriptor)
     council = out.get("council")
     if isinstance(council, dict):
         out["council"] = {"website": "", "contact_email": "", **council}
     licences = out.get("licenses")
     if isinstance(licences, list):
-        out["licenses"] = [
-            {**entry, "path": standard.KNOWN_LICENCES.get(str(entry.get("name")), "")}
-            if isinstance(entry, dict) and "path" not in entry
-            else entry
-            for entry in licences
-        ]
+        out["licenses"] = [_licence_with_defaults(e) if isinstance(e, dict) else e for e in licences]
     return out
+
+
+def _licence_with_defaults(licence: dict) -> dict:
+    """A licence with a path (known licences' address, else none) and a title (else its name)."""
+    filled = {"path": standard.KNOWN_LICENCES.get(str(licence.get("name")), ""), **licence}
+    filled.setdefault("title", str(licence.get("name") or filled["path"]))
+    return filled
 
 
 def _too_deep() -> Issue:
