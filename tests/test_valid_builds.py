@@ -49,7 +49,11 @@ def test_a_valid_package_builds_and_a_refused_one_says_where(spec):
         package = write_package(spec, where / "package")
         _, issues = validate(package)
         errors = errors_of(issues)
-        event("refused: " + ", ".join(sorted({i.code for i in errors})) if errors else "valid, built")
+        outcome = "refused: " + ", ".join(sorted({i.code for i in errors})) if errors else "valid, built"
+        event(outcome)
+        if os.environ.get("PERFSITE_FUZZ_LOG"):  # make fuzz: one line per package, to follow a long run
+            with open(os.environ["PERFSITE_FUZZ_LOG"], "a", encoding="utf-8") as log:
+                log.write(outcome + "\n")
         if errors:
             for issue in errors:
                 assert issue.file, str(issue)
