@@ -10,7 +10,7 @@ Three rules, each returning :class:`~generator.errors.Issue` values:
 - **invisible characters** — bidirectional controls (which reorder what a reader sees) anywhere,
   and zero-width characters in identifiers, titles and names.
 
-:func:`neutralise` is the downloads' second wall for text that reaches a CSV anyway.
+:func:`neutralise_column` is the downloads' second wall for text that reaches a CSV anyway.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(sorted(BIDI | ZERO_WIDTH)) + "]")
 #: text columns where a zero-width character would make two names look alike
 NAME_FIELDS = frozenset({"title", "comparator", "lead", "responsible", "committee", "directorate", "service"})
 
-#: descriptor properties that hold an address: (dotted path, whether mailto is sensible there)
+#: descriptor properties that hold an address (dotted paths)
 DESCRIPTOR_URLS = ("homepage", "site_url", "council.website")
 
 
@@ -340,17 +340,9 @@ def safety_issues(package: Package) -> list[Issue]:
 
 
 def neutralise_column(column: pd.Series) -> pd.Series:
-    """:func:`neutralise` over a column, vectorised (a large package has a million cells)."""
+    """Text cells made inert for spreadsheets with a leading apostrophe; numbers written as text
+    (``-5``) and other values pass. Vectorised: a large package has a million cells."""
     risky = column.str.match(FORMULA, na=False) & ~column.str.match(_PLAIN_NUMBER, na=False)
     if not risky.any():
         return column
     return column.where(~risky, "'" + column[risky].astype(str))
-
-
-def neutralise(value: object) -> object:
-    """A text cell made inert for spreadsheets (a leading apostrophe); numbers and other values pass.
-
-    Validation already refuses such text in the package; this guards what perfsite writes itself."""
-    if isinstance(value, str) and FORMULA.match(value) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
