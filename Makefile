@@ -62,6 +62,12 @@ browser-deps:
 test: install-test browser-deps
 	$(BIN)/python -m pytest -q
 
+## Long run of the property "validate passes => build succeeds" (FUZZ_EXAMPLES packages, ~3 s each)
+FUZZ_EXAMPLES ?= 300
+fuzz: install-test
+	PERFSITE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PERFSITE_FUZZ_LOG=$(abspath fuzz.log) nice $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/test_valid_builds.py
+
 lint: install-test
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests

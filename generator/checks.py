@@ -24,8 +24,6 @@ _HTML = re.compile(
     r"|\bon[a-z]{3,}\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
     re.IGNORECASE,
 )
-# Cells a spreadsheet would execute when a data user opens the CSV.
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, pd.Series]]:
@@ -496,7 +494,7 @@ def publication_issues(package: Package) -> list[Issue]:
 
 
 def text_issues(package: Package) -> list[Issue]:
-    """Text that would be dangerous downstream: raw HTML or script, and spreadsheet formulas."""
+    """Text that would be dangerous on a page: raw HTML or script (formulas: :mod:`generator.safety`)."""
     issues = []
     for resource, frame in package.raw.items():
         file = package.file_of(resource)
@@ -515,19 +513,6 @@ def text_issues(package: Package) -> list[Issue]:
                         field=column,
                         value=r[column],
                         hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
-                    )
-                )
-            formula = text.str.startswith(_FORMULA_START) & ~html
-            for row, r in _rows(frame, formula):
-                issues.append(
-                    Issue(
-                        "formula-text",
-                        "the text starts with a character spreadsheets treat as a formula",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="remove the leading =, +, @, tab or line break",
                     )
                 )
     return issues

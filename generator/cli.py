@@ -17,18 +17,31 @@ import click
 from . import __version__
 from .errors import PerfsiteError, ValidationFailed, errors_of, warnings_of
 
+#: at most this many errors (and as many warnings) are listed; the rest are counted
+MAX_SHOWN = 1000
+
+
+def _not_shown(count: int) -> str:
+    return (
+        f"  … and {count:,} more not shown (the first {MAX_SHOWN:,} are listed; fix them and validate again)"
+    )
+
 
 def _echo_issues(issues, strict: bool = False) -> None:
     errors, warns = errors_of(issues), warnings_of(issues)
     if errors:
-        click.echo(f"{len(errors)} error(s):", err=True)
-        for issue in errors:
+        click.echo(f"{len(errors):,} error(s):", err=True)
+        for issue in errors[:MAX_SHOWN]:
             click.echo(f"  ✗ {issue}", err=True)
+        if len(errors) > MAX_SHOWN:
+            click.echo(_not_shown(len(errors) - MAX_SHOWN), err=True)
     if warns:
         label = "warning(s), failing because of --strict" if strict else "warning(s)"
-        click.echo(f"{len(warns)} {label}:", err=True)
-        for issue in warns:
+        click.echo(f"{len(warns):,} {label}:", err=True)
+        for issue in warns[:MAX_SHOWN]:
             click.echo(f"  ! {issue}", err=True)
+        if len(warns) > MAX_SHOWN:
+            click.echo(_not_shown(len(warns) - MAX_SHOWN), err=True)
 
 
 class PerfsiteGroup(click.Group):
@@ -63,10 +76,13 @@ def validate(package_dir: Path, as_json: bool, strict: bool) -> None:
     _, issues = run(package_dir)
     failing = issues if strict else errors_of(issues)
     if as_json:
+        errors, warns = errors_of(issues), warnings_of(issues)
         report = {
             "valid": not failing,
-            "errors": [i.to_dict() for i in errors_of(issues)],
-            "warnings": [i.to_dict() for i in warnings_of(issues)],
+            "errors": [i.to_dict() for i in errors[:MAX_SHOWN]],
+            "warnings": [i.to_dict() for i in warns[:MAX_SHOWN]],
+            "errors_not_shown": max(len(errors) - MAX_SHOWN, 0),
+            "warnings_not_shown": max(len(warns) - MAX_SHOWN, 0),
         }
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

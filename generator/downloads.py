@@ -14,7 +14,7 @@ import zipfile
 
 import pandas as pd
 
-from . import periods, rules, standard
+from . import periods, rules, safety, standard
 
 PERFORMANCE_SCHEMA = {
     "fields": [
@@ -110,7 +110,15 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """A frame as the standard writes CSV: UTF-8, comma, LF, empty cells for missing values."""
+    """A frame as the standard writes CSV: UTF-8, comma, LF, empty cells for missing values.
+
+    Text a spreadsheet would run as a formula is made inert (validation refuses it in the
+    package; this guards anything else); numbers, even negative ones, are left alone."""
+    text_columns = [
+        c for c in frame.columns if frame[c].dtype.kind == "O" or isinstance(frame[c].dtype, pd.StringDtype)
+    ]
+    if text_columns:
+        frame = frame.assign(**{c: safety.neutralise_column(frame[c]) for c in text_columns})
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
 
 

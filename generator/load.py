@@ -23,6 +23,10 @@ from .errors import Issue
 
 #: a resource file larger than this is refused: a council's package is a few MB
 MAX_FILE_BYTES = 100 * 1024 * 1024
+#: a cell longer than this is refused (Python's csv module, which frictionless uses, stops there)
+MAX_CELL_CHARS = 131_072
+#: datapackage.json nested deeper than this is refused before it can exhaust the stack
+MAX_JSON_DEPTH = 64
 
 
 @dataclass
@@ -84,6 +88,8 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
         ]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        return {}, [_too_deep()]
     except UnicodeDecodeError:
         return {}, [
             Issue(
@@ -102,6 +108,8 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
                 hint="check for a missing comma or quote near that line",
             )
         ]
+    if _depth(descriptor) > MAX_JSON_DEPTH:
+        return {}, [_too_deep()]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return {}, [
             Issue(
@@ -113,6 +121,49 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
             )
         ]
     return descriptor, []
+
+
+def with_defaults(descriptor: dict) -> dict:
+    """The descriptor with the optional properties the site reads filled in (a copy).
+
+    A council may leave out its website or contact address, and a licence may give only its
+    name or only its path (valid Frictionless); the known licences get their address back."""
+    out = dict(descriptor)
+    council = out.get("council")
+    if isinstance(council, dict):
+        out["council"] = {"website": "", "contact_email": "", **council}
+    licences = out.get("licenses")
+    if isinstance(licences, list):
+        out["licenses"] = [_licence_with_defaults(e) if isinstance(e, dict) else e for e in licences]
+    return out
+
+
+def _licence_with_defaults(licence: dict) -> dict:
+    """A licence with a path (known licences' address, else none) and a title (else its name)."""
+    filled = {"path": standard.KNOWN_LICENCES.get(str(licence.get("name")), ""), **licence}
+    filled.setdefault("title", str(licence.get("name") or filled["path"]))
+    return filled
+
+
+def _too_deep() -> Issue:
+    return Issue(
+        "descriptor-too-deep",
+        f"datapackage.json is nested more than {MAX_JSON_DEPTH} levels deep",
+        file="datapackage.json",
+        hint="a package descriptor is a few levels deep: check for brackets repeated by mistake",
+    )
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest (iterative: the check must not itself overflow)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def resource_paths(package_dir: Path, descriptor: dict) -> tuple[dict[str, str], list[Issue]]:
@@ -298,14 +349,58 @@ def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[I
 
 
 def read_csv_text(text: str, resource: str) -> pd.DataFrame:
-    """Parse CSV text into a frame of strings ('' when empty), keeping the file's own header."""
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    """Parse CSV text into a frame of strings ('' when empty), keeping the file's own header.
+
+    Cells of any length are read (see :func:`shape_issues` for the limit)."""
+    saved = csv.field_size_limit()
+    csv.field_size_limit(max(saved, len(text) + 1))  # the module's default stops at 128 KB with an exception
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    finally:
+        csv.field_size_limit(saved)
     header = rows[0] if rows else []
     body = [r for r in rows[1:]]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in body]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     return frame
+
+
+def shape_issues(frame: pd.DataFrame, file: str) -> list[Issue]:
+    """A repeated column name or an over-long cell: the file cannot be checked further."""
+    issues = []
+    seen = set()
+    for name in frame.columns:
+        if name in seen:
+            issues.append(
+                Issue(
+                    "duplicate-header",
+                    f"the header repeats the column {name!r}",
+                    file=file,
+                    row=1,
+                    field=name,
+                    value=name,
+                    hint="each column appears once: delete or rename the second one",
+                )
+            )
+        seen.add(name)
+    if frame.empty or issues:
+        return issues
+    lengths = frame.apply(lambda column: column.str.len())
+    for index, position in zip(*(lengths > MAX_CELL_CHARS).to_numpy().nonzero(), strict=True):
+        column = frame.columns[position]
+        issues.append(
+            Issue(
+                "cell-too-long",
+                f"the cell is too long ({lengths.iat[index, position]:,} characters; at most {MAX_CELL_CHARS:,})",
+                file=file,
+                row=int(index) + 2,
+                field=column,
+                value=frame.iat[index, position][:60],
+                hint="shorten the text, or link to a document that holds it",
+            )
+        )
+    return issues
 
 
 def load(package_dir: str | Path) -> Package:
@@ -316,7 +411,7 @@ def load(package_dir: str | Path) -> Package:
     package.issues.extend(issues)
     if issues:
         return package
-    package.descriptor = descriptor
+    package.descriptor = with_defaults(descriptor)
     package.issues.extend(symlink_issues(package_dir))
     paths, issues = resource_paths(package_dir, descriptor)
     package.issues.extend(issues)
@@ -325,8 +420,12 @@ def load(package_dir: str | Path) -> Package:
         text, encoding, issues = read_text_file(package_dir, rel)
         package.issues.extend(issues)
         if text is not None:
-            package.raw[name] = read_csv_text(text, name)
-            package.encodings[name] = encoding
+            frame = read_csv_text(text, name)
+            problems = shape_issues(frame, rel)
+            package.issues.extend(problems)
+            if not problems:  # a file that cannot be checked is left out, like an unreadable one
+                package.raw[name] = frame
+                package.encodings[name] = encoding
     return package
 
 

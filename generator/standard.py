@@ -66,6 +66,17 @@ LICENCE_OGL = {
     "title": "Open Government Licence v3.0",
 }
 
+#: addresses of licences a council may name without giving their path
+KNOWN_LICENCES = {
+    "OGL-UK-3.0": LICENCE_OGL["path"],
+    "OGL-UK-2.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/",
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+    "PDDL-1.0": "https://opendatacommons.org/licenses/pddl/1-0/",
+}
+
 
 #: the schemes a site address may use
 SITE_URL_SCHEMES = ("http", "https")

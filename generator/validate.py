@@ -14,7 +14,7 @@ import json
 import warnings
 from pathlib import Path
 
-from . import checks, history, standard
+from . import checks, history, limits, safety, standard
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
 from .load import Package, load
@@ -51,9 +51,14 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
     specs = standard.fields(name)
     if kind == "type-error":
         spec = specs.get(field, {})
+        kind_word = (
+            "a web address (https://…)"
+            if spec.get("format") == "uri"
+            else _article(spec.get("type", "value"))
+        )
         return Issue(
             "type-error",
-            f"{field} must be {_article(spec.get('type', 'value'))}",
+            f"{field} must be {kind_word}",
             file=file,
             row=row,
             field=field,
@@ -233,7 +238,26 @@ def schema_issues(package: Package) -> list[Issue]:
             if row and raw is not None and 0 <= row - 2 < len(raw):
                 row_values[row] = {k: raw.iloc[row - 2].get(k, "") for k in key}
             issues.append(_issue_from_frictionless(name, file, descriptor, row_values))
+        stopped = _stopped_early(task, file, len(raw) if raw is not None else 0)
+        if stopped:
+            issues.append(stopped)
     return issues
+
+
+def _stopped_early(task, file: str, rows: int) -> Issue | None:
+    """Frictionless stops reading a file after 1000 problems: say so, and how much went unchecked."""
+    if not any("reached error limit" in str(w) for w in task.warnings):
+        return None
+    checked = int(task.stats.get("rows") or 0)
+    unchecked = max(rows - checked, 0)
+    return Issue(
+        "checking-stopped",
+        f"checking stopped after {len(task.errors):,} problems in this file: "
+        f"{unchecked:,} of its {rows:,} rows were not checked and may hold more",
+        file=file,
+        row=checked + 2 if unchecked else None,
+        hint="fix the problems listed (often one mistake repeated down a column), then validate again",
+    )
 
 
 def declared_schema_issues(package: Package) -> list[Issue]:
@@ -327,6 +351,7 @@ def validate_package(package: Package) -> list[Issue]:
         issues += checks.package_issues(package)
         issues += schema_issues(package)
         issues += checks.domain_issues(package)
+        issues += safety.safety_issues(package) + limits.limit_issues(package)
         issues += history.record_issues(package)
         if _statuses_computable(package, issues):
             issues += missing_exception_warnings(package)

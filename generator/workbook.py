@@ -165,10 +165,20 @@ def write_template(out: str | Path, package_dir: str | Path | None = None) -> Pa
                 check.errorTitle = "Not an allowed value"
                 ws.add_data_validation(check)
                 check.add(f"{letter}2:{letter}{MAX_ROWS}")
+    _no_formulas(book)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
+
+
+def _no_formulas(book: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula: the template holds text only."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _style_header(ws, headers: list[str]) -> None:

@@ -396,8 +396,8 @@ CASES = [
     Case("script-in-commentary", _script, "plain text"),
     Case("img-onerror", _img_onerror, "plain text"),
     Case("javascript-link", _javascript_link, "plain text"),
-    Case("formula-equals", _formula, "remove the leading"),
-    Case("formula-plus", _formula_plus, "remove the leading"),
+    Case("formula-equals", _formula, "start the text with a word"),
+    Case("formula-plus", _formula_plus, "start the text with a word"),
     Case("absolute-path", _absolute_path, "relative path"),
     Case("dotdot-path", _dotdot_path, "relative path"),
     Case("url-path", _url_path, "relative path"),
@@ -418,6 +418,179 @@ CASES = [
     Case("symlinked-resource", _symlinked_resource, "copy the file"),
     Case("unquoted-comma", _unquoted_comma, "double quotes"),
 ]
+
+
+# -- issue 11: every field inert, every valid package builds ----------------------------
+
+
+def _js_report_url(p):
+    row = set_cell(p, "publications.csv", "report_url", "JaVaScRiPt:alert(document.domain)")
+    return ("unsafe-url", "publications.csv", row, "report_url")
+
+
+def _js_entity_source_url(p):
+    row = set_cell(p, "benchmarks.csv", "source_url", "&#106;avascript&colon;alert(1)")
+    return ("unsafe-url", "benchmarks.csv", row, "source_url")
+
+
+def _js_website(p):
+    edit_descriptor(p, lambda d: d["council"].__setitem__("website", "java\tscript:alert(1)"))
+    return ("unsafe-url", "datapackage.json", None, "council.website")
+
+
+def _js_licence_path(p):
+    edit_descriptor(p, lambda d: d["licenses"][0].__setitem__("path", " javascript:alert(1)"))
+    return ("unsafe-url", "datapackage.json", None, "licenses[0].path")
+
+
+def _formula_minus_cmd(p):
+    row = set_cell(p, "outturns.csv", "commentary", "-2+3+cmd|' /C calc'!A0")
+    return ("formula-text", "outturns.csv", row, "commentary")
+
+
+def _formula_minus_hyperlink(p):
+    row = set_cell(p, "exceptions.csv", "overview", '-HYPERLINK("http://x","y")')
+    return ("formula-text", "exceptions.csv", row, "overview")
+
+
+def _formula_after_spaces_and_quote(p):
+    row = set_cell(p, "projects.csv", "title", '  "=1+1')
+    return ("formula-text", "projects.csv", row, "title")
+
+
+def _formula_tab(p):
+    row = set_cell(p, "methodology.csv", "calculation", "\t=cmd")
+    return ("formula-text", "methodology.csv", row, "calculation")
+
+
+def _bidi_title(p):
+    row = set_cell(p, "measures.csv", "title", "Rent collected \u202egnidaelsim")
+    return ("invisible-character", "measures.csv", row, "title")
+
+
+def _zero_width_title(p):
+    row = set_cell(p, "priorities.csv", "title", "Green\u200bspaces")
+    return ("invisible-character", "priorities.csv", row, "title")
+
+
+def _licences_string(p):
+    edit_descriptor(p, lambda d: d.__setitem__("licenses", "OGL-UK-3.0"))
+    return ("licence-invalid", "datapackage.json", None, "licenses")
+
+
+def _published_2107(p):
+    row = set_cell(
+        p, "publications.csv", "published_date", "2107-01-01", lambda r: r["status"] == "published"
+    )
+    return ("date-out-of-range", "publications.csv", row, "published_date")
+
+
+def _published_tomorrow(p):
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    row = set_cell(p, "publications.csv", "published_date", tomorrow, lambda r: r["status"] == "published")
+    return ("published-in-future", "publications.csv", row, "published_date")
+
+
+def _rename_measure(p, new_id):
+    _, rows = read_rows(p, "measures.csv")
+    old = rows[0]["measure_id"]
+    for file in (
+        "measures.csv",
+        "targets.csv",
+        "outturns.csv",
+        "methodology.csv",
+        "exceptions.csv",
+        "benchmarks.csv",
+    ):
+        header, rows = read_rows(p, file)
+        for r in rows:
+            if r["measure_id"] == old:
+                r["measure_id"] = new_id
+        write_rows(p, file, header, rows)
+    return 2
+
+
+def _measure_index_md(p):
+    return ("reserved-identifier", "measures.csv", _rename_measure(p, "index.md"), "measure_id")
+
+
+def _measure_feed_xml(p):
+    return ("reserved-identifier", "measures.csv", _rename_measure(p, "feed.xml"), "measure_id")
+
+
+def _priority_assets(p):
+    header, rows = read_rows(p, "priorities.csv")
+    row = append_row(p, "priorities.csv", {"priority_id": "Assets", "title": "Assets"})
+    return ("reserved-identifier", "priorities.csv", row, "priority_id")
+
+
+def _long_cell(p):
+    row = set_cell(p, "outturns.csv", "commentary", "word " * 30_000)
+    return ("cell-too-long", "outturns.csv", row, "commentary")
+
+
+def _duplicate_header(p):
+    text = (p / "projects.csv").read_text(encoding="utf-8").replace(",lead,", ",title,", 1)
+    (p / "projects.csv").write_text(text, encoding="utf-8")
+    return ("duplicate-header", "projects.csv", 1, "title")
+
+
+def _deep_json(p):
+    (p / "datapackage.json").write_text('{"resources": [], "x": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    return ("descriptor-too-deep", "datapackage.json", None, None)
+
+
+def _value(text):
+    def plant(p):
+        row = set_cell(p, "outturns.csv", "value", text, is_measure(p, unit="count"))
+        return ("number-out-of-range", "outturns.csv", row, "value")
+
+    return plant
+
+
+def _tolerance_nan(p):
+    row = set_cell(p, "measures.csv", "amber_tolerance", "NaN")
+    return ("number-out-of-range", "measures.csv", row, "amber_tolerance")
+
+
+def _rag_nan(p):
+    path = p / "datapackage.json"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"amber_tolerance": 0.05', '"amber_tolerance": NaN')
+    )
+    return ("number-out-of-range", "datapackage.json", None, "rag.amber_tolerance")
+
+
+SAFETY_CASES = [
+    Case("javascript-report-url", _js_report_url, "https://"),
+    Case("javascript-entity-source-url", _js_entity_source_url, "https://"),
+    Case("javascript-council-website", _js_website, "https://"),
+    Case("javascript-licence-path", _js_licence_path, "https://"),
+    Case("formula-minus-cmd", _formula_minus_cmd, "start the text with a word"),
+    Case("formula-minus-hyperlink", _formula_minus_hyperlink, "start the text with a word"),
+    Case("formula-after-spaces-and-quote", _formula_after_spaces_and_quote, "start the text with a word"),
+    Case("formula-tab", _formula_tab, "start the text with a word"),
+    Case("bidi-override-in-title", _bidi_title, "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    Case("zero-width-space-in-title", _zero_width_title, "U+200B ZERO WIDTH SPACE"),
+    Case("licences-as-text", _licences_string, '"licenses": ['),
+    Case("published-in-2107", _published_2107, "check the year"),
+    Case("published-tomorrow", _published_tomorrow, "never ahead"),
+    Case("measure-id-index-md", _measure_index_md, "choose another identifier"),
+    Case("measure-id-feed-xml", _measure_feed_xml, "choose another identifier"),
+    Case("priority-id-assets", _priority_assets, "choose another identifier"),
+    Case("cell-over-128k", _long_cell, "shorten the text"),
+    Case("duplicate-header", _duplicate_header, "each column appears once"),
+    Case("deeply-nested-json", _deep_json, "nested more than"),
+    Case("value-1e20", _value("1e20"), "ordinary number"),
+    Case("value-inf", _value("inf"), "ordinary number"),
+    Case("value-minus-inf", _value("-inf"), "ordinary number"),
+    Case("value-nan", _value("NaN"), "missing_reason"),
+    Case("tolerance-nan", _tolerance_nan, "ordinary number"),
+    Case("rag-tolerance-nan", _rag_nan, "ordinary number"),
+]
+CASES += SAFETY_CASES
 
 
 def make(case: Case, where: Path) -> tuple[Path, Expected]:

@@ -1,0 +1,203 @@
+"""Limits: values that a schema accepts but no council means, and that would break the site.
+
+Frictionless reads ``NaN``, ``inf`` and ``1e400`` as numbers and ``2107-01-01`` as a date; an
+identifier such as ``index.md`` is a safe slug but is also the name of a page the site already
+has. Each is refused here with a plain message, before anything is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from . import periods, standard
+from .errors import Issue
+from .load import Package
+
+#: the largest magnitude a figure, target or tolerance may have (a council's budget is ~1e9)
+MAX_NUMBER = 1e12
+#: dates and periods outside these years are typing mistakes (and overflow web servers' clocks)
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+#: names the site itself uses: an identifier equal to one would overwrite a page or a download
+RESERVED_IDS = frozenset(
+    {"index", "assets", "search", "data", "feed", "404", "sitemap", "archive", "measures", "projects"}
+    | {"priorities", "reports", "about", "generated", "javascripts", "stylesheets", "robots"}
+)
+#: file endings an identifier must not have: it would become a file name in the site
+_FILE_ENDING = re.compile(r"\.(?:md|html?|xml|gz|json|csv|zip|js|css|txt|svg|png|ico)$", re.IGNORECASE)
+_NAN = re.compile(r"^\s*[-+]?nan\s*$", re.IGNORECASE)
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series):
+    for index, row in frame[mask].iterrows():
+        yield int(index) + 2, row
+
+
+def _typed_fields(resource: str, *kinds: str) -> list[str]:
+    return [f["name"] for f in standard.schema(resource)["fields"] if f["type"] in kinds]
+
+
+def number_issues(package: Package) -> list[Issue]:
+    """Numbers must be finite and within ±1e12: NaN, inf and 1e20 are refused."""
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        for column in _typed_fields(resource, "number", "integer"):
+            if column not in frame.columns:
+                continue
+            text = frame[column].astype(str)
+            numbers = pd.to_numeric(text.str.strip().replace("", None), errors="coerce")
+            outside = numbers.notna() & ~numbers.abs().le(MAX_NUMBER)  # inf fails le()
+            bad = outside | text.str.match(_NAN)
+            for row, r in _rows(frame, bad):
+                issues.append(
+                    Issue(
+                        "number-out-of-range",
+                        f"{column} must be an ordinary number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="write the figure as digits (e.g. 47.5); leave it empty when there is none"
+                        + (
+                            " and say why in missing_reason"
+                            if column == "value" and resource == "outturns"
+                            else ""
+                        ),
+                    )
+                )
+    return issues
+
+
+def rag_number_issues(descriptor: dict) -> list[Issue]:
+    """The package's tolerances must be finite numbers (JSON readers accept NaN and Infinity)."""
+    rag = descriptor.get("rag")
+    if not isinstance(rag, dict):
+        return []
+    issues = []
+    for key in ("green_tolerance", "amber_tolerance"):
+        value = rag.get(key)
+        # NaN and inf fail the comparison; a huge JSON integer is compared exactly
+        if isinstance(value, int | float) and not isinstance(value, bool) and not abs(value) <= MAX_NUMBER:
+            issues.append(
+                Issue(
+                    "number-out-of-range",
+                    f"rag.{key} must be an ordinary number",
+                    file="datapackage.json",
+                    field=f"rag.{key}",
+                    value=str(value),
+                    hint="write 0.05 for 5% (relative) or a number of units (absolute)",
+                )
+            )
+    return issues
+
+
+def date_issues(package: Package, today: dt.date | None = None) -> list[Issue]:
+    """Dates between 1970 and 2100; a published_date is never in the future."""
+    today = today or dt.date.today()
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        for column in _typed_fields(resource, "date"):
+            if column not in frame.columns:
+                continue
+            text = frame[column].astype(str).str.strip()
+            year = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}-\d{2}$")[0], errors="coerce")
+            outside = year.notna() & ((year < FIRST_YEAR) | (year > LAST_YEAR))
+            for row, r in _rows(frame, outside):
+                issues.append(
+                    Issue(
+                        "date-out-of-range",
+                        f"{column} is not a year between {FIRST_YEAR} and {LAST_YEAR}",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="check the year (dates are written 2025-12-31)",
+                    )
+                )
+            if column == "published_date":
+                dates = pd.to_datetime(text.where(~outside, ""), errors="coerce", format="%Y-%m-%d")
+                future = dates.notna() & (dates > pd.Timestamp(today))
+                for row, r in _rows(frame, future):
+                    issues.append(
+                        Issue(
+                            "published-in-future",
+                            f"published_date is in the future (today is {today.isoformat()})",
+                            file=file,
+                            row=row,
+                            field=column,
+                            value=r[column],
+                            hint="a period is published on or after its committee, never ahead: use `perfsite publish`",
+                        )
+                    )
+    return issues
+
+
+def period_year_issues(package: Package) -> list[Issue]:
+    """Periods and plan years between 1970 and 2100."""
+    issues = []
+    for resource, frame in package.raw.items():
+        if "period" not in frame.columns:
+            continue
+        year = pd.to_numeric(frame["period"].astype(str).str.extract(r"^(\d{4})-")[0], errors="coerce")
+        outside = year.notna() & ((year < FIRST_YEAR) | (year >= LAST_YEAR))
+        for row, r in _rows(frame, outside):
+            issues.append(_period_issue(package.file_of(resource), row, "period", r["period"]))
+    plan = package.descriptor.get("plan")
+    if isinstance(plan, dict):
+        for key in ("start", "end"):
+            p = periods.try_parse(str(plan.get(key, "")))
+            if p and not FIRST_YEAR <= p.start_year < LAST_YEAR:
+                issues.append(_period_issue("datapackage.json", None, f"plan.{key}", str(plan.get(key))))
+    return issues
+
+
+def _period_issue(file: str, row: int | None, field: str, value: str) -> Issue:
+    return Issue(
+        "period-out-of-range",
+        f"the period's year is not between {FIRST_YEAR} and {LAST_YEAR}",
+        file=file,
+        row=row,
+        field=field,
+        value=value,
+        hint="check the year (a financial year is written 2024-25)",
+    )
+
+
+def reserved_id_issues(package: Package) -> list[Issue]:
+    """Identifiers become page and file names: they must not be a name the site itself uses."""
+    issues = []
+    for resource, column in standard.ENTITY_IDS.items():
+        frame = package.raw.get(resource)
+        if frame is None or column not in frame.columns:
+            continue
+        ids = frame[column].astype(str)
+        lowered = ids.str.lower()
+        reserved = lowered.isin(RESERVED_IDS) | ids.str.contains(_FILE_ENDING, regex=True)
+        for row, r in _rows(frame, reserved):
+            issues.append(
+                Issue(
+                    "reserved-identifier",
+                    f"{column} {r[column]!r} is a name the website uses for its own pages or files",
+                    file=package.file_of(resource),
+                    row=row,
+                    field=column,
+                    value=r[column],
+                    hint="choose another identifier, e.g. with a prefix such as m-index (and not ending .md, .html, .xml…)",
+                )
+            )
+    return issues
+
+
+def limit_issues(package: Package) -> list[Issue]:
+    """Every limit check over a loaded package."""
+    return [
+        *number_issues(package),
+        *rag_number_issues(package.descriptor),
+        *date_issues(package),
+        *period_year_issues(package),
+        *reserved_id_issues(package),
+    ]

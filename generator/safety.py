@@ -1,0 +1,348 @@
+"""Safety checks: every field inert wherever it ends up (a web page, a link, a spreadsheet).
+
+Three rules, each returning :class:`~generator.errors.Issue` values:
+
+- **links** — URL fields (``format: uri`` columns and the descriptor's addresses) accept only
+  ``http``, ``https`` and ``mailto``; everything else (``javascript:`` in any disguise) is refused;
+- **formulas** — text a spreadsheet would execute when a data user opens the CSV (``=``, ``+``,
+  ``-``, ``@``, tab or carriage return first, even after spaces or quotes) is refused in every
+  text field; number, integer and date columns are never looked at, so ``-5`` stays a number;
+- **invisible characters** — bidirectional controls (which reorder what a reader sees) anywhere,
+  and zero-width characters in identifiers, titles and names.
+
+:func:`neutralise_column` is the downloads' second wall for text that reaches a CSV anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from . import standard
+from .errors import Issue
+from .load import Package
+
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+# a spreadsheet executes a cell starting with one of these, also after spaces, line breaks or quotes
+FORMULA = re.compile(r"^[ \n\u00a0\"']*[=+\-@\t\r]")
+# a plain number written as text ("-5", "+1.5e3") is read as a number by a spreadsheet, not run
+_PLAIN_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI)) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(BIDI | ZERO_WIDTH)) + "]")
+
+#: text columns where a zero-width character would make two names look alike
+NAME_FIELDS = frozenset({"title", "comparator", "lead", "responsible", "committee", "directorate", "service"})
+
+#: descriptor properties that hold an address (dotted paths)
+DESCRIPTOR_URLS = ("homepage", "site_url", "council.website")
+
+
+def char_name(ch: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: how a character is named in a message."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')}"
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a safe link, or None when it is (empty means "no link")."""
+    if value == "":
+        return None
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        return "the address contains spaces, line breaks or invisible characters"
+    if any(ch in value for ch in '"<>`\\'):
+        return 'the address contains a character that is not allowed in a web address (" < > ` \\)'
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "the address cannot be read as a web address"
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        return f"links may only start with {', '.join(s + ':' for s in ALLOWED_SCHEMES)}"
+    if scheme in ("http", "https") and not parts.netloc:
+        return "the address has no site name after https://"
+    if scheme == "mailto" and "@" not in parts.path:
+        return "a mailto: address needs an email address"
+    return None
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series):
+    for index, row in frame[mask].iterrows():
+        yield int(index) + 2, row
+
+
+def _text_fields(resource: str) -> list[str]:
+    """Every string column that is not a URL: free text, identifiers, enums, periods."""
+    return [
+        f["name"]
+        for f in standard.schema(resource)["fields"]
+        if f["type"] == "string" and f.get("format") != "uri"
+    ]
+
+
+def _url_fields(resource: str) -> list[str]:
+    return [f["name"] for f in standard.schema(resource)["fields"] if f.get("format") == "uri"]
+
+
+def _id_fields(resource: str) -> list[str]:
+    return [
+        f["name"]
+        for f in standard.schema(resource)["fields"]
+        if "pattern" in f.get("constraints", {}) and f["name"] != "period"
+    ]
+
+
+def link_issues(package: Package) -> list[Issue]:
+    """URL columns and descriptor addresses: http, https or mailto only."""
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        for column in _url_fields(resource):
+            if column not in frame.columns:
+                continue
+            problems = frame[column].map(url_problem)
+            for row, r in _rows(frame, problems.notna()):
+                issues.append(
+                    Issue(
+                        "unsafe-url",
+                        f"{column} is not a safe link: {problems[row - 2]}",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="write a full web address starting https:// (or leave it empty)",
+                    )
+                )
+    issues += descriptor_link_issues(package.descriptor)
+    return issues
+
+
+def _dig(descriptor: dict, dotted: str) -> object:
+    value: object = descriptor
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def descriptor_link_issues(descriptor: dict) -> list[Issue]:
+    """Addresses in datapackage.json: the council's website, the site, licences, sources, contributors."""
+    where = "datapackage.json"
+    found: list[tuple[str, object]] = [(p, _dig(descriptor, p)) for p in DESCRIPTOR_URLS]
+    for key in ("licenses", "sources", "contributors"):
+        entries = descriptor.get(key)
+        if isinstance(entries, list):
+            found += [
+                (f"{key}[{i}].path", e.get("path")) for i, e in enumerate(entries) if isinstance(e, dict)
+            ]
+    issues = []
+    for field, value in found:
+        if value is None:
+            continue
+        problem = "it is not text" if not isinstance(value, str) else url_problem(value)
+        if problem:
+            issues.append(
+                Issue(
+                    "unsafe-url",
+                    f"{field} is not a safe link: {problem}",
+                    file=where,
+                    field=field,
+                    value=str(value),
+                    hint="write a full web address starting https:// (or leave it out)",
+                )
+            )
+    email = _dig(descriptor, "council.contact_email")
+    if email not in (None, "") and (
+        not isinstance(email, str)
+        or not re.fullmatch(r"[^@\s<>\"'`()\[\]:;,\\]+@[^@\s<>\"'`()\[\]:;,\\]+", email)
+    ):
+        issues.append(
+            Issue(
+                "bad-email",
+                "council.contact_email is not an email address",
+                file=where,
+                field="council.contact_email",
+                value=str(email),
+                hint="write an address such as performance@council.gov.uk (or leave it empty)",
+            )
+        )
+    return issues
+
+
+def formula_issues(package: Package) -> list[Issue]:
+    """Text cells a spreadsheet would run as a formula; number and date columns are never flagged."""
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        # identifiers, periods and allowed words cannot start with these: their own checks refuse them
+        for column in standard.free_text_fields(resource):
+            if column not in frame.columns:
+                continue
+            risky = frame[column].str.contains(FORMULA, regex=True)
+            for row, r in _rows(frame, risky):
+                issues.append(
+                    Issue(
+                        "formula-text",
+                        "the text starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
+                        file=file,
+                        row=row,
+                        field=column,
+                        value=r[column],
+                        hint="start the text with a word (for a list, start the lines with * instead of -)",
+                    )
+                )
+    return issues
+
+
+def _first(pattern: re.Pattern, text: str) -> str:
+    match = pattern.search(text)
+    return match.group(0) if match else ""
+
+
+def invisible_issues(package: Package) -> list[Issue]:
+    """Bidi controls in any text; zero-width characters in identifiers, titles and names."""
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        strict = set(_id_fields(resource)) | (NAME_FIELDS & set(frame.columns))
+        for column in _text_fields(resource):
+            if column not in frame.columns:
+                continue
+            pattern = _INVISIBLE_RE if column in strict else _BIDI_RE
+            found = frame[column].str.contains(pattern, regex=True)
+            for row, r in _rows(frame, found):
+                issues.append(_invisible_issue(_first(pattern, r[column]), file, row, column, r[column]))
+    issues += descriptor_invisible_issues(package.descriptor)
+    return issues
+
+
+def _invisible_issue(ch: str, file: str, row: int | None, field: str, value: str) -> Issue:
+    return Issue(
+        "invisible-character",
+        f"the text contains the invisible character {char_name(ch)}, which can make text read differently from what it is",
+        file=file,
+        row=row,
+        field=field,
+        value=value,
+        hint="delete the character (it is often pasted in from another document)",
+    )
+
+
+def descriptor_invisible_issues(descriptor: dict) -> list[Issue]:
+    """Names and titles in datapackage.json: no invisible characters."""
+    fields = ["name", "title", "council.name", "plan.title"]
+    found = [(f, _dig(descriptor, f)) for f in fields]
+    licences = descriptor.get("licenses")
+    if isinstance(licences, list):
+        for i, e in enumerate(licences):
+            if isinstance(e, dict):
+                found += [(f"licenses[{i}].{k}", e.get(k)) for k in ("name", "title")]
+    issues = []
+    for field, value in found:
+        if isinstance(value, str) and _INVISIBLE_RE.search(value):
+            issues.append(
+                _invisible_issue(_first(_INVISIBLE_RE, value), "datapackage.json", None, field, value)
+            )
+    return issues
+
+
+def descriptor_shape_issues(descriptor: dict) -> list[Issue]:
+    """Package properties the site reads must have the shape the standard gives them."""
+    where = "datapackage.json"
+    issues = []
+    council = descriptor.get("council")
+    if isinstance(council, dict):
+        for key in ("name", "website", "contact_email"):
+            if key in council and not isinstance(council[key], str):
+                issues.append(
+                    Issue(
+                        "descriptor-bad-value",
+                        f"council.{key} must be text",
+                        file=where,
+                        field=f"council.{key}",
+                        value=str(council[key]),
+                        hint='write it in double quotes, e.g. "council": {"name": "Northmoor District Council"}',
+                    )
+                )
+    plan = descriptor.get("plan")
+    if isinstance(plan, dict) and "title" in plan and not isinstance(plan["title"], str):
+        issues.append(
+            Issue(
+                "descriptor-bad-value",
+                "plan.title must be text",
+                file=where,
+                field="plan.title",
+                value=str(plan["title"]),
+                hint='write it in double quotes, e.g. "title": "Council Plan 2024–2028"',
+            )
+        )
+    for key in ("name", "title", "description", "site_url", "homepage"):
+        if key in descriptor and not isinstance(descriptor[key], str):
+            issues.append(
+                Issue(
+                    "descriptor-bad-value",
+                    f"{key} must be text",
+                    file=where,
+                    field=key,
+                    value=str(descriptor[key]),
+                    hint="write it in double quotes",
+                )
+            )
+    licences = descriptor.get("licenses")
+    licence_hint = 'write "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0", "path": "https://…"}]'
+    if licences is not None and not isinstance(licences, list):
+        issues.append(
+            Issue(
+                "licence-invalid",
+                "licenses must be a list of licences",
+                file=where,
+                field="licenses",
+                value=str(licences),
+                hint=licence_hint,
+            )
+        )
+    elif isinstance(licences, list):
+        for i, entry in enumerate(licences):
+            bad = not isinstance(entry, dict)
+            if not bad:
+                texts = [entry.get(k) for k in ("name", "path", "title") if k in entry]
+                bad = not (entry.get("name") or entry.get("path")) or any(
+                    not isinstance(t, str) for t in texts
+                )
+            if bad:
+                issues.append(
+                    Issue(
+                        "licence-invalid",
+                        "a licence needs a name or a path (its web address), written as text",
+                        file=where,
+                        field=f"licenses[{i}]",
+                        value=str(entry),
+                        hint=licence_hint,
+                    )
+                )
+    return issues
+
+
+def safety_issues(package: Package) -> list[Issue]:
+    """Every safety check over a loaded package."""
+    return [
+        *descriptor_shape_issues(package.descriptor),
+        *link_issues(package),
+        *formula_issues(package),
+        *invisible_issues(package),
+    ]
+
+
+def neutralise_column(column: pd.Series) -> pd.Series:
+    """Text cells made inert for spreadsheets with a leading apostrophe; numbers written as text
+    (``-5``) and other values pass. Vectorised: a large package has a million cells."""
+    risky = column.str.match(FORMULA, na=False) & ~column.str.match(_PLAIN_NUMBER, na=False)
+    if not risky.any():
+        return column
+    return column.where(~risky, "'" + column[risky].astype(str))
