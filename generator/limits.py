@@ -7,7 +7,6 @@ has. Each is refused here with a plain message, before anything is built.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
@@ -94,9 +93,10 @@ def rag_number_issues(descriptor: dict) -> list[Issue]:
     return issues
 
 
-def date_issues(package: Package, today: dt.date | None = None) -> list[Issue]:
-    """Dates between 1970 and 2100; a published_date is never in the future."""
-    today = today or dt.date.today()
+def date_issues(package: Package) -> list[Issue]:
+    """Dates between 1970 and 2100. (A publication date is never later than the day of publishing:
+    ``perfsite publish`` checks that, the only way a period becomes published. Validation itself
+    does not depend on the day it runs.)"""
     issues = []
     for resource, frame in package.raw.items():
         file = package.file_of(resource)
@@ -118,21 +118,6 @@ def date_issues(package: Package, today: dt.date | None = None) -> list[Issue]:
                         hint="check the year (dates are written 2025-12-31)",
                     )
                 )
-            if column == "published_date":
-                dates = pd.to_datetime(text.where(~outside, ""), errors="coerce", format="%Y-%m-%d")
-                future = dates.notna() & (dates > pd.Timestamp(today))
-                for row, r in _rows(frame, future):
-                    issues.append(
-                        Issue(
-                            "published-in-future",
-                            f"published_date is in the future (today is {today.isoformat()})",
-                            file=file,
-                            row=row,
-                            field=column,
-                            value=r[column],
-                            hint="a period is published on or after its committee, never ahead: use `perfsite publish`",
-                        )
-                    )
     return issues
 
 

@@ -434,7 +434,10 @@ def _typed_column(values: pd.Series, spec: dict) -> pd.Series:
     if kind == "number":
         return pd.to_numeric(values.replace("", None), errors="coerce").astype("float64")
     if kind == "integer":
-        return pd.to_numeric(values.replace("", None), errors="coerce").astype("Int64")
+        numbers = pd.to_numeric(values.replace("", None), errors="coerce").astype("float64")
+        # validation refuses what does not fit; typed frames must still be made to report it
+        fits = numbers.abs().lt(2**53) & numbers.eq(numbers.round())
+        return numbers.where(fits).astype("Int64")
     if kind == "boolean":
         return values.eq("true")
     return values.astype(object)

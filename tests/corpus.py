@@ -485,14 +485,6 @@ def _published_2107(p):
     return ("date-out-of-range", "publications.csv", row, "published_date")
 
 
-def _published_tomorrow(p):
-    import datetime as dt
-
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    row = set_cell(p, "publications.csv", "published_date", tomorrow, lambda r: r["status"] == "published")
-    return ("published-in-future", "publications.csv", row, "published_date")
-
-
 def _rename_measure(p, new_id):
     _, rows = read_rows(p, "measures.csv")
     old = rows[0]["measure_id"]
@@ -576,7 +568,6 @@ SAFETY_CASES = [
     Case("zero-width-space-in-title", _zero_width_title, "U+200B ZERO WIDTH SPACE"),
     Case("licences-as-text", _licences_string, '"licenses": ['),
     Case("published-in-2107", _published_2107, "check the year"),
-    Case("published-tomorrow", _published_tomorrow, "never ahead"),
     Case("measure-id-index-md", _measure_index_md, "choose another identifier"),
     Case("measure-id-feed-xml", _measure_feed_xml, "choose another identifier"),
     Case("priority-id-assets", _priority_assets, "choose another identifier"),
