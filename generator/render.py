@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, periods, report, rules, standard
+from . import charts, downloads, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .text import code_spans, officer_markdown
@@ -517,7 +517,7 @@ class Renderer:
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
-            dictionary=dictionary_rows(),
+            dictionary=downloads.dictionary(downloads.data_package(self.data.descriptor)),
         )
         return make_page(
             html,
@@ -572,23 +572,3 @@ def _render_forked() -> list[dict[str, str]]:
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, Page]:
     """Every page of the site, keyed by path (``measures/m01/index.md``)."""
     return Renderer(data, environment(template_dirs)).render()
-
-
-def dictionary_rows() -> list[dict]:
-    """The data dictionary: every resource's fields from the canonical schemas."""
-    rows = []
-    for name in standard.RESOURCES:
-        for f in standard.schema(name)["fields"]:
-            cons = f.get("constraints", {})
-            rows.append(
-                {
-                    "resource": name,
-                    "field": f["name"],
-                    "title": f.get("title", ""),
-                    "type": f["type"],
-                    "required": bool(cons.get("required")),
-                    "allowed": ", ".join(cons.get("enum", [])),
-                    "description": f.get("description", ""),
-                }
-            )
-    return rows
