@@ -103,12 +103,17 @@ def resource_csvs(raw: dict[str, pd.DataFrame]) -> dict[str, str]:
     return out
 
 
+def unit_labels(measures: pd.DataFrame) -> pd.Series:
+    """How each measure's unit is written: its own label, else the unit's usual sign or word."""
+    label = measures["unit_label"].fillna("").astype(str).str.strip()
+    return label.where(label != "", measures["unit"].map(UNIT_WORDS).fillna(""))
+
+
 def tidy_performance(performance: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """The performance table with its measure's title, unit, polarity and frequency on every row,
     so that performance.csv answers questions without joining another file."""
     context = measures[["measure_id", *rules.MEASURE_CONTEXT_COLUMNS]].copy()
-    label = context["unit_label"].fillna("").astype(str).str.strip()
-    context["unit_label"] = label.where(label != "", context["unit"].map(UNIT_WORDS).fillna(""))
+    context["unit_label"] = unit_labels(measures).to_numpy()
     joined = performance.merge(context, on="measure_id", how="left", validate="many_to_one")
     for column in ("value", "target"):  # written as the site shows them: 152340, not 152340.0
         joined[column] = [
@@ -160,6 +165,14 @@ def data_package(descriptor: dict) -> dict:
             "status, direction and sentence shown on the site.",
         )
     )
+    resources.append(
+        _resource(
+            "revisions",
+            published_schema("revisions"),
+            "Published figures that were later corrected: the value first published and the value now, "
+            "the releases and dates of each, and the council's note on what changed and why.",
+        )
+    )
     package["resources"] = resources
     return package
 
@@ -207,11 +220,19 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 
 def render_downloads(
-    descriptor: dict, raw: dict[str, pd.DataFrame], performance: pd.DataFrame, measures: pd.DataFrame
+    descriptor: dict,
+    raw: dict[str, pd.DataFrame],
+    performance: pd.DataFrame,
+    measures: pd.DataFrame,
+    revisions: pd.DataFrame | None = None,
 ) -> dict[str, bytes]:
-    """Every download, keyed by path under ``site_src`` (all under ``data/``)."""
+    """Every download, keyed by path under ``site_src`` (all under ``data/``); ``revisions`` is the
+    revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised."""
     files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
     files["performance.csv"] = csv_bytes(performance_csv(performance, measures))
+    columns = [f["name"] for f in published_schema("revisions")["fields"]]
+    log = revisions if revisions is not None else pd.DataFrame(columns=columns)
+    files["revisions.csv"] = csv_bytes(csv_text(log.reindex(columns=columns)))
     files["datapackage.json"] = (
         json.dumps(data_package(descriptor), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     ).encode("utf-8")

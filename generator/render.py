@@ -526,6 +526,21 @@ class Renderer:
             search=plain(html)[:2000],
         )
 
+    def revisions_page(self, log: pd.DataFrame) -> Page:
+        """The revisions log: every published figure corrected later, both values and both dates."""
+        measures = self.measures.set_index("measure_id")
+        rows = [
+            {**r, "measure": measures.loc[r["measure_id"]].to_dict()}
+            for r in _records(log)
+            if r["measure_id"] in measures.index
+        ]
+        return make_page(
+            self.page("revisions.html.j2", rows=rows),
+            f"Every figure {self.data.council} published and later corrected: the value first "
+            "published, the value now, when each was published and why it changed.",
+            in_nav=False,
+        )
+
     def projects_index(self) -> Page:
         return make_page(
             self.page(

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, downloads, feed, gate, periods, publish, render, rules, standard
+import pandas as pd
+
+from . import charts, downloads, feed, gate, periods, publish, render, revisionlog, rules, standard
 from .errors import ValidationFailed, errors_of
 from .load import load, typed
 from .page import Page
@@ -95,6 +97,18 @@ def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, bytes
     return files
 
 
+def snapshot_outturns(archived: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    """The outturns each archived publication carried, by publication period (from the downloads)."""
+    from .load import read_csv_text
+
+    out = {}
+    for path, data in archived.items():
+        folder, name = path.split("/")[2:4]
+        if name == "outturns.csv":
+            out[folder.upper()] = read_csv_text(data.decode("utf-8-sig"), "outturns")
+    return out
+
+
 def generate(
     package_dir: str | Path,
     preview: bool = False,
@@ -140,10 +154,13 @@ def generate(
     )
     renderer = render.Renderer(data, render.environment(template_dirs))
     pages = renderer.render()
-    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
     site_url = site_url or standard.site_url(package.descriptor)
     published = set(publications.loc[publications["status"] == "published", "period"])
-    files.update(archive_downloads(package.path, published))
+    archived = archive_downloads(package.path, published)
+    log = revisionlog.revision_log(revised, publications, snapshot_outturns(archived), gated["measures"])
+    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
+    files.update(archived)
+    pages["data/revisions/index.md"] = renderer.revisions_page(log)
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
