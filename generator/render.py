@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, downloads, periods, report, rules, standard
+from . import charts, citation, downloads, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .text import code_spans, officer_markdown
@@ -201,6 +201,19 @@ class Renderer:
         if quarter_id not in self._quarter_cache:
             self._quarter_cache[quarter_id] = report.quarter_rows(self.perf, self.measures, quarter_id)
         return self._quarter_cache[quarter_id]
+
+    def release(self) -> tuple[str | None, str | None]:
+        """The latest release (publication period) and its published date, for citations."""
+        pubs = self.data.publications
+        if pubs.empty:
+            return None, None
+        last = pubs.iloc[-1]
+        return str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+
+    def cite(self, title: str, path: str) -> str:
+        release, published = self.release()
+        url = citation.page_url(self.data.extra.get("site_url"), path)
+        return citation.citation(self.data.council, title, release, published, url)
 
     def page(self, template: str, **context) -> str:
         base = {
@@ -494,6 +507,7 @@ class Renderer:
             benchmarks=benchmarks,
             has_targets=measure_id in self.measures_with_targets,
             revised=revised,
+            cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
         )
         summary = (latest or {}).get("summary") or ""
         description = measure.get("description") or ""
@@ -510,6 +524,22 @@ class Renderer:
             for n in standard.RESOURCES
         ]
         first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else None
+        package = downloads.data_package(self.data.descriptor)
+        files = {r["path"]: r["title"] for r in package["resources"]}
+        files["datapackage.json"] = "Data package descriptor (Frictionless)"
+        files["performance-data.zip"] = "The whole data package (zip)"
+        title = str(self.data.descriptor.get("title") or f"{self.data.council} performance data")
+        covered = sorted(self.perf["period"].unique(), key=periods.sort_key)
+        release, published = self.release()
+        jsonld = citation.dataset_jsonld(
+            self.data.descriptor,
+            self.data.council,
+            citation.page_url(self.data.extra.get("site_url"), "data/"),
+            files,
+            covered[0] if covered else None,
+            covered[-1] if covered else None,
+            published,
+        )
         html = self.page(
             "data.html.j2",
             sizes=sizes,
@@ -517,7 +547,9 @@ class Renderer:
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
-            dictionary=downloads.dictionary(downloads.data_package(self.data.descriptor)),
+            dictionary=downloads.dictionary(package),
+            cite=self.cite(title, "data/"),
+            jsonld=Markup(jsonld),
         )
         return make_page(
             html,

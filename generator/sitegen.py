@@ -149,12 +149,18 @@ def generate(
     revised = publish.revisions(package)
     revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    site_url = site_url or standard.site_url(package.descriptor)
     data = render.SiteData(
-        package.descriptor, gated, performance, publications, preview=preview, revisions=revised
+        package.descriptor,
+        gated,
+        performance,
+        publications,
+        preview=preview,
+        revisions=revised,
+        extra={"site_url": site_url},
     )
     renderer = render.Renderer(data, render.environment(template_dirs))
     pages = renderer.render()
-    site_url = site_url or standard.site_url(package.descriptor)
     published = set(publications.loc[publications["status"] == "published", "period"])
     archived = archive_downloads(package.path, published)
     log = revisionlog.revision_log(revised, publications, snapshot_outturns(archived), gated["measures"])
