@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, citation, downloads, periods, report, rules, standard
+from . import charts, citation, downloads, facets, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .text import code_spans, officer_markdown
@@ -248,7 +248,7 @@ class Renderer:
                 one(f"priorities/{p['priority_id'].lower()}/index.md", lambda p=p: self.priority_page(p))
                 for p in _records(self.priorities)
             ],
-            one("measures/index.md", self.measures_index),
+            self.measures_index,
             *[
                 one(f"measures/{m['measure_id'].lower()}/index.md", lambda m=m: self.measure_page(m))
                 for m in _records(self.measures)
@@ -452,17 +452,50 @@ class Renderer:
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
 
-    def measures_index(self) -> Page:
+    def measures_index(self) -> dict[str, Page]:
+        """/measures/ with its filters, and a page per status, priority, directorate and committee
+        (``measures/by-status/red/``), so every filter is a plain link that works without JavaScript."""
         rows = (
             self.quarter(self.latest)
             if self.latest
-            else self.measures.assign(status="grey", value=None, period=None)
+            else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
         )
-        return make_page(
-            self.page("measures_index.html.j2", rows=_records(rows), latest=self.latest),
-            f"Every measure in {self.data.council}'s Council Plan with its latest status.",
-            search="measures KPIs performance indicators",
-        )
+        options = facets.facet_options(rows, self.priorities)
+        attrs = facets.row_attributes(rows, options)
+        labels = {facet: label for facet, (_, label) in facets.FACETS.items()}
+        base = {"facets": options, "facet_labels": labels, "latest": self.latest, "attrs": attrs}
+        pages = {
+            "measures/index.md": make_page(
+                self.page("measures_index.html.j2", rows=_records(rows), **base),
+                f"Every measure in {self.data.council}'s Council Plan with its latest status.",
+                search="measures KPIs performance indicators",
+            )
+        }
+        when = f" in {periods.parse(self.latest).short_label()}" if self.latest else ""
+        headings = {
+            "status": lambda o: f"Measures rated {o['label'].lower()}{when}",
+            "priority": lambda o: f"Measures of the priority {o['label']}",
+            "directorate": lambda o: f"Measures of the {o['label']} directorate",
+            "committee": lambda o: f"Measures reported to the {o['label']}",
+        }
+        for facet, choices in options.items():
+            for option in choices:
+                chosen = rows[rows["measure_id"].isin(option["measure_ids"])]
+                heading = headings[facet](option)
+                pages[f"measures/by-{facet}/{option['slug']}/index.md"] = make_page(
+                    self.page(
+                        "measures_facet.html.j2",
+                        rows=_records(chosen),
+                        heading=heading,
+                        total=len(rows),
+                        current=(facet, option["slug"]),
+                        **base,
+                    ),
+                    f"{heading}: {len(chosen)} of {len(rows)} measures of {self.data.council}'s Council Plan.",
+                    search=heading,
+                    in_nav=False,
+                )
+        return pages
 
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
