@@ -182,6 +182,47 @@ def status_counts_figure(counts) -> go.Figure:
     return fig
 
 
+def quarterly_counts_figure(counts) -> dict:
+    """Stacked columns of status counts per quarter, oldest first (the reports index trend).
+
+    ``counts`` has one row per quarter with ``label`` and one column per status. Colours come
+    with patterns and a legend of words; the table beside the chart has the same numbers.
+    """
+    traces = []
+    for status in ("green", "amber", "red", "grey"):
+        style = STATUS_STYLE[status]
+        dark_text = status == "amber"
+        traces.append(
+            {
+                "type": "bar",
+                "x": [str(label) for label in counts["label"]],
+                "y": [int(v) for v in counts[status]],
+                "name": style["label"],
+                "marker": {
+                    "color": style["colour"],
+                    "pattern": {
+                        "shape": {"green": "", "amber": "/", "red": "x", "grey": "."}[status],
+                        "fillmode": "overlay",
+                        "fgcolor": "#0b0c0c" if dark_text else "#ffffff",
+                        "fgopacity": 0.35,
+                    },
+                },
+                "text": [str(int(v)) if v else "" for v in counts[status]],
+                "textposition": "inside",
+                "textfont": {"color": "#0b0c0c" if dark_text else "#ffffff"},
+                "hovertemplate": f"%{{x}}: %{{y}} {style['label'].lower()}<extra></extra>",
+            }
+        )
+    layout = {
+        **{k: v for k, v in _LAYOUT.items() if k != "template"},
+        "barmode": "stack",
+        "margin": {"l": 40, "r": 8, "t": 40, "b": 72},
+        "xaxis": {"fixedrange": True, "tickangle": -45, "type": "category"},
+        "yaxis": {"fixedrange": True, "title": {"text": "Measures"}},
+    }
+    return {"data": traces, "layout": layout}
+
+
 @functools.cache
 def plotly_bundle() -> bytes:
     """plotly.js from the installed plotly package: one shared asset, never inlined, never a CDN."""

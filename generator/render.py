@@ -51,6 +51,8 @@ CONFIDENCE = {
     "amber": "Medium: the figure is compiled by hand in a spreadsheet",
     "red": "Low: the figure is project-based or estimated",
 }
+#: how many periods the status history strip on a measure page shows
+STRIP_PERIODS = 8
 #: from this many measures, pages are rendered on two cores
 PARALLEL_MEASURES = 150
 
@@ -388,10 +390,28 @@ class Renderer:
         )
         return pages
 
+    def quarter_trend(self, quarters: list[str]) -> pd.DataFrame:
+        """Status counts and the share on target (green only) for each quarter, oldest first."""
+        columns = ["period", "label", *rules.STATUSES, "total", "on_target_green_only", "share_on_target"]
+        rows = []
+        for q in quarters:
+            c = self.counts(q).iloc[0].to_dict()
+            share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
+            rows.append({**c, "period": q, "label": periods.parse(q).short_label(), "share_on_target": share})
+        return pd.DataFrame(rows, columns=columns)
+
     def reports_index(self) -> Page:
+        trend = self.quarter_trend(self.quarters)
+        figure = charts.to_json(charts.quarterly_counts_figure(trend)) if len(trend) else None
         return make_page(
-            self.page("reports_index.html.j2", publications=_records(self.data.publications.iloc[::-1])),
-            f"Every quarterly performance report of {self.data.council}, as considered by committee.",
+            self.page(
+                "reports_index.html.j2",
+                publications=_records(self.data.publications.iloc[::-1]),
+                trend=_records(trend),
+                figure=figure,
+            ),
+            f"Every quarterly performance report of {self.data.council}, as considered by committee, "
+            "with the number of measures of each status quarter by quarter.",
         )
 
     def priorities_index(self) -> Page:
@@ -541,6 +561,7 @@ class Renderer:
             has_targets=measure_id in self.measures_with_targets,
             revised=revised,
             cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
+            strip=records[-STRIP_PERIODS:],
         )
         summary = (latest or {}).get("summary") or ""
         description = measure.get("description") or ""
