@@ -182,6 +182,73 @@ def status_counts_figure(counts) -> go.Figure:
     return fig
 
 
+#: benchmark markers: hollow shapes unlike any status marker, dark enough on white (AA 3:1 for graphics)
+BENCHMARK_STYLES = (
+    {"symbol": "star-open", "colour": "#4c2c92"},
+    {"symbol": "hexagon-open", "colour": "#28a197"},
+    {"symbol": "x-thin-open", "colour": "#6f3e00"},
+    {"symbol": "hourglass-open", "colour": "#0b0c0c"},
+)
+
+
+def benchmark_position(benchmark_period: str, chart_periods: list[str]) -> str | None:
+    """The chart period a benchmark is drawn at: the same period, else the last charted period
+    inside it (a year's benchmark sits at Q4 or March), else the charted period containing it."""
+    if benchmark_period in chart_periods:
+        return benchmark_period
+    first, last = periods.parse(benchmark_period).months()
+    inside = [
+        p
+        for p in chart_periods
+        if first <= periods.parse(p).months()[0] <= periods.parse(p).months()[1] <= last
+    ]
+    if inside:
+        return max(inside, key=periods.sort_key)
+    around = [
+        p
+        for p in chart_periods
+        if periods.parse(p).months()[0] <= first and last <= periods.parse(p).months()[1]
+    ]
+    return min(around, key=periods.sort_key) if around else None
+
+
+def benchmark_traces(
+    chart_periods: list[str], benchmarks, unit_suffix: str = "", decimals: int = 0
+) -> list[dict]:
+    """One marker trace per comparator (England median, nearest neighbours…), named with its
+    source, to add to :func:`measure_figure`. Benchmarks for periods outside the chart are left out."""
+    traces = []
+    for index, (comparator, rows) in enumerate(benchmarks.groupby("comparator", sort=True)):
+        style = BENCHMARK_STYLES[index % len(BENCHMARK_STYLES)]
+        rows = rows.assign(at=[benchmark_position(p, chart_periods) for p in rows["period"]]).dropna(
+            subset=["at"]
+        )
+        if rows.empty:
+            continue
+        rows = rows.assign(_k=rows["at"].map(periods.sort_key)).sort_values("_k")
+        sources = sorted({str(s) for s in rows["source"].fillna("") if str(s)})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": str(comparator),
+                "x": [periods.parse(p).short_label() for p in rows["at"]],
+                "y": rounded(rows["value"], decimals),
+                "customdata": [periods.parse(p).short_label() for p in rows["period"]],
+                "marker": {
+                    "symbol": style["symbol"],
+                    "size": 13,
+                    "color": style["colour"],
+                    "line": {"width": 2},
+                },
+                "hovertemplate": f"{comparator}, %{{customdata}}: %{{y}}{unit_suffix}"
+                + (f" (source: {'; '.join(sources)})" if sources else "")
+                + "<extra></extra>",
+            }
+        )
+    return traces
+
+
 def quarterly_counts_figure(counts) -> dict:
     """Stacked columns of status counts per quarter, oldest first (the reports index trend).
 
@@ -216,6 +283,7 @@ def quarterly_counts_figure(counts) -> dict:
     layout = {
         **{k: v for k, v in _LAYOUT.items() if k != "template"},
         "barmode": "stack",
+        "legend": {**_LAYOUT["legend"], "traceorder": "normal"},
         "margin": {"l": 40, "r": 8, "t": 40, "b": 72},
         "xaxis": {"fixedrange": True, "tickangle": -45, "type": "category"},
         "yaxis": {"fixedrange": True, "title": {"text": "Measures"}},

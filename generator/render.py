@@ -523,10 +523,8 @@ class Renderer:
         records = _records(history)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
-        figure = (
-            charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])))
-            if records
-            else None
+        chart = (
+            charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])) if records else None
         )
         empty = self.data.frames["outturns"].iloc[0:0]
         detail = {r["period"]: r for r in _records(self.by_measure["outturns"].get(measure_id, empty))}
@@ -539,9 +537,18 @@ class Renderer:
         statement = _records(
             self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0])
         )
-        benchmarks = _records(
-            self.by_measure["benchmarks"].get(measure_id, self.data.frames["benchmarks"].iloc[0:0])
+        benchmark_rows = self.by_measure["benchmarks"].get(
+            measure_id, self.data.frames["benchmarks"].iloc[0:0]
         )
+        benchmarks = _records(benchmark_rows)
+        compared = []  # comparators drawn on the chart, named in its caption
+        if chart is not None and benchmarks:
+            traces = charts.benchmark_traces(
+                list(history["period"]), benchmark_rows, unit_suffix, int(measure["decimal_places"])
+            )
+            chart = {**chart, "data": chart["data"] + traces}
+            compared = [t["name"] for t in traces]
+        figure = charts.to_json(chart) if chart is not None else None
         revisions = self.data.revisions
         revised = {}
         if revisions is not None and not revisions.empty:
@@ -562,6 +569,7 @@ class Renderer:
             revised=revised,
             cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
             strip=records[-STRIP_PERIODS:],
+            compared=compared,
         )
         summary = (latest or {}).get("summary") or ""
         description = measure.get("description") or ""
