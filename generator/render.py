@@ -201,7 +201,8 @@ class Renderer:
 
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
-            self._quarter_cache[quarter_id] = report.quarter_rows(self.perf, self.measures, quarter_id)
+            rows = report.quarter_rows(self.perf, self.measures, quarter_id)
+            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf)
         return self._quarter_cache[quarter_id]
 
     def release(self) -> tuple[str | None, str | None]:
@@ -379,6 +380,9 @@ class Renderer:
             reds=_records(reds),
             updates=_records(_sorted(updates, "project_id")),
             previous=self.quarters[index - 1] if index else None,
+            changes=_records(report.status_changes(rows, self.quarter(self.quarters[index - 1])))
+            if index
+            else [],
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
         )

@@ -56,7 +56,7 @@ def nav(pages: dict[str, Page], prefix: str = "") -> list:
         children = [p for p in children if p.count("/") == 2]  # not a report's per-priority pages
         if folder == "reports/":
             children.sort(key=lambda p: periods.sort_key(p.split("/")[1].upper()), reverse=True)
-        else:
+        elif folder != "priorities/":  # priorities keep the Council Plan's order (sort_order)
             children.sort()
         return {label: [prefix + f"{folder}index.md", *(entry(p) for p in children)]}
 
