@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, citation, downloads, facets, periods, report, rules, standard
+from . import charts, citation, downloads, facets, infographic, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .text import code_spans, officer_markdown
@@ -327,6 +327,8 @@ class Renderer:
                 previous=previous,
                 key_measures=_records(key),
                 groupings=rules.ON_TARGET_GROUPINGS,
+                glance=self.infographic(self.latest),
+                root="",
             ),
             lede,
         )
@@ -385,6 +387,8 @@ class Renderer:
             else [],
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
+            glance=self.infographic(quarter_id),
+            root="../../",
         )
         label = periods.parse(quarter_id).label()
         pages[f"{base}/index.md"] = make_page(
@@ -403,6 +407,28 @@ class Renderer:
             share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
             rows.append({**c, "period": q, "label": periods.parse(q).short_label(), "share_on_target": share})
         return pd.DataFrame(rows, columns=columns)
+
+    def infographic(self, quarter_id: str) -> dict:
+        """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
+        index = self.quarters.index(quarter_id)
+        previous = self.quarters[index - 1] if index else None
+        updates = self.data.frames["project_updates"]
+        key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
+        key_updates = key[["project_id", "title"]].merge(
+            updates[updates["period"] == quarter_id], on="project_id", how="inner"
+        )
+        return infographic.quarter_numbers(
+            quarter_id,
+            previous,
+            self.priorities,
+            self.counts(quarter_id, by="priority_id"),
+            self.counts(previous, by="priority_id") if previous else None,
+            report.status_changes(self.quarter(quarter_id), self.quarter(previous))
+            if previous
+            else pd.DataFrame(columns=["status", "status_before"]),
+            self.quarter_trend(self.quarters[: index + 1]),
+            key_updates,
+        )
 
     def reports_index(self) -> Page:
         trend = self.quarter_trend(self.quarters)

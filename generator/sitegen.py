@@ -16,7 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, downloads, feed, gate, periods, publish, render, revisionlog, rules, standard
+from . import (
+    charts,
+    downloads,
+    feed,
+    gate,
+    infographic,
+    periods,
+    publish,
+    render,
+    revisionlog,
+    rules,
+    standard,
+)
 from .errors import ValidationFailed, errors_of
 from .load import load, typed
 from .page import Page
@@ -167,6 +179,10 @@ def generate(
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
     files.update(archived)
     pages["data/revisions/index.md"] = renderer.revisions_page(log)
+    licence = standard.licence(package.descriptor)
+    for quarter in renderer.quarters:  # the quarter at a glance, as an image to download and share
+        image = infographic.svg(renderer.infographic(quarter), data.council, site_url or "", licence["title"])
+        files[f"data/infographic-{quarter.lower()}.svg"] = image.encode("utf-8")
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})

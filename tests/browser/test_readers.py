@@ -91,3 +91,32 @@ def test_new_pages_pass_axe(browser, example_server, path):
     ]
     assert violations == [], json.dumps(violations, indent=2)
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_quarter_at_a_glance_fits_a_phone_and_prints(browser, example_server, width):
+    context, page = open_page(browser, example_server.url, width=width)
+    glance = page.locator("section.ps-glance")
+    box = glance.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    tiles = page.locator(".ps-glance__tile")
+    assert tiles.count() >= 3
+    if width == 1280:  # tiles sit side by side on a wide screen, one under another on a phone
+        assert tiles.nth(0).bounding_box()["y"] == tiles.nth(1).bounding_box()["y"]
+    else:
+        assert tiles.nth(1).bounding_box()["y"] > tiles.nth(0).bounding_box()["y"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    glance.screenshot(path=str(SHOTS / f"infographic-{width}.png"))
+    page.emulate_media(media="print")
+    assert glance.is_visible() and not page.locator(".ps-glance__download").is_visible()
+    context.close()
+
+
+def test_reports_index_trend_for_review(browser, example_server):
+    context, page = open_page(browser, example_server.url + "reports/")
+    page.wait_for_selector("#chart-status-by-quarter svg.main-svg", timeout=20000)
+    assert page.locator("#chart-status-by-quarter .barlayer .trace").count() >= 3
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "reports-index-1280.png"), full_page=True)
+    context.close()
