@@ -38,6 +38,7 @@ def test_home_and_every_report_open_with_the_quarter_at_a_glance(example_site):
         first_section = ">Measures by priority</h2>" if path.parent == site else ">Summary</h2>"
         assert page.index('class="ps-glance"') < page.index(first_section), path  # at the top
         text = glance_text(page)
+        assert "at a glance" in text and "measures on target (green)" in text
         titles = re.findall(r'class="ps-glance__title"><a [^>]+>([^<]+)</a>', page)
         assert [html.unescape(t) for t in titles] == [
             t for t in plan_order if t in map(html.unescape, titles)
