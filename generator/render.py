@@ -22,9 +22,10 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, citation, downloads, facets, infographic, periods, report, rules, standard
+from . import charts, citation, downloads, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
+from .render_readers import ReaderPages
 from .text import code_spans, officer_markdown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "site" / "templates"
@@ -150,7 +151,7 @@ def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")
 
 
-class Renderer:
+class Renderer(ReaderPages):
     """Turns :class:`SiteData` into ``{path: markdown}``."""
 
     def __init__(self, data: SiteData, env: Environment | None = None):
@@ -204,19 +205,6 @@ class Renderer:
             rows = report.quarter_rows(self.perf, self.measures, quarter_id)
             self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf)
         return self._quarter_cache[quarter_id]
-
-    def release(self) -> tuple[str | None, str | None]:
-        """The latest release (publication period) and its published date, for citations."""
-        pubs = self.data.publications
-        if pubs.empty:
-            return None, None
-        last = pubs.iloc[-1]
-        return str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
-
-    def cite(self, title: str, path: str) -> str:
-        release, published = self.release()
-        url = citation.page_url(self.data.extra.get("site_url"), path)
-        return citation.citation(self.data.council, title, release, published, url)
 
     def page(self, template: str, **context) -> str:
         base = {
@@ -398,38 +386,6 @@ class Renderer:
         )
         return pages
 
-    def quarter_trend(self, quarters: list[str]) -> pd.DataFrame:
-        """Status counts and the share on target (green only) for each quarter, oldest first."""
-        columns = ["period", "label", *rules.STATUSES, "total", "on_target_green_only", "share_on_target"]
-        rows = []
-        for q in quarters:
-            c = self.counts(q).iloc[0].to_dict()
-            share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
-            rows.append({**c, "period": q, "label": periods.parse(q).short_label(), "share_on_target": share})
-        return pd.DataFrame(rows, columns=columns)
-
-    def infographic(self, quarter_id: str) -> dict:
-        """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
-        index = self.quarters.index(quarter_id)
-        previous = self.quarters[index - 1] if index else None
-        updates = self.data.frames["project_updates"]
-        key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
-        key_updates = key[["project_id", "title"]].merge(
-            updates[updates["period"] == quarter_id], on="project_id", how="inner"
-        )
-        return infographic.quarter_numbers(
-            quarter_id,
-            previous,
-            self.priorities,
-            self.counts(quarter_id, by="priority_id"),
-            self.counts(previous, by="priority_id") if previous else None,
-            report.status_changes(self.quarter(quarter_id), self.quarter(previous))
-            if previous
-            else pd.DataFrame(columns=["status", "status_before"]),
-            self.quarter_trend(self.quarters[: index + 1]),
-            key_updates,
-        )
-
     def reports_index(self) -> Page:
         trend = self.quarter_trend(self.quarters)
         figure = charts.to_json(charts.quarterly_counts_figure(trend)) if len(trend) else None
@@ -501,51 +457,6 @@ class Renderer:
         )
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
-
-    def measures_index(self) -> dict[str, Page]:
-        """/measures/ with its filters, and a page per status, priority, directorate and committee
-        (``measures/by-status/red/``), so every filter is a plain link that works without JavaScript."""
-        rows = (
-            self.quarter(self.latest)
-            if self.latest
-            else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
-        )
-        options = facets.facet_options(rows, self.priorities)
-        attrs = facets.row_attributes(rows, options)
-        labels = {facet: label for facet, (_, label) in facets.FACETS.items()}
-        base = {"facets": options, "facet_labels": labels, "latest": self.latest, "attrs": attrs}
-        pages = {
-            "measures/index.md": make_page(
-                self.page("measures_index.html.j2", rows=_records(rows), **base),
-                f"Every measure in {self.data.council}'s Council Plan with its latest status.",
-                search="measures KPIs performance indicators",
-            )
-        }
-        when = f" in {periods.parse(self.latest).short_label()}" if self.latest else ""
-        headings = {
-            "status": lambda o: f"Measures rated {o['label'].lower()}{when}",
-            "priority": lambda o: f"Measures of the priority {o['label']}",
-            "directorate": lambda o: f"Measures of the {o['label']} directorate",
-            "committee": lambda o: f"Measures reported to the {o['label']}",
-        }
-        for facet, choices in options.items():
-            for option in choices:
-                chosen = rows[rows["measure_id"].isin(option["measure_ids"])]
-                heading = headings[facet](option)
-                pages[f"measures/by-{facet}/{option['slug']}/index.md"] = make_page(
-                    self.page(
-                        "measures_facet.html.j2",
-                        rows=_records(chosen),
-                        heading=heading,
-                        total=len(rows),
-                        current=(facet, option["slug"]),
-                        **base,
-                    ),
-                    f"{heading}: {len(chosen)} of {len(rows)} measures of {self.data.council}'s Council Plan.",
-                    search=heading,
-                    in_nav=False,
-                )
-        return pages
 
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
@@ -648,21 +559,6 @@ class Renderer:
             f"Download {self.data.council}'s published performance data as CSV files and a "
             "Frictionless data package, with a data dictionary.",
             search=plain(html)[:2000],
-        )
-
-    def revisions_page(self, log: pd.DataFrame) -> Page:
-        """The revisions log: every published figure corrected later, both values and both dates."""
-        measures = self.measures.set_index("measure_id")
-        rows = [
-            {**r, "measure": measures.loc[r["measure_id"]].to_dict()}
-            for r in _records(log)
-            if r["measure_id"] in measures.index
-        ]
-        return make_page(
-            self.page("revisions.html.j2", rows=rows),
-            f"Every figure {self.data.council} published and later corrected: the value first "
-            "published, the value now, when each was published and why it changed.",
-            in_nav=False,
         )
 
     def projects_index(self) -> Page:

@@ -115,6 +115,7 @@ def test_every_page_writes_dates_the_uk_way_and_punctuates_cleanly(example_site)
         text = visible_text(page)
         for pattern in (
             r"\b\d{4}-\d{2}-\d{2}\b",
+            "`",  # Markdown code marks shown literally
             r"\.\s*\.(?!\.)",
             r",\s*[.,]",
             r"\s[,.;:](?=\s|$)",
@@ -125,3 +126,14 @@ def test_every_page_writes_dates_the_uk_way_and_punctuates_cleanly(example_site)
                     (path.relative_to(site).as_posix(), text[max(0, hit.start() - 40) : hit.end() + 20])
                 )
     assert problems == []
+
+
+def test_confidence_in_the_data_is_told_in_words_not_rag_colours(example_site):
+    site = example_site[0]
+    methodology = pd.read_csv(EXAMPLE / "methodology.csv", dtype=str, keep_default_na=False)
+    words = {"green": "High:", "amber": "Medium:", "red": "Low:"}
+    for row in methodology.itertuples():
+        page = (site / "measures" / row.measure_id.lower() / "index.html").read_text(encoding="utf-8")
+        part = page.split("Confidence in the data</dt><dd>", 1)[1].split("</dd>", 1)[0]
+        assert f'class="ps-confidence ps-confidence--{row.confidence}">{words[row.confidence]}' in part
+        assert "ps-status" not in part
