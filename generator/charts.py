@@ -250,6 +250,80 @@ def _description(figure: dict, kind: str) -> str:
 BASIC_BUNDLE = "js/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"
 
 
+#: benchmark markers: hollow shapes unlike any status marker, dark enough on white (AA 3:1 for graphics)
+BENCHMARK_STYLES = (
+    {"symbol": "star-open", "colour": "#4c2c92"},
+    {"symbol": "hexagon-open", "colour": "#28a197"},
+    {"symbol": "x-thin-open", "colour": "#6f3e00"},
+    {"symbol": "hourglass-open", "colour": "#0b0c0c"},
+)
+
+
+def benchmark_position(benchmark_period: str, chart_periods: list[str]) -> str | None:
+    """The chart period a benchmark is drawn at: the same period, else the last charted period
+    inside it (a year's benchmark sits at Q4 or March), else the charted period containing it."""
+    if benchmark_period in chart_periods:
+        return benchmark_period
+    first, last = periods.parse(benchmark_period).months()
+    inside = [
+        p
+        for p in chart_periods
+        if first <= periods.parse(p).months()[0] <= periods.parse(p).months()[1] <= last
+    ]
+    if inside:
+        return max(inside, key=periods.sort_key)
+    around = [
+        p
+        for p in chart_periods
+        if periods.parse(p).months()[0] <= first and last <= periods.parse(p).months()[1]
+    ]
+    return min(around, key=periods.sort_key) if around else None
+
+
+def benchmark_traces(
+    chart_periods: list[str], benchmarks, unit_suffix: str = "", decimals: int = 0
+) -> list[dict]:
+    """One marker trace per comparator (England median, nearest neighbours…), named with its
+    source, to add to :func:`measure_figure`. Benchmarks for periods outside the chart are left out."""
+    traces = []
+    for index, (comparator, rows) in enumerate(benchmarks.groupby("comparator", sort=True)):
+        style = BENCHMARK_STYLES[index % len(BENCHMARK_STYLES)]
+        rows = rows.assign(at=[benchmark_position(p, chart_periods) for p in rows["period"]]).dropna(
+            subset=["at"]
+        )
+        if rows.empty:
+            continue
+        rows = rows.assign(_k=rows["at"].map(periods.sort_key)).sort_values("_k")
+        sources = sorted({str(s) for s in rows["source"].fillna("") if str(s)})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": str(comparator),
+                "x": [periods.parse(p).short_label() for p in rows["at"]],
+                "y": rounded(rows["value"], decimals),
+                "customdata": [periods.parse(p).short_label() for p in rows["period"]],
+                "marker": {
+                    "symbol": style["symbol"],
+                    "size": 13,
+                    "color": style["colour"],
+                    "line": {"width": 2},
+                },
+                "hovertemplate": f"{comparator}, %{{customdata}}: %{{y}}{unit_suffix}"
+                + (f" (source: {'; '.join(sources)})" if sources else "")
+                + "<extra></extra>",
+            }
+        )
+    return traces
+
+
+def quarterly_counts_figure(counts) -> go.Figure:
+    """Status counts per quarter (the reports index trend): the same stacked bars as the home
+    page's counts per priority, one bar per quarter, oldest at the top, so the static drawing,
+    its patterns and its phone layout are shared."""
+    return status_counts_figure(counts)
+
+
 @functools.cache
 def plotly_bundle() -> bytes:
     """plotly.js for ``assets/plotly.min.js``: the small scatter-and-bar bundle when installed.

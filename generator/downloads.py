@@ -2,8 +2,13 @@
 
 Everything here is made from frames that have already passed the approval gate, so a
 download can only hold published periods. The downloadable ``datapackage.json`` carries
-its schemas inline, so ``frictionless validate`` checks it with nothing else at hand.
-Output is deterministic: sorted rows, fixed zip timestamps, no build dates.
+its schemas inline, so ``frictionless validate`` checks it with nothing else at hand, and the
+data dictionary on the site is generated from the same descriptor. Output is deterministic:
+sorted rows, fixed zip timestamps, no build dates.
+
+CSVs start with a UTF-8 byte order mark and are declared ``utf-8-sig``: Excel then reads
+``£`` and accented names correctly when a resident double-clicks the file, and frictionless,
+pandas and Python's ``csv`` (with ``utf-8-sig``) read them as plain UTF-8.
 """
 
 from __future__ import annotations
@@ -15,102 +20,61 @@ import zipfile
 import pandas as pd
 
 from . import periods, rules, safety, standard
+from .formatting import decimal_text, quantise_scalar
 
-PERFORMANCE_SCHEMA = {
-    "fields": [
-        {
-            "name": "measure_id",
-            "type": "string",
-            "title": "Measure identifier",
-            "description": "The measure (see measures.csv).",
-        },
-        {
-            "name": "period",
-            "type": "string",
-            "title": "Period",
-            "description": "The period of the outturn: 2024-25, 2024-25-Q2 or 2024-25-M01.",
-        },
-        {
-            "name": "value",
-            "type": "number",
-            "title": "Outturn",
-            "description": "The published outturn in the measure's unit; empty when there is none (see outturns.csv missing_reason).",
-        },
-        {
-            "name": "target",
-            "type": "number",
-            "title": "Target",
-            "description": "The target the status was judged against; empty when none applies.",
-        },
-        {
-            "name": "target_period",
-            "type": "string",
-            "title": "Target period",
-            "description": "Which target was used: the period's own target or the financial year's.",
-        },
-        {
-            "name": "status",
-            "type": "string",
-            "title": "Status",
-            "description": "The status shown on the site: red, amber, green or grey.",
-            "constraints": {"enum": ["red", "amber", "green", "grey"]},
-        },
-        {
-            "name": "status_source",
-            "type": "string",
-            "title": "Status source",
-            "description": "computed (by perfsite's rules) or override (set by an officer, with a reason).",
-            "constraints": {"enum": ["computed", "override"]},
-        },
-        {
-            "name": "computed_status",
-            "type": "string",
-            "title": "Computed status",
-            "description": "The status perfsite's rules give, kept when an officer overrides it.",
-            "constraints": {"enum": ["red", "amber", "green", "grey"]},
-        },
-        {
-            "name": "status_reason",
-            "type": "string",
-            "title": "Status reason",
-            "description": "Why the computed status is what it is (see the site's 'How we rate performance' page).",
-        },
-        {
-            "name": "override_reason",
-            "type": "string",
-            "title": "Override reason",
-            "description": "Why an officer overrode the computed status.",
-        },
-        {
-            "name": "direction_vs_previous",
-            "type": "string",
-            "title": "Direction since the previous period",
-            "description": "improving, worsening, unchanged or not_comparable.",
-        },
-        {
-            "name": "direction_vs_last_year",
-            "type": "string",
-            "title": "Direction since the same period last year",
-            "description": "improving, worsening, unchanged or not_comparable.",
-        },
-        {
-            "name": "summary",
-            "type": "string",
-            "title": "Summary",
-            "description": "The plain-English sentence shown on the site.",
-        },
-    ],
-    "primaryKey": ["measure_id", "period"],
-    "missingValues": [""],
+#: the encoding every downloadable CSV is written in and declared with
+CSV_ENCODING = "utf-8-sig"
+
+#: how each unit is written when a measure has no unit label of its own
+UNIT_WORDS = {
+    "percent": "%",
+    "percent_change": "% change",
+    "count": "count",
+    "currency_gbp": "£",
+    "days": "days",
+    "weeks": "weeks",
+    "minutes": "minutes",
+    "rate": "rate",
+    "ratio": "ratio",
+    "score": "score",
+    "number": "",
 }
+
+#: a title for each downloadable table, as the data package and the data dictionary give it
+TITLES = {
+    "priorities": "Council Plan priorities",
+    "objectives": "Objectives under each priority",
+    "measures": "Measures (key performance indicators)",
+    "targets": "Targets",
+    "outturns": "Outturns as published",
+    "methodology": "Methodology statements",
+    "exceptions": "Exception reports",
+    "projects": "Council Plan projects",
+    "project_updates": "Project progress each quarter",
+    "benchmarks": "Comparisons with other councils",
+    "publications": "Publications: quarterly reports",
+    "performance": "Performance: status and direction of every measure in every period",
+    "revisions": "Revisions: published figures that were later corrected",
+    "withdrawals": "Withdrawals: published figures or reports that were later withdrawn",
+}
+
+#: schemas of the tables perfsite publishes beside the council's own (performance, revisions)
+PUBLISHED_SCHEMA_DIR = standard.SCHEMA_DIR / "published"
+
+
+def published_schema(name: str) -> dict:
+    """The Table Schema of one of perfsite's own published tables."""
+    return json.loads((PUBLISHED_SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+PERFORMANCE_SCHEMA = published_schema("performance")
 # the columns are the rules engine's; the schema above only documents them, in the same order
-PERFORMANCE_COLUMNS = rules.PERFORMANCE_COLUMNS
-PERFORMANCE_SCHEMA["fields"].sort(key=lambda f: PERFORMANCE_COLUMNS.index(f["name"]))
+PERFORMANCE_COLUMNS = rules.PUBLISHED_COLUMNS
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """A frame as the standard writes CSV: UTF-8, comma, LF, empty cells for missing values.
+    """A frame as the standard writes CSV: comma, LF, empty cells for missing values.
 
     Text a spreadsheet would run as a formula is made inert (validation refuses it in the
     package; this guards anything else); numbers, even negative ones, are left alone."""
@@ -120,6 +84,11 @@ def csv_text(frame: pd.DataFrame) -> str:
     if text_columns:
         frame = frame.assign(**{c: safety.neutralise_column(frame[c]) for c in text_columns})
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
+def csv_bytes(text: str) -> bytes:
+    """CSV text as downloaded: UTF-8 with a byte order mark, so Excel shows £ as £."""
+    return text.encode(CSV_ENCODING)
 
 
 def _chronological(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -143,45 +112,111 @@ def resource_csvs(raw: dict[str, pd.DataFrame]) -> dict[str, str]:
     return out
 
 
-def performance_csv(performance: pd.DataFrame) -> str:
-    return csv_text(performance[PERFORMANCE_COLUMNS])
+def unit_labels(measures: pd.DataFrame) -> pd.Series:
+    """How each measure's unit is written: its own label, else the unit's usual sign or word."""
+    label = measures["unit_label"].fillna("").astype(str).str.strip()
+    return label.where(label != "", measures["unit"].map(UNIT_WORDS).fillna(""))
+
+
+def tidy_performance(performance: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The performance table with its measure's title, unit, polarity and frequency on every row,
+    so that performance.csv answers questions without joining another file."""
+    context = measures[["measure_id", *rules.MEASURE_CONTEXT_COLUMNS]].copy()
+    context["unit_label"] = unit_labels(measures).to_numpy()
+    joined = performance.merge(context, on="measure_id", how="left", validate="many_to_one")
+    for column in ("value", "target"):  # written as the site shows them: 152340, not 152340.0
+        joined[column] = [
+            "" if pd.isna(v) else decimal_text(quantise_scalar(v, int(dp)), int(dp), thousands=False)
+            for v, dp in zip(joined[column], joined["decimal_places"], strict=True)
+        ]
+    return joined[PERFORMANCE_COLUMNS]
+
+
+def performance_csv(performance: pd.DataFrame, measures: pd.DataFrame) -> str:
+    return csv_text(tidy_performance(performance, measures))
 
 
 def measure_csvs(performance: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
-    """One CSV per measure: its title and unit beside every published period."""
-    meta = measures[["measure_id", "title", "unit"]]
-    joined = performance[PERFORMANCE_COLUMNS].merge(meta, on="measure_id", how="left")
-    columns = ["measure_id", "title", "unit", *PERFORMANCE_COLUMNS[1:]]
-    out = {}
-    for measure_id, rows in joined.groupby("measure_id", sort=True):
-        out[measure_id] = csv_text(rows[columns])
+    """One CSV per measure, with the same columns as performance.csv."""
+    tidy = tidy_performance(performance, measures)
+    out = {measure_id: csv_text(rows) for measure_id, rows in tidy.groupby("measure_id", sort=True)}
     for measure_id in measures["measure_id"]:
-        out.setdefault(measure_id, ",".join(columns) + "\n")
+        out.setdefault(measure_id, ",".join(PERFORMANCE_COLUMNS) + "\n")
     return out
 
 
+def _resource(name: str, schema: dict, description: str) -> dict:
+    entry = standard.resource_descriptor(name)
+    entry["title"] = TITLES[name]
+    entry["description"] = description
+    entry["encoding"] = CSV_ENCODING
+    entry["schema"] = schema
+    return entry
+
+
 def data_package(descriptor: dict) -> dict:
-    """The downloadable datapackage.json: the council's metadata, inline schemas, plus performance.csv."""
+    """The downloadable datapackage.json: the council's metadata, inline schemas, plus
+    perfsite's own tables (performance.csv, revisions.csv), each resource with a title."""
     keep = ("name", "title", "description", "council", "plan", "rag", "licenses", "contributors", "homepage")
     package = {k: descriptor[k] for k in keep if k in descriptor}
     package.setdefault("name", "council-performance")
     package.setdefault("licenses", [standard.LICENCE_OGL])
-    resources = []
-    for name in standard.RESOURCES:
-        entry = standard.resource_descriptor(name)
-        entry["schema"] = standard.schema(name)
-        resources.append(entry)
-    perf = standard.resource_descriptor("performance")
-    perf["description"] = (
-        "perfsite's tidy table: one row per measure and period, with the status, direction and sentence shown on the site."
+    resources = [
+        _resource(name, standard.schema(name), standard.RESOURCE_DESCRIPTIONS[name])
+        for name in standard.RESOURCES
+    ]
+    resources.append(
+        _resource(
+            "performance",
+            PERFORMANCE_SCHEMA,
+            "perfsite's tidy table: one row per measure and period, with the measure's title, unit, "
+            "polarity and frequency, the period's dates, the target and tolerances used, and the "
+            "status, direction and sentence shown on the site.",
+        )
     )
-    perf["schema"] = PERFORMANCE_SCHEMA
-    resources.append(perf)
+    resources.append(
+        _resource(
+            "revisions",
+            published_schema("revisions"),
+            "Published figures that were later corrected: the value first published and the value now, "
+            "the releases and dates of each, and the council's note on what changed and why.",
+        )
+    )
     package["resources"] = resources
     return package
 
 
-def zip_bytes(files: dict[str, str]) -> bytes:
+def dictionary(package: dict) -> list[dict]:
+    """The data dictionary: one entry per downloadable table, its fields from the same schemas
+    that the data package declares (so the two can never disagree)."""
+    out = []
+    for resource in package["resources"]:
+        fields = []
+        for f in resource["schema"]["fields"]:
+            constraints = f.get("constraints", {})
+            fields.append(
+                {
+                    "field": f["name"],
+                    "title": f.get("title", ""),
+                    "type": f["type"],
+                    "required": bool(constraints.get("required")),
+                    "allowed": ", ".join(map(str, constraints.get("enum", []))),
+                    "description": f.get("description", ""),
+                }
+            )
+        out.append(
+            {
+                "name": resource["name"],
+                "path": resource["path"],
+                "title": resource["title"],
+                "description": resource["description"],
+                "fields": fields,
+            }
+        )
+    return out
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
     """A deterministic zip: sorted names, fixed timestamps and permissions."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -189,21 +224,29 @@ def zip_bytes(files: dict[str, str]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name].encode("utf-8"))
+            archive.writestr(info, files[name])
     return buffer.getvalue()
 
 
 def render_downloads(
-    descriptor: dict, raw: dict[str, pd.DataFrame], performance: pd.DataFrame, measures: pd.DataFrame
+    descriptor: dict,
+    raw: dict[str, pd.DataFrame],
+    performance: pd.DataFrame,
+    measures: pd.DataFrame,
+    revisions: pd.DataFrame | None = None,
 ) -> dict[str, bytes]:
-    """Every download, keyed by path under ``site_src`` (all under ``data/``)."""
-    files: dict[str, str] = {f"{name}.csv": text for name, text in resource_csvs(raw).items()}
-    files["performance.csv"] = performance_csv(performance)
+    """Every download, keyed by path under ``site_src`` (all under ``data/``); ``revisions`` is the
+    revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised."""
+    files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
+    files["performance.csv"] = csv_bytes(performance_csv(performance, measures))
+    columns = [f["name"] for f in published_schema("revisions")["fields"]]
+    log = revisions if revisions is not None else pd.DataFrame(columns=columns)
+    files["revisions.csv"] = csv_bytes(csv_text(log.reindex(columns=columns)))
     files["datapackage.json"] = (
         json.dumps(data_package(descriptor), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    )
-    out = {f"data/{name}": text.encode("utf-8") for name, text in files.items()}
+    ).encode("utf-8")
+    out = {f"data/{name}": data for name, data in files.items()}
     out["data/performance-data.zip"] = zip_bytes(files)
     for measure_id, text in measure_csvs(performance, measures).items():
-        out[f"data/measures/{measure_id.lower()}.csv"] = text.encode("utf-8")
+        out[f"data/measures/{measure_id.lower()}.csv"] = csv_bytes(text)
     return out

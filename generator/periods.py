@@ -8,6 +8,8 @@ URLs and CSVs, so they are the single way a period is written anywhere in perfsi
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -74,6 +76,13 @@ class Period:
             return first, first + 2
         first = first_fy_month + self.number - 1
         return first, first
+
+    def dates(self) -> tuple[datetime.date, datetime.date]:
+        """First and last day of the period: ``2024-25-Q2`` → 1 July 2024, 30 September 2024."""
+        first, last = self.months()
+        year, month = divmod(last, 12)
+        end = datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+        return datetime.date(first // 12, first % 12 + 1, 1), end
 
     def end_key(self) -> int:
         """Sort key: the last month covered (so a year sorts after its Q4)."""

@@ -38,6 +38,8 @@ THEME_OVERRIDES = SITE_DIR / "overrides"
 HAND_WRITTEN = SITE_DIR / "docs"  # the accessibility statement and the CSS/JS assets
 ASSETS_CSS = "assets/perfsite.css"
 ASSETS_JS = "assets/perfsite.js"
+READERS_CSS = "assets/readers.css"  # filters, status history, citations, the infographic
+FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement)
 
 log = logging.getLogger("mkdocs.plugins.perfsite")
 
@@ -93,7 +95,13 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         index = next((i for i, d in enumerate(dirs) if "material" in Path(d).parts), 0)
         if str(THEME_OVERRIDES) not in dirs:
             dirs.insert(index, str(THEME_OVERRIDES))
-        for option, asset in (("extra_css", ASSETS_CSS), ("extra_javascript", ASSETS_JS)):
+        assets = (
+            ("extra_css", ASSETS_CSS),
+            ("extra_css", READERS_CSS),
+            ("extra_javascript", ASSETS_JS),
+            ("extra_javascript", FILTERS_JS),
+        )
+        for option, asset in assets:
             if not any(str(entry) == self.prefix + asset for entry in config[option]):
                 config[option].append(self.prefix + asset)
         # MkDocs stamps sitemap dates and gzip headers with SOURCE_DATE_EPOCH: from the data, so

@@ -22,9 +22,10 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, periods, report, rules, standard
+from . import charts, citation, downloads, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
+from .render_readers import ReaderPages
 from .text import code_spans, officer_markdown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "site" / "templates"
@@ -51,6 +52,8 @@ CONFIDENCE = {
     "amber": "Medium: the figure is compiled by hand in a spreadsheet",
     "red": "Low: the figure is project-based or estimated",
 }
+#: how many periods the status history strip on a measure page shows
+STRIP_PERIODS = 8
 #: from this many measures, pages are rendered on two cores
 PARALLEL_MEASURES = 150
 
@@ -149,7 +152,7 @@ def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")
 
 
-class Renderer:
+class Renderer(ReaderPages):
     """Turns :class:`SiteData` into ``{path: markdown}``."""
 
     def __init__(self, data: SiteData, env: Environment | None = None):
@@ -200,7 +203,8 @@ class Renderer:
 
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
-            self._quarter_cache[quarter_id] = report.quarter_rows(self.perf, self.measures, quarter_id)
+            rows = report.quarter_rows(self.perf, self.measures, quarter_id)
+            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf)
         return self._quarter_cache[quarter_id]
 
     def page(self, template: str, **context) -> str:
@@ -236,7 +240,7 @@ class Renderer:
                 one(f"priorities/{p['priority_id'].lower()}/index.md", lambda p=p: self.priority_page(p))
                 for p in _records(self.priorities)
             ],
-            one("measures/index.md", self.measures_index),
+            self.measures_index,
             *[
                 one(f"measures/{m['measure_id'].lower()}/index.md", lambda m=m: self.measure_page(m))
                 for m in _records(self.measures)
@@ -312,6 +316,8 @@ class Renderer:
                 previous=previous,
                 key_measures=_records(key),
                 groupings=rules.ON_TARGET_GROUPINGS,
+                glance=self.infographic(self.latest),
+                root="",
             ),
             lede,
         )
@@ -369,8 +375,13 @@ class Renderer:
             reds=_records(reds),
             updates=_records(_sorted(updates, "project_id")),
             previous=self.quarters[index - 1] if index else None,
+            changes=_records(report.status_changes(rows, self.quarter(self.quarters[index - 1])))
+            if index
+            else [],
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
+            glance=self.infographic(quarter_id),
+            root="../../",
         )
         label = periods.parse(quarter_id).label()
         pages[f"{base}/index.md"] = make_page(
@@ -381,9 +392,17 @@ class Renderer:
         return pages
 
     def reports_index(self) -> Page:
+        trend = self.quarter_trend(self.quarters)
+        figure = charts.to_json(charts.quarterly_counts_figure(trend)) if len(trend) else None
         return make_page(
-            self.page("reports_index.html.j2", publications=_records(self.data.publications.iloc[::-1])),
-            f"Every quarterly performance report of {self.data.council}, as considered by committee.",
+            self.page(
+                "reports_index.html.j2",
+                publications=_records(self.data.publications.iloc[::-1]),
+                trend=_records(trend),
+                figure=figure,
+            ),
+            f"Every quarterly performance report of {self.data.council}, as considered by committee, "
+            "with the number of measures of each status quarter by quarter.",
         )
 
     def priorities_index(self) -> Page:
@@ -444,28 +463,14 @@ class Renderer:
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
 
-    def measures_index(self) -> Page:
-        rows = (
-            self.quarter(self.latest)
-            if self.latest
-            else self.measures.assign(status="grey", value=None, period=None)
-        )
-        return make_page(
-            self.page("measures_index.html.j2", rows=_records(rows), latest=self.latest),
-            f"Every measure in {self.data.council}'s Council Plan with its latest status.",
-            search="measures KPIs performance indicators",
-        )
-
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
         history = self.perf_by_measure.get(measure_id, self.perf.iloc[0:0])
         records = _records(history)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
-        figure = (
-            charts.to_json(charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])))
-            if records
-            else None
+        chart = (
+            charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])) if records else None
         )
         empty = self.data.frames["outturns"].iloc[0:0]
         detail = {r["period"]: r for r in _records(self.by_measure["outturns"].get(measure_id, empty))}
@@ -478,9 +483,18 @@ class Renderer:
         statement = _records(
             self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0])
         )
-        benchmarks = _records(
-            self.by_measure["benchmarks"].get(measure_id, self.data.frames["benchmarks"].iloc[0:0])
+        benchmark_rows = self.by_measure["benchmarks"].get(
+            measure_id, self.data.frames["benchmarks"].iloc[0:0]
         )
+        benchmarks = _records(benchmark_rows)
+        compared = []  # comparators drawn on the chart, named in its caption
+        if chart is not None and benchmarks:
+            traces = charts.benchmark_traces(
+                list(history["period"]), benchmark_rows, unit_suffix, int(measure["decimal_places"])
+            )
+            chart = {**chart, "data": chart["data"] + traces}
+            compared = [t["name"] for t in traces]
+        figure = charts.to_json(chart) if chart is not None else None
         revisions = self.data.revisions
         revised = {}
         if revisions is not None and not revisions.empty:
@@ -499,6 +513,9 @@ class Renderer:
             benchmarks=benchmarks,
             has_targets=measure_id in self.measures_with_targets,
             revised=revised,
+            cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
+            strip=records[-STRIP_PERIODS:],
+            compared=compared,
         )
         summary = (latest or {}).get("summary") or ""
         description = measure.get("description") or ""
@@ -515,6 +532,22 @@ class Renderer:
             for n in standard.RESOURCES
         ]
         first = self.measures["measure_id"].iloc[0].lower() if len(self.measures) else None
+        package = downloads.data_package(self.data.descriptor)
+        files = {r["path"]: r["title"] for r in package["resources"]}
+        files["datapackage.json"] = "Data package descriptor (Frictionless)"
+        files["performance-data.zip"] = "The whole data package (zip)"
+        title = str(self.data.descriptor.get("title") or f"{self.data.council} performance data")
+        covered = sorted(self.perf["period"].unique(), key=periods.sort_key)
+        release, published = self.release()
+        jsonld = citation.dataset_jsonld(
+            self.data.descriptor,
+            self.data.council,
+            citation.page_url(self.data.extra.get("site_url"), "data/"),
+            files,
+            covered[0] if covered else None,
+            covered[-1] if covered else None,
+            published,
+        )
         html = self.page(
             "data.html.j2",
             sizes=sizes,
@@ -522,7 +555,9 @@ class Renderer:
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
-            dictionary=dictionary_rows(),
+            dictionary=downloads.dictionary(package),
+            cite=self.cite(title, "data/"),
+            jsonld=Markup(jsonld),
         )
         return make_page(
             html,
@@ -577,23 +612,3 @@ def _render_forked() -> list[dict[str, str]]:
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, Page]:
     """Every page of the site, keyed by path (``measures/m01/index.md``)."""
     return Renderer(data, environment(template_dirs)).render()
-
-
-def dictionary_rows() -> list[dict]:
-    """The data dictionary: every resource's fields from the canonical schemas."""
-    rows = []
-    for name in standard.RESOURCES:
-        for f in standard.schema(name)["fields"]:
-            cons = f.get("constraints", {})
-            rows.append(
-                {
-                    "resource": name,
-                    "field": f["name"],
-                    "title": f.get("title", ""),
-                    "type": f["type"],
-                    "required": bool(cons.get("required")),
-                    "allowed": ", ".join(cons.get("enum", [])),
-                    "description": f.get("description", ""),
-                }
-            )
-    return rows

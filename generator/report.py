@@ -54,11 +54,49 @@ def quarter_rows(performance: pd.DataFrame, measures: pd.DataFrame, quarter_id: 
 
 
 def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Measures whose status differs between two quarters' reports (what changed since last quarter)."""
-    merged = current[["measure_id", "title", "status"]].merge(
-        previous[["measure_id", "status"]], on="measure_id", how="inner", suffixes=("", "_before")
+    """Measures whose status differs between two quarters' reports (what changed since last quarter).
+
+    A change to or from grey only because an annual measure is not due in one of the quarters
+    is left out: the measure did not get better or worse, it simply was not reported.
+    """
+    keep = ["measure_id", "status", "status_reason"]
+    merged = current[["title", *keep]].merge(
+        previous[keep], on="measure_id", how="inner", suffixes=("", "_before")
     )
-    return merged[merged["status"] != merged["status_before"]].reset_index(drop=True)
+    changed = merged["status"] != merged["status_before"]
+    not_due = (merged["status_reason"] == NOT_DUE_REASON) | (merged["status_reason_before"] == NOT_DUE_REASON)
+    return merged[changed & ~not_due].reset_index(drop=True)
+
+
+def latest_annual(rows: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame:
+    """For report rows of annual measures not due this quarter: the latest annual figure already
+    published (``latest_year_period``, ``latest_year_value``, ``latest_year_status``), so a
+    mid-year report can show last year's figure with its year instead of a bare grey."""
+    columns = {"period": "latest_year_period", "value": "latest_year_value", "status": "latest_year_status"}
+    out = rows.copy()
+    for column in columns.values():
+        out[column] = None
+    due = out["status_reason"] == NOT_DUE_REASON
+    if not due.any():
+        return out
+    quarter = periods.parse(str(out["report_period"].iloc[0]))
+    wanted = set(out.loc[due, "measure_id"])
+    years = performance[
+        performance["measure_id"].isin(wanted)
+        & performance["period"].map(
+            lambda p: periods.parse(p).kind == "year" and periods.parse(p).start_year < quarter.start_year
+        )
+        & performance["value"].notna()
+    ]
+    if years.empty:
+        return out
+    years = (
+        years.assign(_k=years["period"].map(periods.sort_key)).sort_values("_k").groupby("measure_id").tail(1)
+    )
+    latest = years.set_index("measure_id")
+    for source, target in columns.items():
+        out.loc[due, target] = out.loc[due, "measure_id"].map(latest[source]).to_numpy()
+    return out
 
 
 def attach_exceptions(rows: pd.DataFrame, exceptions: pd.DataFrame, quarter_id: str) -> pd.DataFrame:

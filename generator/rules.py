@@ -150,9 +150,14 @@ _ON_TARGET_STATUSES = {
 PERFORMANCE_COLUMNS = [
     "measure_id",
     "period",
+    "period_start",
+    "period_end",
     "value",
     "target",
     "target_period",
+    "green_tolerance_used",
+    "amber_tolerance_used",
+    "tolerance_type",
     "status",
     "status_source",
     "computed_status",
@@ -161,6 +166,28 @@ PERFORMANCE_COLUMNS = [
     "direction_vs_previous",
     "direction_vs_last_year",
     "summary",
+]
+
+#: what performance.csv repeats from measures.csv, so each of its rows can be read alone
+MEASURE_CONTEXT_COLUMNS = ["title", "unit", "unit_label", "decimal_places", "polarity", "frequency"]
+#: performance.csv as published: each computed row with its measure's context beside it
+PUBLISHED_COLUMNS = [
+    "measure_id",
+    "title",
+    "period",
+    "period_start",
+    "period_end",
+    "frequency",
+    "value",
+    "unit",
+    "unit_label",
+    "decimal_places",
+    "polarity",
+    *[
+        c
+        for c in PERFORMANCE_COLUMNS
+        if c not in ("measure_id", "period", "period_start", "period_end", "value")
+    ],
 ]
 
 #: tolerances are read to this many decimal places (0.000001)
@@ -197,10 +224,13 @@ def _period_info(period_ids) -> pd.DataFrame:
             "previous": p.previous().id,
             "year_earlier": p.year_earlier().id,
             "sort_end": p.end_key(),
+            "start": p.dates()[0].isoformat(),
+            "end": p.dates()[1].isoformat(),
             "sort_kind": periods.sort_key(pid)[1],
         }
     columns = ["year_id", "quarter_id", "ends_quarter", "ends_year", "previous", "year_earlier"]
-    return pd.DataFrame.from_dict(records, orient="index", columns=[*columns, "sort_end", "sort_kind"])
+    extra = ["sort_end", "sort_kind", "start", "end"]
+    return pd.DataFrame.from_dict(records, orient="index", columns=[*columns, *extra])
 
 
 def _lookup(table: pd.DataFrame, column: str):
@@ -419,6 +449,13 @@ def performance_table(
     work = pd.concat([work, apply_overrides(work["computed_status"], work["status_override"])], axis=1)
     work["override_reason"] = work["override_reason"].where(work["status_source"] == "override", "")
     work = pd.concat([work, direction_of_travel(work)], axis=1)
+    # the tolerances and type describe a comparison with a target: none is made for a grey figure
+    judged = work["status_reason"].map(REASONS).ne("grey")
+    for name in ("green_tolerance_used", "amber_tolerance_used"):
+        work[name] = work[name].where(judged)
+    work["tolerance_type"] = work["tolerance_type"].where(judged, "")
+    work["period_start"] = info.loc[work["period"], "start"].to_numpy()
+    work["period_end"] = info.loc[work["period"], "end"].to_numpy()
     work["summary"] = summary.summaries(work) if with_summaries else ""
     sort_end = info.loc[work["period"], "sort_end"].to_numpy()
     sort_kind = info.loc[work["period"], "sort_kind"].to_numpy()

@@ -14,7 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, downloads, feed, gate, periods, publish, render, rules, standard
+import pandas as pd
+
+from . import (
+    charts,
+    downloads,
+    feed,
+    gate,
+    infographic,
+    periods,
+    publish,
+    render,
+    revisionlog,
+    rules,
+    standard,
+)
 from .errors import ValidationFailed, errors_of
 from .load import load, typed
 from .page import Page
@@ -55,7 +69,7 @@ def nav(pages: dict[str, Page], prefix: str = "") -> list:
         children = [p for p in children if p.count("/") == 2]  # not a report's per-priority pages
         if folder == "reports/":
             children.sort(key=lambda p: periods.sort_key(p.split("/")[1].upper()), reverse=True)
-        else:
+        elif folder != "priorities/":  # priorities keep the Council Plan's order (sort_order)
             children.sort()
         return {label: [prefix + f"{folder}index.md", *(entry(p) for p in children)]}
 
@@ -99,6 +113,18 @@ def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, Path]
     return files
 
 
+def snapshot_outturns(archived: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """The outturns each archived publication carried, by publication period."""
+    from .load import read_csv_text
+
+    out = {}
+    for rel, path in archived.items():
+        folder, name = rel.split("/")[2:4]
+        if name == "outturns.csv":
+            out[folder.upper()] = read_csv_text(path.read_bytes().decode("utf-8-sig"), "outturns")
+    return out
+
+
 def generate(
     package_dir: str | Path,
     preview: bool = False,
@@ -139,15 +165,27 @@ def generate(
     revised = publish.revisions(package)
     revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    site_url = site_url or standard.site_url(package.descriptor)
     data = render.SiteData(
-        package.descriptor, gated, performance, publications, preview=preview, revisions=revised
+        package.descriptor,
+        gated,
+        performance,
+        publications,
+        preview=preview,
+        revisions=revised,
+        extra={"site_url": site_url},
     )
     renderer = render.Renderer(data, render.environment(template_dirs))
     pages = renderer.render()
-    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"])
-    site_url = site_url or standard.site_url(package.descriptor)
     published = set(publications.loc[publications["status"] == "published", "period"])
     copies = archive_downloads(package.path, published)
+    log = revisionlog.revision_log(revised, publications, snapshot_outturns(copies), gated["measures"])
+    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
+    pages["data/revisions/index.md"] = renderer.revisions_page(log)
+    licence = standard.licence(package.descriptor)
+    for quarter in renderer.quarters:  # the quarter at a glance, as an image to download and share
+        image = infographic.svg(renderer.infographic(quarter), data.council, site_url or "", licence["title"])
+        files[f"data/infographic-{quarter.lower()}.svg"] = image.encode("utf-8")
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})

@@ -322,7 +322,7 @@ def test_measures_table_filters_and_sorts(page, example_server):
     page.goto(example_server.url + "measures/")
     rows = page.locator("#measures-table tbody tr")
     total = rows.count()
-    page.fill("#measure-filter", "recycl")
+    page.fill("#measure-filter", "recycled")
     visible = page.locator("#measures-table tbody tr:not([hidden])").count()
     assert 0 < visible < total
     assert "of" in page.locator(".ps-filter-count").inner_text()

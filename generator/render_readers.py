@@ -1,0 +1,128 @@
+"""Pages and numbers for what readers reach for next: filters, trends, the quarter at a glance,
+revisions and citations — a part of :class:`generator.render.Renderer`, kept in its own module.
+
+Every method works on the renderer's frames and templates (``self.page``, ``self.quarter``,
+``self.counts``) and returns plain values or :class:`~generator.page.Page` objects.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import citation, facets, infographic, periods, report, rules
+from .page import Page, make_page
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    from .render import _records as records  # render imports this module, so look it up at call time
+
+    return records(frame)
+
+
+class ReaderPages:
+    """Mixed into :class:`generator.render.Renderer`."""
+
+    def release(self) -> tuple[str | None, str | None]:
+        """The latest release (publication period) and its published date, for citations."""
+        pubs = self.data.publications
+        if pubs.empty:
+            return None, None
+        last = pubs.iloc[-1]
+        return str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+
+    def cite(self, title: str, path: str) -> str:
+        release, published = self.release()
+        url = citation.page_url(self.data.extra.get("site_url"), path)
+        return citation.citation(self.data.council, title, release, published, url)
+
+    def quarter_trend(self, quarters: list[str]) -> pd.DataFrame:
+        """Status counts and the share on target (green only) for each quarter, oldest first."""
+        columns = ["period", "label", *rules.STATUSES, "total", "on_target_green_only", "share_on_target"]
+        rows = []
+        for q in quarters:
+            c = self.counts(q).iloc[0].to_dict()
+            share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
+            rows.append({**c, "period": q, "label": periods.parse(q).short_label(), "share_on_target": share})
+        return pd.DataFrame(rows, columns=columns)
+
+    def infographic(self, quarter_id: str) -> dict:
+        """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
+        index = self.quarters.index(quarter_id)
+        previous = self.quarters[index - 1] if index else None
+        updates = self.data.frames["project_updates"]
+        key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
+        key_updates = key[["project_id", "title"]].merge(
+            updates[updates["period"] == quarter_id], on="project_id", how="inner"
+        )
+        return infographic.quarter_numbers(
+            quarter_id,
+            previous,
+            self.priorities,
+            self.counts(quarter_id, by="priority_id"),
+            self.counts(previous, by="priority_id") if previous else None,
+            report.status_changes(self.quarter(quarter_id), self.quarter(previous))
+            if previous
+            else pd.DataFrame(columns=["status", "status_before"]),
+            self.quarter_trend(self.quarters[: index + 1]),
+            key_updates,
+        )
+
+    def measures_index(self) -> dict[str, Page]:
+        """/measures/ with its filters, and a page per status, priority, directorate and committee
+        (``measures/by-status/red/``), so every filter is a plain link that works without JavaScript."""
+        rows = (
+            self.quarter(self.latest)
+            if self.latest
+            else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
+        )
+        options = facets.facet_options(rows, self.priorities)
+        attrs = facets.row_attributes(rows, options)
+        labels = {facet: label for facet, (_, label) in facets.FACETS.items()}
+        base = {"facets": options, "facet_labels": labels, "latest": self.latest, "attrs": attrs}
+        pages = {
+            "measures/index.md": make_page(
+                self.page("measures_index.html.j2", rows=_records(rows), **base),
+                f"Every measure in {self.data.council}'s Council Plan with its latest status.",
+                search="measures KPIs performance indicators",
+            )
+        }
+        when = f" in {periods.parse(self.latest).short_label()}" if self.latest else ""
+        headings = {
+            "status": lambda o: f"Measures rated {o['label'].lower()}{when}",
+            "priority": lambda o: f"Measures of the priority {o['label']}",
+            "directorate": lambda o: f"Measures of the {o['label']} directorate",
+            "committee": lambda o: f"Measures reported to the {o['label']}",
+        }
+        for facet, choices in options.items():
+            for option in choices:
+                chosen = rows[rows["measure_id"].isin(option["measure_ids"])]
+                heading = headings[facet](option)
+                pages[f"measures/by-{facet}/{option['slug']}/index.md"] = make_page(
+                    self.page(
+                        "measures_facet.html.j2",
+                        rows=_records(chosen),
+                        heading=heading,
+                        total=len(rows),
+                        current=(facet, option["slug"]),
+                        **base,
+                    ),
+                    f"{heading}: {len(chosen)} of {len(rows)} measures of {self.data.council}'s Council Plan.",
+                    search=heading,
+                    in_nav=False,
+                )
+        return pages
+
+    def revisions_page(self, log: pd.DataFrame) -> Page:
+        """The revisions log: every published figure corrected later, both values and both dates."""
+        measures = self.measures.set_index("measure_id")
+        rows = [
+            {**r, "measure": measures.loc[r["measure_id"]].to_dict()}
+            for r in _records(log)
+            if r["measure_id"] in measures.index
+        ]
+        return make_page(
+            self.page("revisions.html.j2", rows=rows),
+            f"Every figure {self.data.council} published and later corrected: the value first "
+            "published, the value now, when each was published and why it changed.",
+            in_nav=False,
+        )
