@@ -35,7 +35,7 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     """Approximate rendered width of ``text`` in a sans-serif font, erring wide."""
     units = 0.0
     for ch in text:
-        if ch in " .,:;'|!il1/()[]-":
+        if ch in " .,:;'|!il/()[]-":
             units += 0.33
         elif ch.isdigit():
             units += 0.58
@@ -137,7 +137,7 @@ def _lines_geometry(figure: dict, width: int, size: str) -> Geometry:
     suffix = figure["layout"].get("yaxis", {}).get("ticksuffix", "") or ""
     lo, hi = (min(0.0, min(values)), max(0.0, max(values))) if values else (0.0, 1.0)
     value_range, ticks = value_ticks(lo, hi, 4 if size == "narrow" else 5, suffix)
-    left = max(text_width(label) for _, label in ticks) + 12
+    left = max(text_width(label) for _, label in ticks) + 16
     right, top = 16, 12
     n = max(len(categories), 1)
     label_w = max((text_width(c) for c in categories), default=0)
@@ -235,8 +235,21 @@ def plotly_layout(figure: dict, geo: Geometry) -> dict:
 # --- SVG --------------------------------------------------------------------------------------
 
 
+def marker_paint(marker: dict) -> str:
+    """Fill and stroke of a marker as plotly paints it: ``*-open`` symbols are hollow outlines
+    in the marker's colour (benchmarks), the others filled with an edge."""
+    colour = marker.get("color", INK)
+    if str(marker.get("symbol", "")).endswith("-open"):
+        return (
+            f'fill="none" stroke="{colour}" stroke-width="{max(marker.get("line", {}).get("width", 2), 2)}"'
+        )
+    edge = marker.get("line", {})
+    return f'fill="{colour}" stroke="{edge.get("color", INK)}" stroke-width="{edge.get("width", 0)}"'
+
+
 def marker_path(symbol: str, size: float) -> str:
     """plotly.js's path for a marker symbol of ``size`` px, centred on 0,0."""
+    symbol = symbol.removesuffix("-open")
     r = size / 2
     if symbol == "triangle-up":
         rt, r2 = r * 2 / math.sqrt(3), r / 2
@@ -357,13 +370,9 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
         if "markers" in mode:
             marker = trace.get("marker", {})
             shape = marker_path(marker.get("symbol", "circle"), marker.get("size", 6))
-            edge = marker.get("line", {})
             # one group styles the markers; each is a path moved into place (no <use href>: Material's
             # instant navigation rewrites every href attribute and fails on SVG's read-only one)
-            out.append(
-                f'<g fill="{marker.get("color", INK)}" stroke="{edge.get("color", INK)}" '
-                f'stroke-width="{edge.get("width", 0)}">'
-            )
+            out.append(f"<g {marker_paint(marker)}>")
             out.extend(
                 f'<path transform="translate({px:.1f} {py:.1f})" d="{shape}"/>'
                 for px, py in points
@@ -429,11 +438,10 @@ def legend_swatch(trace: dict, swatch_id: str) -> str:
     mode = trace.get("mode", "lines")
     if "markers" in mode:
         marker = trace.get("marker", {})
-        edge = marker.get("line", {})
         return (
             head
             + f'<path transform="translate(14 7)" d="{marker_path(marker.get("symbol", "circle"), marker.get("size", 6))}" '
-            f'fill="{marker.get("color", INK)}" stroke="{edge.get("color", INK)}" stroke-width="{edge.get("width", 0)}"/></svg>'
+            f"{marker_paint(marker)}/></svg>"
         )
     line = trace.get("line", {})
     dash = {"dash": "6,4", "dot": "2,2"}.get(line.get("dash", ""), "")

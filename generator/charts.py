@@ -251,11 +251,13 @@ BASIC_BUNDLE = "js/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"
 
 
 #: benchmark markers: hollow shapes unlike any status marker, dark enough on white (AA 3:1 for graphics)
+# hollow shapes, so a comparator never looks like one of the council's own (filled) outturns;
+# shapes the static drawing (chart_svg) draws exactly as plotly does
 BENCHMARK_STYLES = (
-    {"symbol": "star-open", "colour": "#4c2c92"},
-    {"symbol": "hexagon-open", "colour": "#28a197"},
-    {"symbol": "x-thin-open", "colour": "#6f3e00"},
-    {"symbol": "hourglass-open", "colour": "#0b0c0c"},
+    {"symbol": "square-open", "colour": "#4c2c92"},
+    {"symbol": "circle-open", "colour": "#28a197"},
+    {"symbol": "diamond-open", "colour": "#6f3e00"},
+    {"symbol": "triangle-up-open", "colour": "#0b0c0c"},
 )
 
 
