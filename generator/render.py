@@ -78,6 +78,7 @@ class SiteData:
     publications: pd.DataFrame  # included publications, oldest first
     preview: bool = False
     revisions: pd.DataFrame | None = None
+    withdrawals: pd.DataFrame | None = None  # published figures withdrawn since, with the reason
     extra: dict = field(default_factory=dict)
 
     @property
@@ -516,6 +517,7 @@ class Renderer(ReaderPages):
             cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
             strip=records[-STRIP_PERIODS:],
             compared=compared,
+            withdrawn=self._withdrawn(measure_id),
         )
         summary = (latest or {}).get("summary") or ""
         description = measure.get("description") or ""
@@ -524,6 +526,15 @@ class Renderer(ReaderPages):
             summary or description or f"{measure['title']}: how {self.data.council} is doing.",
             search=" ".join(str(x) for x in (measure_id, measure["title"], summary, description) if x),
             in_nav=False,
+        )
+
+    def _withdrawn(self, measure_id: str) -> list[dict]:
+        frame = self.data.withdrawals
+        if frame is None or frame.empty:
+            return []
+        rows = frame[frame["measure_id"] == measure_id]
+        return _records(
+            rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values("_k").drop(columns="_k")
         )
 
     def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> Page:

@@ -112,17 +112,40 @@ class ReaderPages:
                 )
         return pages
 
-    def revisions_page(self, log: pd.DataFrame) -> Page:
-        """The revisions log: every published figure corrected later, both values and both dates."""
+    def revisions_page(self, log: pd.DataFrame, withdrawn: pd.DataFrame | None = None) -> Page:
+        """The revisions log: every published figure corrected later, both values and both dates,
+        and every published figure withdrawn since, with its reason."""
         measures = self.measures.set_index("measure_id")
         rows = [
             {**r, "measure": measures.loc[r["measure_id"]].to_dict()}
             for r in _records(log)
             if r["measure_id"] in measures.index
         ]
+        gone = []
+        if withdrawn is not None and len(withdrawn):
+            ordered = withdrawn.assign(_k=withdrawn["period"].map(_period_key)).sort_values(
+                ["_k", "measure_id"]
+            )
+            for w in _records(ordered.drop(columns="_k")):
+                found = w["measure_id"] in measures.index
+                gone.append(
+                    {
+                        **w,
+                        "measure": {**measures.loc[w["measure_id"]].to_dict(), "measure_id": w["measure_id"]}
+                        if found
+                        else None,
+                    }
+                )
         return make_page(
-            self.page("revisions.html.j2", rows=rows),
+            self.page("revisions.html.j2", rows=rows, withdrawn=gone),
             f"Every figure {self.data.council} published and later corrected: the value first "
             "published, the value now, when each was published and why it changed.",
             in_nav=False,
         )
+
+
+def _period_key(period: str) -> tuple:
+    from . import periods
+
+    parsed = periods.try_parse(period)
+    return periods.sort_key(period) if parsed else (0,)

@@ -21,6 +21,7 @@ from . import (
     downloads,
     feed,
     gate,
+    history,
     infographic,
     periods,
     publish,
@@ -165,6 +166,8 @@ def generate(
     revised = publish.revisions(package)
     revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    withdrawn = history.withdrawals(package)
+    withdrawn = withdrawn[withdrawn["publication"].isin(set(publications["period"]))]
     site_url = site_url or standard.site_url(package.descriptor)
     data = render.SiteData(
         package.descriptor,
@@ -173,6 +176,7 @@ def generate(
         publications,
         preview=preview,
         revisions=revised,
+        withdrawals=withdrawn,
         extra={"site_url": site_url},
     )
     renderer = render.Renderer(data, render.environment(template_dirs))
@@ -181,7 +185,7 @@ def generate(
     copies = archive_downloads(package.path, published)
     log = revisionlog.revision_log(revised, publications, snapshot_outturns(copies), gated["measures"])
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
-    pages["data/revisions/index.md"] = renderer.revisions_page(log)
+    pages["data/revisions/index.md"] = renderer.revisions_page(log, data.withdrawals)
     licence = standard.licence(package.descriptor)
     for quarter in renderer.quarters:  # the quarter at a glance, as an image to download and share
         image = infographic.svg(renderer.infographic(quarter), data.council, site_url or "", licence["title"])

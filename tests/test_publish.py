@@ -286,3 +286,31 @@ def test_rerunning_after_a_kill_before_the_snapshot_says_it_completed_or_publish
     result = publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
     assert not result.completed and _status_of(pkg, NEXT) == "published"
     assert not (pkg / "archive" / f"{archive.TEMP_PREFIX}{NEXT}-x").exists()
+
+
+def test_a_withdrawn_figure_is_shown_on_the_site_like_a_revision(tmp_path):
+    """The figure leaves the charts, tables and downloads; its measure page and the revisions log
+    say what was published, when it was withdrawn and why."""
+    from generator.build import build
+
+    site_pkg = tmp_path / "council"
+    shutil.copytree(EXAMPLE, site_pkg)
+    header, rows = read_rows(site_pkg, "outturns.csv")
+    gone = next(r for r in rows if r["measure_id"] == "env-01" and r["period"] == "2025-26-Q2")
+    write_rows(site_pkg, "outturns.csv", header, [r for r in rows if r is not gone])
+    reason = "Tonnage returns for the quarter were found to be double counted"
+    append_row(
+        site_pkg,
+        "withdrawals.csv",
+        {"period": "2025-26-Q2", "measure_id": "env-01", "withdrawn_date": "2026-10-01", "reason": reason},
+    )
+    _, issues = validate(site_pkg)
+    assert errors_of(issues) == [], [str(i) for i in errors_of(issues)]
+    out = tmp_path / "site"
+    build(site_pkg, out=out)
+    page = (out / "measures" / "env-01" / "index.html").read_text(encoding="utf-8")
+    assert "Withdrawn on 1 October 2026" in page and reason in page
+    log = (out / "data" / "revisions" / "index.html").read_text(encoding="utf-8")
+    assert "Withdrawn figures" in log and reason in log
+    measure_csv = (out / "data" / "measures" / "env-01.csv").read_text(encoding="utf-8-sig")
+    assert "2025-26-Q2" not in measure_csv
