@@ -22,9 +22,18 @@ FACETS = {
 }
 
 
+#: a folder name must stay well inside the file system's 255-byte limit
+SLUG_LENGTH = 60
+
+
 def slug(text: str) -> str:
-    """A lower-case web address part for a name: ``Overview & Scrutiny`` → ``overview-scrutiny``."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "other"
+    """A lower-case web address part for a name: ``Overview & Scrutiny`` → ``overview-scrutiny``
+    (long names are cut at a word, so every address stays short)."""
+    full = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "other"
+    if len(full) <= SLUG_LENGTH:
+        return full
+    cut = full[:SLUG_LENGTH]
+    return cut[: cut.rfind("-")] if "-" in cut else cut
 
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:

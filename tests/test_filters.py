@@ -70,3 +70,13 @@ def test_priorities_are_offered_in_council_plan_order_and_names_get_unique_slugs
         "priority": "zeta",
         "committee": "cabinet",
     }
+
+
+def test_a_very_long_committee_name_gets_a_short_distinct_address():
+    """Found by the property test: a facet folder named after a 3,000-character committee."""
+    from generator.facets import SLUG_LENGTH, _unique_slugs
+
+    long = "Long commentary about performance " * 100
+    slugs = _unique_slugs([long, long + " Two", "Cabinet"])
+    assert all(len(s) <= SLUG_LENGTH + 3 for s in slugs.values())
+    assert len(set(slugs.values())) == 3

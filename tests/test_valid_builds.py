@@ -68,9 +68,6 @@ def test_a_valid_package_builds_and_a_refused_one_says_where(spec):
             assert result.pages > 0
 
 
-@pytest.mark.xfail(
-    strict=True, reason="found by the property test: render.priority_page reads columns that are absent"
-)
 def test_a_package_with_nothing_published_builds(tmp_path):
     """A new council's package, its first quarter still a draft: valid, so the public site builds."""
     import shutil
