@@ -19,7 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 def chart_of(site, measure_id: str) -> dict:
     page = (site / "measures" / measure_id / "index.html").read_text(encoding="utf-8")
     return json.loads(
-        html.unescape(re.search(r'class="ps-chart" id="[^"]+" data-figure="([^"]+)"', page).group(1))
+        html.unescape(re.search(r'class="ps-chart[^"]*" id="[^"]+" data-figure="([^"]+)"', page).group(1))
     )
 
 

@@ -39,7 +39,7 @@ def test_reports_index_counts_each_quarter_in_a_table_and_a_chart_that_agree(exa
     figure = json.loads(
         html.unescape(re.search(r'id="chart-status-by-quarter" data-figure="([^"]+)"', page).group(1))
     )
-    by_name = {t["name"]: t["y"] for t in figure["data"]}
+    by_name = {t["name"]: t["x"] for t in figure["data"]}  # one horizontal bar per quarter
     oldest_first = list(reversed(rows))
     assert by_name["Red"] == [int(r[3]) for r in oldest_first]
     assert by_name["Green"] == [int(r[1]) for r in oldest_first]
