@@ -440,7 +440,11 @@ class Renderer(ReaderPages):
 
     def priority_page(self, priority: dict) -> Page:
         objectives = self.objectives[self.objectives["priority_id"] == priority["priority_id"]]
-        latest_rows = self.quarter(self.latest) if self.latest else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
+        latest_rows = (
+            self.quarter(self.latest)
+            if self.latest
+            else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
+        )
         items = []
         for objective in _records(objectives):
             measures = latest_rows[latest_rows["objective_id"] == objective["objective_id"]]
