@@ -222,10 +222,10 @@ def archive_issues(package: Package) -> list[Issue]:
     return issues
 
 
-def first_published_values(package: Package) -> pd.DataFrame:
-    """(measure_id, period, published_value, publication) as each period's outturns were first
-    published; ``publication`` is the snapshot that released the figure."""
-    frames = []
+def snapshot_outturns(package: Package, only: set[tuple[str, str]] | None = None):
+    """The outturns each snapshot carried, by publication period, as text, one snapshot at a
+    time (a large council's archive holds millions of rows: never all in memory at once);
+    ``only`` keeps just those (measure_id, period) figures."""
     for snapshot in snapshots(package.path):
         path = snapshot / "outturns.csv"
         if not path.is_file():
@@ -236,7 +236,19 @@ def first_published_values(package: Package) -> pd.DataFrame:
             continue  # reported by archive_issues
         if not {"measure_id", "period", "value"} <= set(frame.columns):
             continue
-        name = snapshot.name
+        if only is not None:
+            keys = pd.MultiIndex.from_frame(frame[["measure_id", "period"]])
+            frame = frame[keys.isin(list(only))] if only else frame.iloc[0:0]
+        yield snapshot.name, frame
+
+
+def first_published_values(package: Package) -> pd.DataFrame:
+    """(measure_id, period, published_value, publication) as each period's outturns were first
+    published; ``publication`` is the snapshot that released the figure."""
+    if "first" in package.archive_cache:  # read once per loaded package: validation and site share it
+        return package.archive_cache["first"].copy()
+    frames = []
+    for name, frame in snapshot_outturns(package):
         # each snapshot repeats earlier publications: keep what this one released
         lookup = {
             p: bool(periods.try_parse(p)) and gate.releasing_publication(p) == name
@@ -245,6 +257,9 @@ def first_published_values(package: Package) -> pd.DataFrame:
         released = frame["period"].map(lookup).astype(bool)
         frames.append(frame.loc[released, ["measure_id", "period", "value"]].assign(publication=name))
     if not frames:
-        return pd.DataFrame(columns=["measure_id", "period", "published_value", "publication"])
-    first = pd.concat(frames).drop_duplicates(["measure_id", "period"], keep="first")
-    return first.rename(columns={"value": "published_value"}).reset_index(drop=True)
+        first = pd.DataFrame(columns=["measure_id", "period", "published_value", "publication"])
+    else:
+        first = pd.concat(frames).drop_duplicates(["measure_id", "period"], keep="first")
+        first = first.rename(columns={"value": "published_value"}).reset_index(drop=True)
+    package.archive_cache["first"] = first
+    return first.copy()

@@ -73,17 +73,21 @@ PERFORMANCE_COLUMNS = rules.PUBLISHED_COLUMNS
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """A frame as the standard writes CSV: comma, LF, empty cells for missing values.
-
-    Text a spreadsheet would run as a formula is made inert (validation refuses it in the
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text a spreadsheet would run as a formula made inert (validation refuses it in the
     package; this guards anything else); numbers, even negative ones, are left alone."""
     text_columns = [
         c for c in frame.columns if frame[c].dtype.kind == "O" or isinstance(frame[c].dtype, pd.StringDtype)
     ]
-    if text_columns:
-        frame = frame.assign(**{c: safety.neutralise_column(frame[c]) for c in text_columns})
-    return frame.to_csv(index=False, lineterminator="\n", na_rep="")
+    if not text_columns:
+        return frame
+    return frame.assign(**{c: safety.neutralise_column(frame[c]) for c in text_columns})
+
+
+def csv_text(frame: pd.DataFrame, checked: bool = False) -> str:
+    """A frame as the standard writes CSV: comma, LF, empty cells for missing values, formula
+    text made inert (``checked``: the frame has been through :func:`inert` already)."""
+    return (frame if checked else inert(frame)).to_csv(index=False, lineterminator="\n", na_rep="")
 
 
 def csv_bytes(text: str) -> bytes:
@@ -136,10 +140,15 @@ def performance_csv(performance: pd.DataFrame, measures: pd.DataFrame) -> str:
     return csv_text(tidy_performance(performance, measures))
 
 
-def measure_csvs(performance: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
-    """One CSV per measure, with the same columns as performance.csv."""
-    tidy = tidy_performance(performance, measures)
-    out = {measure_id: csv_text(rows) for measure_id, rows in tidy.groupby("measure_id", sort=True)}
+def measure_csvs(
+    performance: pd.DataFrame, measures: pd.DataFrame, tidy: pd.DataFrame | None = None
+) -> dict[str, str]:
+    """One CSV per measure, with the same columns as performance.csv (``tidy``: the table
+    already made by :func:`tidy_performance` and :func:`inert`, so it is made once)."""
+    tidy = inert(tidy_performance(performance, measures)) if tidy is None else tidy
+    out = {
+        measure_id: csv_text(rows, checked=True) for measure_id, rows in tidy.groupby("measure_id", sort=True)
+    }
     for measure_id in measures["measure_id"]:
         out.setdefault(measure_id, ",".join(PERFORMANCE_COLUMNS) + "\n")
     return out
@@ -238,7 +247,8 @@ def render_downloads(
     """Every download, keyed by path under ``site_src`` (all under ``data/``); ``revisions`` is the
     revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised."""
     files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
-    files["performance.csv"] = csv_bytes(performance_csv(performance, measures))
+    tidy = inert(tidy_performance(performance, measures))
+    files["performance.csv"] = csv_bytes(csv_text(tidy, checked=True))
     columns = [f["name"] for f in published_schema("revisions")["fields"]]
     log = revisions if revisions is not None else pd.DataFrame(columns=columns)
     files["revisions.csv"] = csv_bytes(csv_text(log.reindex(columns=columns)))
@@ -247,6 +257,6 @@ def render_downloads(
     ).encode("utf-8")
     out = {f"data/{name}": data for name, data in files.items()}
     out["data/performance-data.zip"] = zip_bytes(files)
-    for measure_id, text in measure_csvs(performance, measures).items():
+    for measure_id, text in measure_csvs(performance, measures, tidy).items():
         out[f"data/measures/{measure_id.lower()}.csv"] = csv_bytes(text)
     return out

@@ -40,6 +40,8 @@ class Package:
     encodings: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     typed_cache: dict[str, pd.DataFrame] | None = field(default=None, repr=False)  # see typed()
+    # what was read once from the package's archive (archive.snapshot_outturns), for validation and site
+    archive_cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def rag(self) -> dict:

@@ -180,6 +180,7 @@ class Renderer(ReaderPages):
         self.perf = data.performance
         self.perf_by_measure = {k: g for k, g in self.perf.groupby("measure_id", sort=False)}
         self._quarter_cache: dict[str, pd.DataFrame] = {}
+        self._counts_cache: dict[tuple, pd.DataFrame] = {}
         # group each resource by its owner once, not once per page
         self.by_measure = {
             name: {k: g for k, g in f[name].groupby("measure_id", sort=False)}
@@ -220,13 +221,18 @@ class Renderer(ReaderPages):
         return self.env.get_template(template).render(**base, **context)
 
     def counts(self, quarter_id: str, by: str | None = None) -> pd.DataFrame:
-        return rules.headline_counts(
-            self.quarter(quarter_id)[["measure_id", "status"]].assign(period=quarter_id),
-            self.data.frames["measures"],
-            self.objectives,
-            quarter_id,
-            by=by,
-        )
+        """Headline counts of a quarter (overall or by priority), computed once: the home page,
+        every report and every infographic's eight-quarter trend ask for the same ones."""
+        key = (quarter_id, by)
+        if key not in self._counts_cache:
+            self._counts_cache[key] = rules.headline_counts(
+                self.quarter(quarter_id)[["measure_id", "status"]].assign(period=quarter_id),
+                self.data.frames["measures"],
+                self.objectives,
+                quarter_id,
+                by=by,
+            )
+        return self._counts_cache[key].copy()
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:

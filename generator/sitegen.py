@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from . import (
+    archive,
     charts,
     downloads,
     feed,
@@ -114,18 +113,6 @@ def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, Path]
     return files
 
 
-def snapshot_outturns(archived: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The outturns each archived publication carried, by publication period."""
-    from .load import read_csv_text
-
-    out = {}
-    for rel, path in archived.items():
-        folder, name = rel.split("/")[2:4]
-        if name == "outturns.csv":
-            out[folder.upper()] = read_csv_text(path.read_bytes().decode("utf-8-sig"), "outturns")
-    return out
-
-
 def generate(
     package_dir: str | Path,
     preview: bool = False,
@@ -183,7 +170,18 @@ def generate(
     pages = renderer.render()
     published = set(publications.loc[publications["status"] == "published", "period"])
     copies = archive_downloads(package.path, published)
-    log = revisionlog.revision_log(revised, publications, snapshot_outturns(copies), gated["measures"])
+    log = revisionlog.revision_log(
+        revised,
+        publications,
+        {
+            name: frame
+            for name, frame in archive.snapshot_outturns(
+                package, set(zip(revised["measure_id"], revised["period"], strict=True))
+            )
+            if name in published
+        },
+        gated["measures"],
+    )
     files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
     pages["data/revisions/index.md"] = renderer.revisions_page(log, data.withdrawals)
     licence = standard.licence(package.descriptor)
