@@ -382,6 +382,8 @@ def test_report_prints_as_a_committee_pack(browser, example_server, example_site
     assert 3 <= len(pages) <= 20, len(pages)
     assert all(t.strip() for t in texts), "an empty page in the printed report"
     assert "Performance report" in texts[0] and "Considered by" in texts[0]
+    # the first page carries the quarter at a glance, not the title alone above a blank page
+    assert len(texts[0].split()) >= 60, texts[0]
     print(f"\nPrinted report: {len(pages)} A4 pages in {out}")
 
 
