@@ -24,7 +24,6 @@ from .errors import BuildError
 from .plugin import HAND_WRITTEN, SITE_DIR
 
 MKDOCS_YML = SITE_DIR / "mkdocs.yml"
-LOCAL_SITE_URL = "http://127.0.0.1:8000/"
 
 
 @dataclass

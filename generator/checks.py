@@ -26,7 +26,7 @@ _HTML = re.compile(
 )
 
 
-def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, pd.Series]]:
+def spreadsheet_rows(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, pd.Series]]:
     """(spreadsheet row number, row) for the rows where mask holds; header is row 1."""
     for index, row in frame[mask].iterrows():
         yield int(index) + 2, row
@@ -210,7 +210,7 @@ def identifier_collisions(package: Package) -> list[Issue]:
             continue
         lowered = frame[column].str.lower()
         clash = lowered.duplicated(keep="first") & ~frame[column].duplicated(keep="first")
-        for row, r in _rows(frame, clash):
+        for row, r in spreadsheet_rows(frame, clash):
             first = frame[column][lowered == lowered[row - 2]].iloc[0]
             issues.append(
                 Issue(
@@ -243,7 +243,7 @@ def period_issues(package: Package) -> list[Issue]:
             try:
                 periods.parse(value)
             except periods.PeriodError as exc:
-                for row, _ in _rows(frame, text == value):
+                for row, _ in spreadsheet_rows(frame, text == value):
                     issues.append(
                         Issue(
                             "bad-period",
@@ -259,7 +259,7 @@ def period_issues(package: Package) -> list[Issue]:
         if resource in ("targets", "outturns") and start and end:
             year = parsed.map(lambda p: p.start_year if p else None)
             outside = year.notna() & ((year < start.start_year) | (year > end.start_year))
-            for row, r in _rows(frame, outside):
+            for row, r in spreadsheet_rows(frame, outside):
                 issues.append(
                     Issue(
                         "outside-plan",
@@ -280,7 +280,7 @@ def period_issues(package: Package) -> list[Issue]:
             if resource == "exceptions":
                 bad &= kind != "quarter"  # exception reports follow the quarterly report
             example = {"year": "2024-25", "quarter": "2024-25-Q1", "month": "2024-25-M01"}
-            for row, r in _rows(frame, bad):
+            for row, r in spreadsheet_rows(frame, bad):
                 freq = frequency.get(r["measure_id"])
                 issues.append(
                     Issue(
@@ -309,7 +309,7 @@ def value_issues(package: Package) -> list[Issue]:
         numbers = _numbers(frame, column)
         units = frame["measure_id"].map(unit)
         negative = numbers.lt(0) & units.isin(standard.NON_NEGATIVE_UNITS)
-        for row, r in _rows(frame, negative):
+        for row, r in spreadsheet_rows(frame, negative):
             issues.append(
                 Issue(
                     "negative-value",
@@ -322,7 +322,7 @@ def value_issues(package: Package) -> list[Issue]:
                 )
             )
         over = numbers.gt(100) & units.eq("percent")
-        for row, r in _rows(frame, over):
+        for row, r in spreadsheet_rows(frame, over):
             issues.append(
                 Issue(
                     "percent-over-100",
@@ -337,7 +337,7 @@ def value_issues(package: Package) -> list[Issue]:
         decimals = _col(frame, column).str.strip().str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
         allowed = frame["measure_id"].map(places)
         extra = numbers.notna() & allowed.notna() & (decimals > allowed)
-        for row, r in _rows(frame, extra):
+        for row, r in spreadsheet_rows(frame, extra):
             issues.append(
                 Issue(
                     "too-many-decimals",
@@ -362,7 +362,7 @@ def outturn_issues(package: Package) -> list[Issue]:
     issues = []
     empty_value = _col(frame, "value").str.strip().eq("")
     no_reason = _col(frame, "missing_reason").str.strip().eq("")
-    for row, _ in _rows(frame, empty_value & no_reason):
+    for row, _ in spreadsheet_rows(frame, empty_value & no_reason):
         issues.append(
             Issue(
                 "missing-reason",
@@ -376,7 +376,7 @@ def outturn_issues(package: Package) -> list[Issue]:
         )
     override = _col(frame, "status_override").str.strip().ne("")
     no_override_reason = _col(frame, "override_reason").str.strip().eq("")
-    for row, r in _rows(frame, override & no_override_reason):
+    for row, r in spreadsheet_rows(frame, override & no_override_reason):
         issues.append(
             Issue(
                 "override-reason",
@@ -403,7 +403,7 @@ def measure_issues(package: Package) -> list[Issue]:
     amber = _numbers(frame, "amber_tolerance")
     g = green.fillna(rag["green_tolerance"] if isinstance(rag["green_tolerance"], int | float) else 0)
     a = amber.fillna(rag["amber_tolerance"] if isinstance(rag["amber_tolerance"], int | float) else 0)
-    for row, r in _rows(frame, (green.notna() | amber.notna()) & (g > a)):
+    for row, r in spreadsheet_rows(frame, (green.notna() | amber.notna()) & (g > a)):
         issues.append(
             Issue(
                 "tolerance-order",
@@ -418,7 +418,7 @@ def measure_issues(package: Package) -> list[Issue]:
     methodology = package.raw.get("methodology")
     if methodology is not None and "measure_id" in methodology.columns and "measure_id" in frame.columns:
         lacking = ~frame["measure_id"].isin(set(methodology["measure_id"]))
-        for row, r in _rows(frame, lacking):
+        for row, r in spreadsheet_rows(frame, lacking):
             issues.append(
                 Issue(
                     "no-methodology",
@@ -452,7 +452,7 @@ def publication_issues(package: Package) -> list[Issue]:
                     reported.add(p.quarter().id)
     status = _col(frame, "status")
     published = status.eq("published")
-    for row, r in _rows(frame, published & ~frame["period"].isin(reported)):
+    for row, r in spreadsheet_rows(frame, published & ~frame["period"].isin(reported)):
         issues.append(
             Issue(
                 "published-without-outturns",
@@ -464,7 +464,7 @@ def publication_issues(package: Package) -> list[Issue]:
                 hint="add the period's outturns, or set the status back to approved",
             )
         )
-    for row, _ in _rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
+    for row, _ in spreadsheet_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
         issues.append(
             Issue(
                 "published-date-missing",
@@ -478,7 +478,9 @@ def publication_issues(package: Package) -> list[Issue]:
         )
     committee = pd.to_datetime(_col(frame, "committee_date"), errors="coerce", format="%Y-%m-%d")
     published_on = pd.to_datetime(_col(frame, "published_date"), errors="coerce", format="%Y-%m-%d")
-    for row, r in _rows(frame, committee.notna() & published_on.notna() & (committee > published_on)):
+    for row, r in spreadsheet_rows(
+        frame, committee.notna() & published_on.notna() & (committee > published_on)
+    ):
         issues.append(
             Issue(
                 "published-before-committee",
@@ -503,7 +505,7 @@ def text_issues(package: Package) -> list[Issue]:
                 continue
             text = frame[column].astype(str)
             html = text.str.contains(_HTML, regex=True)
-            for row, r in _rows(frame, html):
+            for row, r in spreadsheet_rows(frame, html):
                 issues.append(
                     Issue(
                         "unsafe-html",

@@ -136,10 +136,6 @@ def tidy_performance(performance: pd.DataFrame, measures: pd.DataFrame) -> pd.Da
     return joined[PERFORMANCE_COLUMNS]
 
 
-def performance_csv(performance: pd.DataFrame, measures: pd.DataFrame) -> str:
-    return csv_text(tidy_performance(performance, measures))
-
-
 def measure_csvs(
     performance: pd.DataFrame, measures: pd.DataFrame, tidy: pd.DataFrame | None = None
 ) -> dict[str, str]:

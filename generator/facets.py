@@ -7,11 +7,9 @@ same values, carried on each row as ``data-`` attributes. Pure functions over th
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from . import charts
+from . import charts, page
 
 #: facet → (column holding its value, what the council calls it)
 FACETS = {
@@ -27,28 +25,14 @@ SLUG_LENGTH = 60
 
 
 def slug(text: str) -> str:
-    """A lower-case web address part for a name: ``Overview & Scrutiny`` → ``overview-scrutiny``
-    (long names are cut at a word, so every address stays short)."""
-    full = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "other"
-    if len(full) <= SLUG_LENGTH:
-        return full
-    cut = full[:SLUG_LENGTH]
-    return cut[: cut.rfind("-")] if "-" in cut else cut
+    """A facet's web address part (``Overview & Scrutiny`` → ``overview-scrutiny``), kept short."""
+    return page.slug(text, "other", SLUG_LENGTH)
 
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:
     """Each distinct name → a slug no other name shares (a number is added on a clash)."""
-    out: dict[str, str] = {}
     taken: set[str] = set()
-    for name in names:
-        base = candidate = slug(name)
-        n = 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        taken.add(candidate)
-        out[name] = candidate
-    return out
+    return {name: page.unique_slug(name, taken, "other", SLUG_LENGTH) for name in names}
 
 
 def facet_options(rows: pd.DataFrame, priorities: pd.DataFrame) -> dict[str, list[dict]]:

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from . import periods, standard
+from .checks import spreadsheet_rows as _rows
 from .errors import Issue
 from .load import Package
 
@@ -27,11 +28,6 @@ RESERVED_IDS = frozenset(
 #: file endings an identifier must not have: it would become a file name in the site
 _FILE_ENDING = re.compile(r"\.(?:md|html?|xml|gz|json|csv|zip|js|css|txt|svg|png|ico)$", re.IGNORECASE)
 _NAN = re.compile(r"^\s*[-+]?nan\s*$", re.IGNORECASE)
-
-
-def _rows(frame: pd.DataFrame, mask: pd.Series):
-    for index, row in frame[mask].iterrows():
-        yield int(index) + 2, row
 
 
 def _typed_fields(resource: str, *kinds: str) -> list[str]:

@@ -33,14 +33,25 @@ def plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def _slug(text: str, seen: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
-    slug, n = base, 1
-    while slug in seen:
+def slug(text: str, fallback: str = "section", limit: int | None = None) -> str:
+    """A lower-case address part for a name: ``Overview & Scrutiny`` → ``overview-scrutiny``
+    (cut at a word past ``limit`` characters, so every address stays short)."""
+    full = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or fallback
+    if limit is None or len(full) <= limit:
+        return full
+    cut = full[:limit]
+    return cut[: cut.rfind("-")] if "-" in cut else cut
+
+
+def unique_slug(text: str, seen: set[str], fallback: str = "section", limit: int | None = None) -> str:
+    """:func:`slug`, with ``-2``, ``-3``… added when another name on the page already has it."""
+    base = candidate = slug(text, fallback, limit)
+    n = 1
+    while candidate in seen:
         n += 1
-        slug = f"{base}-{n}"
-    seen.add(slug)
-    return slug
+        candidate = f"{base}-{n}"
+    seen.add(candidate)
+    return candidate
 
 
 def with_heading_ids(body: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
@@ -51,9 +62,9 @@ def with_heading_ids(body: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
     def add_id(match: re.Match) -> str:
         level, inner = int(match.group(1)), match.group(2)
         text = plain(inner)
-        slug = _slug(text, seen)
-        toc.append((level, slug, text))
-        return f'<h{level} id="{slug}">{inner}</h{level}>'
+        anchor = unique_slug(text, seen)
+        toc.append((level, anchor, text))
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
 
     return _HEADING.sub(add_id, body), tuple(toc)
 

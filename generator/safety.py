@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from . import standard
+from .checks import spreadsheet_rows as _rows
 from .errors import Issue
 from .load import Package
 
-ALLOWED_SCHEMES = ("http", "https", "mailto")
+ALLOWED_SCHEMES = standard.SAFE_URL_SCHEMES
+url_problem = standard.url_problem
 
 # a spreadsheet executes a cell starting with one of these, also after spaces, line breaks or quotes
 FORMULA = re.compile(r"^[ \n\u00a0\"']*[=+\-@\t\r]")
@@ -47,33 +48,6 @@ DESCRIPTOR_URLS = ("homepage", "site_url", "council.website")
 def char_name(ch: str) -> str:
     """``U+202E RIGHT-TO-LEFT OVERRIDE``: how a character is named in a message."""
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')}"
-
-
-def url_problem(value: str) -> str | None:
-    """Why ``value`` is not a safe link, or None when it is (empty means "no link")."""
-    if value == "":
-        return None
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
-        return "the address contains spaces, line breaks or invisible characters"
-    if any(ch in value for ch in '"<>`\\'):
-        return 'the address contains a character that is not allowed in a web address (" < > ` \\)'
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return "the address cannot be read as a web address"
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        return f"links may only start with {', '.join(s + ':' for s in ALLOWED_SCHEMES)}"
-    if scheme in ("http", "https") and not parts.netloc:
-        return "the address has no site name after https://"
-    if scheme == "mailto" and "@" not in parts.path:
-        return "a mailto: address needs an email address"
-    return None
-
-
-def _rows(frame: pd.DataFrame, mask: pd.Series):
-    for index, row in frame[mask].iterrows():
-        yield int(index) + 2, row
 
 
 def _text_fields(resource: str) -> list[str]:

@@ -8,8 +8,10 @@ whatever a package declares.
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -85,13 +87,35 @@ SITE_URL_SCHEMES = ("http", "https")
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 
 
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a safe link, or None when it is (empty means "no link")."""
+    if value == "":
+        return None
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        return "the address contains spaces, line breaks or invisible characters"
+    if any(ch in value for ch in '"<>`\\'):
+        return 'the address contains a character that is not allowed in a web address (" < > ` \\)'
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "the address cannot be read as a web address"
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_URL_SCHEMES:
+        return f"links may only start with {', '.join(s + ':' for s in SAFE_URL_SCHEMES)}"
+    if scheme in ("http", "https") and not parts.netloc:
+        return "the address has no site name after https://"
+    if scheme == "mailto" and "@" not in parts.path:
+        return "a mailto: address needs an email address"
+    return None
+
+
 def safe_url(value: object, schemes: tuple[str, ...] = SAFE_URL_SCHEMES) -> str | None:
-    """``value`` if it is a URL with an allowed scheme, else None (never link to ``javascript:``)."""
-    if not isinstance(value, str):
+    """``value`` if it is a link validation accepts and of one of ``schemes``, else None: the same
+    rule at render time as in ``validate``, so a page never links to ``javascript:``."""
+    if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
-    if scheme not in schemes or any(ch.isspace() or ord(ch) < 32 for ch in text):
+    if url_problem(text) is not None or urlsplit(text).scheme.lower() not in schemes:
         return None
     return text
 
@@ -102,14 +126,8 @@ def site_url(descriptor: dict) -> str | None:
     Only an http(s) address with a host counts: anything else is reported by
     :func:`generator.checks.site_url_issues` and treated here as absent, so a build never
     writes an address of another scheme into pages."""
-    from urllib.parse import urlsplit
-
-    value = descriptor.get("site_url") if isinstance(descriptor, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in SITE_URL_SCHEMES or not parts.netloc:
+    value = safe_url(descriptor.get("site_url") if isinstance(descriptor, dict) else None, SITE_URL_SCHEMES)
+    if value is None:
         return None
     return value if value.endswith("/") else value + "/"
 
