@@ -137,3 +137,20 @@ def test_confidence_in_the_data_is_told_in_words_not_rag_colours(example_site):
         part = page.split("Confidence in the data</dt><dd>", 1)[1].split("</dd>", 1)[0]
         assert f'class="ps-confidence ps-confidence--{row.confidence}">{words[row.confidence]}' in part
         assert "ps-status" not in part
+
+
+def test_resident_text_has_no_doubled_punctuation(example_site):
+    """Sentences assembled from parts must not read "Q1 2025/26 (April to June 2025))" or "report.."."""
+    import re as _re
+
+    site = example_site[0]
+    found = []
+    for page in sorted(site.rglob("index.html")):
+        article = page.read_text(encoding="utf-8").split('<article class="md-content__inner md-typeset">')[-1]
+        text = _re.sub(
+            r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", "", article.split("</article>")[0], flags=_re.S
+        )
+        for bad in ("))", "..", " :", " ."):
+            if bad in " ".join(text.split()):
+                found.append((page.relative_to(site).as_posix(), bad))
+    assert found == []
