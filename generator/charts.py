@@ -319,13 +319,6 @@ def benchmark_traces(
     return traces
 
 
-def quarterly_counts_figure(counts) -> go.Figure:
-    """Status counts per quarter (the reports index trend): the same stacked bars as the home
-    page's counts per priority, one bar per quarter, oldest at the top, so the static drawing,
-    its patterns and its phone layout are shared."""
-    return status_counts_figure(counts)
-
-
 @functools.cache
 def plotly_bundle() -> bytes:
     """plotly.js for ``assets/plotly.min.js``: the small scatter-and-bar bundle when installed.

@@ -400,7 +400,8 @@ class Renderer(ReaderPages):
 
     def reports_index(self) -> Page:
         trend = self.quarter_trend(self.quarters)
-        figure = charts.to_json(charts.quarterly_counts_figure(trend)) if len(trend) else None
+        # the home page's stacked bars, one bar per quarter (oldest at the top)
+        figure = charts.to_json(charts.status_counts_figure(trend)) if len(trend) else None
         return make_page(
             self.page(
                 "reports_index.html.j2",
@@ -542,10 +543,7 @@ class Renderer(ReaderPages):
         frame = self.data.withdrawals
         if frame is None or frame.empty:
             return []
-        rows = frame[frame["measure_id"] == measure_id]
-        return _records(
-            rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values("_k").drop(columns="_k")
-        )
+        return _records(frame[frame["measure_id"] == measure_id])
 
     def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> Page:
         resources = [

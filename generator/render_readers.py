@@ -123,10 +123,7 @@ class ReaderPages:
         ]
         gone = []
         if withdrawn is not None and len(withdrawn):
-            ordered = withdrawn.assign(_k=withdrawn["period"].map(_period_key)).sort_values(
-                ["_k", "measure_id"]
-            )
-            for w in _records(ordered.drop(columns="_k")):
+            for w in _records(withdrawn):
                 found = w["measure_id"] in measures.index
                 gone.append(
                     {
@@ -142,10 +139,3 @@ class ReaderPages:
             "published, the value now, when each was published and why it changed.",
             in_nav=False,
         )
-
-
-def _period_key(period: str) -> tuple:
-    from . import periods
-
-    parsed = periods.try_parse(period)
-    return periods.sort_key(period) if parsed else (0,)

@@ -155,6 +155,11 @@ def generate(
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
     withdrawn = history.withdrawals(package)
     withdrawn = withdrawn[withdrawn["publication"].isin(set(publications["period"]))]
+    withdrawn = (  # oldest first, as the measure pages and the revisions log list them
+        withdrawn.assign(_k=withdrawn["period"].map(periods.sort_key))
+        .sort_values(["_k", "measure_id"], kind="stable")
+        .drop(columns="_k")
+    )
     site_url = site_url or standard.site_url(package.descriptor)
     data = render.SiteData(
         package.descriptor,
