@@ -150,11 +150,10 @@ def generate(
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
     stage("compute")
 
-    revised = publish.revisions(package)
-    revised = revised[revised["period"].isin(set(gated["outturns"]["period"]))].copy()
+    all_revisions, all_withdrawals = history.revisions(package), history.withdrawals(package)
+    revised = all_revisions[all_revisions["period"].isin(set(gated["outturns"]["period"]))].copy()
     revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
-    withdrawn = history.withdrawals(package)
-    withdrawn = withdrawn[withdrawn["publication"].isin(set(publications["period"]))]
+    withdrawn = all_withdrawals[all_withdrawals["publication"].isin(set(publications["period"]))]
     withdrawn = (  # oldest first, as the measure pages and the revisions log list them
         withdrawn.assign(_k=withdrawn["period"].map(periods.sort_key))
         .sort_values(["_k", "measure_id"], kind="stable")
@@ -200,9 +199,8 @@ def generate(
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
 
-    summary = _preview_summary(package, frames, issues) if preview else ""
+    summary = _preview_summary(package, frames, issues, all_revisions, all_withdrawals) if preview else ""
     council = data.council
-    licence = standard.licence(package.descriptor)
     title = f"{council} performance" + (" (DRAFT)" if preview else "")
     return Site(
         pages=pages,
@@ -222,9 +220,9 @@ def generate(
     )
 
 
-def _preview_summary(package, frames, issues) -> str:
+def _preview_summary(package, frames, issues, revisions, withdrawals) -> str:
     """The officer's one-line summary of the next quarter to publish, for a preview build."""
-    from . import history, status
+    from . import status
     from .errors import warnings_of
 
     period = status.next_period(frames["publications"])
@@ -234,8 +232,8 @@ def _preview_summary(package, frames, issues) -> str:
         frames,
         package.rag,
         period,
-        history.revisions(package),
-        history.withdrawals(package),
+        revisions,
+        withdrawals,
         warnings=len(warnings_of(issues)),
     )
     return status.one_line(report)
