@@ -38,6 +38,15 @@ class BuildResult:
     summary: str = ""
 
 
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def run_mkdocs(site: sitegen.Site, site_dir: Path) -> None:
     """Run MkDocs in-process with the perfsite plugin, which hands it ``site`` in memory."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -47,7 +56,10 @@ def run_mkdocs(site: sitegen.Site, site_dir: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    errors = _Errors()  # MkDocs logs the cause of a failed build, then raises "Aborted with a BuildError!"
+    logger.addHandler(errors)
     try:
         config = load_config(
             config_file=str(MKDOCS_YML),
@@ -56,11 +68,15 @@ def run_mkdocs(site: sitegen.Site, site_dir: Path) -> None:
             site_url=site.site_url,
             plugins=["search", {"perfsite": {"preview": site.preview}}],
         )
-        config.plugins["perfsite"].site = site
+        plugin = config.plugins["perfsite"]
+        plugin.site = site
+        plugin.second_process = True
         mkdocs_build(config)
     except MkDocsException as exc:
-        raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+        cause = "; ".join(errors.messages) or str(exc)
+        raise BuildError(f"MkDocs could not build the site: {cause}") from exc
     finally:
+        logger.removeHandler(errors)
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:

@@ -23,6 +23,7 @@ import logging
 import os
 from pathlib import Path
 
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -30,7 +31,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from . import sitegen
+from . import parallel, sitegen
 from .errors import PerfsiteError, ValidationFailed
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -42,6 +43,8 @@ READERS_CSS = "assets/readers.css"  # filters, status history, citations, the in
 FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement)
 
 log = logging.getLogger("mkdocs.plugins.perfsite")
+ELSEWHERE = "perfsite-elsewhere.html"  # the empty template of pages the second process writes
+SPLIT_PAGES = 150  # from this many pages, MkDocs renders them on two processes
 
 
 class PerfsiteConfig(Config):
@@ -61,6 +64,10 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self.site: sitegen.Site | None = None
         self.pages: dict[str, sitegen.Page] = {}  # by src_uri
         self._saved_content: dict[int, str] = {}
+        # `perfsite build` of a large council: a forked second process renders half the pages
+        self.second_process = False
+        self._nav = None
+        self._second = None
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config):
@@ -188,6 +195,46 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         return context
 
     on_page_context = CombinedEvent(_compact_for_search, _restore_after_search)
+
+    # -- two cores -------------------------------------------------------------------------------
+    # MkDocs renders pages one by one, each through Material's whole template (navigation, header,
+    # search); for a large council that is most of MkDocs' time. Once every page is read (on_env),
+    # a forked child renders and writes every second page with MkDocs' own page builder, while
+    # this process gives those pages an empty template (MkDocs writes nothing for an empty page)
+    # and renders the rest. Search, the sitemap and the copies are still made here, from every page.
+    def on_nav(self, nav, *, config, files):
+        self._nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        build_page = getattr(mkdocs_build, "_build_page", None)
+        pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        if not (self.second_process and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
+            return env
+        theirs = [f for i, f in enumerate(pages) if i % 2]
+        nav = self._nav
+
+        def render_theirs() -> None:
+            for file in theirs:
+                build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+
+        self._second = parallel.fork(render_theirs)
+        for file in theirs:
+            file.page.meta["template"] = ELSEWHERE
+        return env
+
+    def on_post_build(self, *, config):
+        second, self._second = self._second, None
+        if second is not None:
+            try:
+                second()
+            except Exception as exc:
+                raise PluginError(f"perfsite: the second process could not build its pages: {exc}") from exc
+
+    def on_build_error(self, *, error):
+        second, self._second = self._second, None
+        if second is not None:
+            parallel.cancel(second)
 
 
 def _toc_tokens(headings) -> list[dict]:

@@ -12,9 +12,6 @@ which sanitises the HTML it renders; links from the data pass through
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +19,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, citation, downloads, periods, report, rules, standard
+from . import charts, citation, downloads, infographic, parallel, periods, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .render_readers import ReaderPages
@@ -236,12 +233,22 @@ class Renderer(ReaderPages):
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
-        """The site's pages as independent jobs, each returning ``{path: Page}``."""
+        """The site's pages as independent jobs, each returning ``{path: Page}`` (and a report's
+        job its infographic image, as bytes), the costly ones first."""
         one = lambda path, make: lambda: {path: make()}  # noqa: E731
         jobs = [
             one("index.md", self.home),
             one("reports/index.md", self.reports_index),
-            *[(lambda q=q: self.quarter_report(q)) for q in self.quarters],
+            # a quarter's report and its infographic image share their numbers: one job
+            *[
+                (
+                    lambda q=q: {
+                        **self.quarter_report(q),
+                        f"data/infographic-{q.lower()}.svg": self.quarter_image(q),
+                    }
+                )
+                for q in self.quarters
+            ],
             one("priorities/index.md", self.priorities_index),
             *[
                 one(f"priorities/{p['priority_id'].lower()}/index.md", lambda p=p: self.priority_page(p))
@@ -262,30 +269,26 @@ class Renderer(ReaderPages):
         return jobs
 
     def render(self) -> dict[str, Page]:
-        """Every page. For a large council, every other job runs in a forked second process
-        (the frames are shared copy-on-write): rendering is CPU-bound and the machine has two
-        cores. The output is the same, in the same order, either way."""
-        jobs = self.jobs()
-        parallel = (
-            len(self.measures) >= PARALLEL_MEASURES
-            and (os.cpu_count() or 1) >= 2
-            and "fork" in mp.get_all_start_methods()
-        )
-        if not parallel:
-            return {path: text for job in jobs for path, text in job().items()}
-        global _FORKED
-        _FORKED = jobs
-        try:
-            with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
-                odd = pool.submit(_render_forked)
-                even = [jobs[i]() for i in range(0, len(jobs), 2)]
-                results = odd.result()
-        finally:
-            _FORKED = None
+        """Every page. For a large council, on two processes (:mod:`generator.parallel`); the
+        output is the same, in the same order, either way."""
         pages: dict[str, Page] = {}
-        for index in range(len(jobs)):
-            pages.update(even[index // 2] if index % 2 == 0 else results[index // 2])
+        for result in parallel.run_jobs(self.jobs(), parallel=self.large):
+            pages.update((path, item) for path, item in result.items() if isinstance(item, Page))
         return pages
+
+    @property
+    def large(self) -> bool:
+        """Worth a second process: forking costs more than it saves for a small council."""
+        return len(self.measures) >= PARALLEL_MEASURES
+
+    def quarter_image(self, quarter_id: str) -> bytes:
+        """The quarter at a glance as a downloadable SVG image."""
+        return infographic.svg(
+            self.infographic(quarter_id),
+            self.data.council,
+            self.data.extra.get("site_url") or "",
+            standard.licence(self.data.descriptor)["title"],
+        ).encode("utf-8")
 
     def home(self) -> Page:
         if self.latest is None:
@@ -619,13 +622,6 @@ class Renderer(ReaderPages):
             search=" ".join(str(x) for x in (project["project_id"], project["title"], description) if x),
             in_nav=False,
         )
-
-
-_FORKED: list | None = None  # the jobs handed to the forked process
-
-
-def _render_forked() -> list[dict[str, str]]:
-    return [_FORKED[i]() for i in range(1, len(_FORKED), 2)]
 
 
 def render_pages(data: SiteData, template_dirs: list[Path] | None = None) -> dict[str, Page]:

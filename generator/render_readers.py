@@ -38,15 +38,30 @@ class ReaderPages:
     def quarter_trend(self, quarters: list[str]) -> pd.DataFrame:
         """Status counts and the share on target (green only) for each quarter, oldest first."""
         columns = ["period", "label", *rules.STATUSES, "total", "on_target_green_only", "share_on_target"]
-        rows = []
-        for q in quarters:
-            c = self.counts(q).iloc[0].to_dict()
+        return pd.DataFrame([self._trend_row(q) for q in quarters], columns=columns)
+
+    def _trend_row(self, quarter_id: str) -> dict:
+        # every infographic asks for the quarters before its own: computed once per quarter
+        cache = self.__dict__.setdefault("_trend_rows", {})
+        if quarter_id not in cache:
+            c = self.counts(quarter_id).iloc[0].to_dict()
             share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
-            rows.append({**c, "period": q, "label": periods.parse(q).short_label(), "share_on_target": share})
-        return pd.DataFrame(rows, columns=columns)
+            cache[quarter_id] = {
+                **c,
+                "period": quarter_id,
+                "label": periods.parse(quarter_id).short_label(),
+                "share_on_target": share,
+            }
+        return cache[quarter_id]
 
     def infographic(self, quarter_id: str) -> dict:
         """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
+        cache = self.__dict__.setdefault("_glances", {})  # the report, the home page and the image share it
+        if quarter_id not in cache:
+            cache[quarter_id] = self._infographic(quarter_id)
+        return cache[quarter_id]
+
+    def _infographic(self, quarter_id: str) -> dict:
         index = self.quarters.index(quarter_id)
         previous = self.quarters[index - 1] if index else None
         updates = self.data.frames["project_updates"]

@@ -21,7 +21,7 @@ from . import (
     feed,
     gate,
     history,
-    infographic,
+    parallel,
     periods,
     publish,
     render,
@@ -171,27 +171,37 @@ def generate(
         extra={"site_url": site_url},
     )
     renderer = render.Renderer(data, render.environment(template_dirs))
-    pages = renderer.render()
     published = set(publications.loc[publications["status"] == "published", "period"])
     copies = archive_downloads(package.path, published)
-    log = revisionlog.revision_log(
-        revised,
-        publications,
-        {
-            name: frame
-            for name, frame in archive.snapshot_outturns(
-                package, set(zip(revised["measure_id"], revised["period"], strict=True))
-            )
-            if name in published
-        },
-        gated["measures"],
-    )
-    files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
-    pages["data/revisions/index.md"] = renderer.revisions_page(log, data.withdrawals)
+
+    def open_data() -> dict:
+        """The downloads and the revisions log page: one job, as both need the log."""
+        log = revisionlog.revision_log(
+            revised,
+            publications,
+            {
+                name: frame
+                for name, frame in archive.snapshot_outturns(
+                    package, set(zip(revised["measure_id"], revised["period"], strict=True))
+                )
+                if name in published
+            },
+            gated["measures"],
+        )
+        files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
+        return {**files, "data/revisions/index.md": renderer.revisions_page(log, data.withdrawals)}
+
+    pages: dict[str, Page] = {}
+    files: dict[str, bytes] = {}
+    later: dict[str, Page] = {}  # pages listed after the rest, as the navigation and search expect
+    for result in parallel.run_jobs([open_data, *renderer.jobs()], parallel=renderer.large):
+        for path, item in result.items():
+            if isinstance(item, Page):
+                (later if path.startswith("data/") else pages)[path] = item
+            else:
+                files[path] = item
+    pages.update(later)
     licence = standard.licence(package.descriptor)
-    for quarter in renderer.quarters:  # the quarter at a glance, as an image to download and share
-        image = infographic.svg(renderer.infographic(quarter), data.council, site_url or "", licence["title"])
-        files[f"data/infographic-{quarter.lower()}.svg"] = image.encode("utf-8")
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})

@@ -1,0 +1,146 @@
+"""Two cores for a large council: independent jobs shared between this process and one forked child.
+
+Rendering a large council's site is CPU-bound Python, and the machines councils build on have
+a few cores. The child is forked, so it shares the computed frames copy-on-write and nothing
+is pickled on the way in; both processes take the next job from one shared counter, so the
+work balances itself whatever each job costs. Results come back in job order, so the output
+is the same bytes whichever process made it.
+
+Forking is only safe in a single-threaded process (a lock held by another thread at the fork
+stays locked in the child), so with other threads running — ``perfsite serve``, a test runner
+with a browser — everything runs here instead. The child dies with its parent: a killed build
+leaves no process writing behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import pickle
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+class SecondProcessFailed(RuntimeError):
+    """A job failed in the forked process and its exception could not be carried back whole."""
+
+
+def can_fork() -> bool:
+    """True when a second process can help: two cores or more, fork available, one thread."""
+    return (
+        (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this (child) process when its parent dies; elsewhere a no-op."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def fork(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``work()`` in a forked child now; returns a function that waits for its result.
+
+    The result (or the exception) comes back pickled through a pipe. Call the returned
+    function exactly once; :func:`cancel` stops a child whose result is no longer wanted."""
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
+        try:
+            os.close(read_end)
+            die_with_parent(parent)
+            try:
+                payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # carried back to the parent, which raises it
+                payload = _pickled_error(exc)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> Any:
+        try:
+            with os.fdopen(read_end, "rb") as incoming:
+                data = incoming.read()
+        finally:
+            _, code = os.waitpid(pid, 0)
+        if not data:
+            raise SecondProcessFailed(f"the second process ended without a result (wait status {code})")
+        kind, value = pickle.loads(data)
+        if kind == "ok":
+            return value
+        raise value
+
+    result.pid = pid  # type: ignore[attr-defined]
+    return result
+
+
+def cancel(result: Callable[[], Any]) -> None:
+    """Stop a forked child whose result is no longer wanted, and reap it."""
+    pid = getattr(result, "pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(BaseException):  # killed on purpose: its missing result is expected
+        result()
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps(("error", exc))
+    except Exception:  # an exception holding something unpicklable: keep its traceback as text
+        text = "".join(traceback.format_exception(exc))
+        return pickle.dumps(("error", SecondProcessFailed(text)))
+
+
+def run_jobs(jobs: Sequence[Callable[[], Any]], parallel: bool = True) -> list[Any]:
+    """Every job's result, in job order; with ``parallel`` (and :func:`can_fork`), on two processes.
+
+    Jobs must not depend on each other. Put the costly ones first: each process takes the
+    next job as soon as it finishes one, so the last jobs even out the finish."""
+    if not parallel or len(jobs) < 2 or not can_fork():
+        return [job() for job in jobs]
+    counter = mp.RawValue("i", 0)
+    lock = mp.Lock()
+
+    def take() -> int:
+        with lock:
+            index = counter.value
+            counter.value = index + 1
+        return index
+
+    def share() -> dict[int, Any]:
+        done = {}
+        try:
+            while (index := take()) < len(jobs):
+                done[index] = jobs[index]()
+        except BaseException:
+            with lock:  # the build has failed: the other process takes no more jobs
+                counter.value = len(jobs)
+            raise
+        return done
+
+    theirs = fork(share)
+    try:
+        mine = share()
+    except BaseException:
+        cancel(theirs)
+        raise
+    done = {**mine, **theirs()}
+    return [done[index] for index in range(len(jobs))]

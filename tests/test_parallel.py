@@ -1,0 +1,168 @@
+"""Two processes for a large council (:mod:`generator.parallel`): same results, in order, and
+failures that surface instead of vanishing; MkDocs' pages split between two processes give the
+same site byte for byte."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import parallel, plugin
+from generator.synth import synthesise
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork, two cores and one thread")
+
+
+def test_results_come_back_in_job_order_from_both_processes():
+    def job(i: int) -> tuple[int, int]:
+        time.sleep(0.05)  # long enough for the child to start and take its share
+        return i, os.getpid()
+
+    jobs = [(lambda i=i: job(i)) for i in range(40)]
+    results = parallel.run_jobs(jobs)
+    assert [i for i, _ in results] == list(range(40))
+    assert len({pid for _, pid in results}) == 2, "every job ran in one process"
+
+
+def test_a_job_failing_in_the_second_process_raises_its_own_error_and_stops_the_work():
+    parent = os.getpid()
+    ran_here = []
+
+    def job():
+        if os.getpid() != parent:
+            raise KeyError("measure M99")
+        ran_here.append(True)
+        time.sleep(0.2)
+
+    with pytest.raises(KeyError, match="M99"):
+        parallel.run_jobs([job] * 50)
+    assert len(ran_here) < 25, "this process went on with the jobs after the other one failed"
+
+
+def test_a_job_failing_here_stops_the_second_process(tmp_path):
+    parent = os.getpid()
+    child_pid = tmp_path / "child.pid"
+
+    def job():
+        if os.getpid() == parent:
+            while not child_pid.exists():  # fail once the child is at work
+                time.sleep(0.01)
+            raise ValueError("bad page")
+        child_pid.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    with pytest.raises(ValueError, match="bad page"):
+        parallel.run_jobs([job] * 4)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(child_pid.read_text()), 0)  # killed and reaped
+
+
+def test_unpicklable_errors_still_say_what_failed():
+    parent = os.getpid()
+
+    class Local(Exception):  # a local class cannot be pickled
+        pass
+
+    def job():
+        if os.getpid() != parent:
+            raise Local("the child's own words")
+        time.sleep(0.2)
+
+    with pytest.raises(parallel.SecondProcessFailed, match="the child's own words"):
+        parallel.run_jobs([job, job])
+
+
+def test_with_other_threads_running_nothing_is_forked(monkeypatch):
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.can_fork()
+        results = parallel.run_jobs([(lambda: os.getpid())] * 6)
+        assert set(results) == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_the_second_process_dies_with_a_killed_build(tmp_path):
+    """A build killed while its child renders leaves no process writing into the folders."""
+    script = tmp_path / "run.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys, time
+            sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+            from generator import parallel
+            wait = parallel.fork(lambda: time.sleep(120))
+            print(wait.pid, flush=True)
+            time.sleep(120)
+            """
+        )
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(200):  # the kernel signals the child at once; give it up to 10 s to go
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as stat:
+            if stat.read().split()[2] == "Z":  # exited, waiting to be reaped by init
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the forked child outlived its killed parent")
+
+
+def test_mkdocs_on_two_processes_writes_the_same_site(tmp_path, monkeypatch):
+    pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
+    monkeypatch.setattr(plugin.parallel, "can_fork", lambda: False)
+    build_module.build(pkg, out=tmp_path / "one", site_url="https://example.org/")
+    monkeypatch.undo()
+    monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
+    forked = []
+    real_fork = parallel.fork
+    monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))
+    build_module.build(pkg, out=tmp_path / "two", site_url="https://example.org/")
+    assert len(forked) == 1, "MkDocs did not use a second process"
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [path for path in one if one[path] != two[path]] == []
+    pages = [path for path in two if path.endswith(".html")]
+    assert len(pages) > 20 and all(b"<article" in two[p] for p in pages if p != "404.html")
+
+
+def test_mkdocs_reports_a_failure_in_the_second_process(tmp_path, monkeypatch):
+    pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
+    monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
+    parent = os.getpid()
+    real = plugin.mkdocs_build._build_page
+
+    def broken(page, *args, **kwargs):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        return real(page, *args, **kwargs)
+
+    monkeypatch.setattr(plugin.mkdocs_build, "_build_page", broken)
+    (tmp_path / "site").mkdir()
+    with pytest.raises(build_module.BuildError, match="disk full"):
+        build_module.build(pkg, out=tmp_path / "site")
+    assert not any((tmp_path / "site").iterdir()), "a failed build changed the output folder"
+    assert not [p for p in tmp_path.iterdir() if "perfsite-tmp" in p.name]
