@@ -178,6 +178,7 @@ class Renderer(ReaderPages):
         self.perf_by_measure = {k: g for k, g in self.perf.groupby("measure_id", sort=False)}
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
+        self._annual: pd.DataFrame | None = None
         # group each resource by its owner once, not once per page
         self.by_measure = {
             name: {k: g for k, g in f[name].groupby("measure_id", sort=False)}
@@ -202,8 +203,10 @@ class Renderer(ReaderPages):
 
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
+            if self._annual is None:
+                self._annual = report.annual_figures(self.perf)
             rows = report.quarter_rows(self.perf, self.measures, quarter_id)
-            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf)
+            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf, self._annual)
         return self._quarter_cache[quarter_id]
 
     def page(self, template: str, **context) -> str:
@@ -268,9 +271,19 @@ class Renderer(ReaderPages):
         ]
         return jobs
 
+    def prepare(self) -> None:
+        """Work that many pages share — every quarter's rows and headline counts (the home page,
+        the reports and their infographics' trends all ask for them) — done once, before the
+        pages are shared between two processes, so neither does it again."""
+        for quarter_id in self.quarters:
+            self._trend_row(quarter_id)
+            self.counts(quarter_id, by="priority_id")
+
     def render(self) -> dict[str, Page]:
         """Every page. For a large council, on two processes (:mod:`generator.parallel`); the
         output is the same, in the same order, either way."""
+        if self.large:
+            self.prepare()
         pages: dict[str, Page] = {}
         for result in parallel.run_jobs(self.jobs(), parallel=self.large):
             pages.update((path, item) for path, item in result.items() if isinstance(item, Page))

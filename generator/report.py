@@ -40,7 +40,9 @@ def quarter_rows(performance: pd.DataFrame, measures: pd.DataFrame, quarter_id: 
     """
     wanted = measures[["measure_id", "frequency"]].copy()
     wanted["period"] = [reporting_period(f, quarter_id) for f in wanted["frequency"]]
-    rows = wanted.merge(performance, on=["measure_id", "period"], how="left", suffixes=("", "_perf"))
+    # only the periods this report shows: a small merge instead of one with every period's rows
+    shown = performance[performance["period"].isin(set(wanted["period"].dropna()))]
+    rows = wanted.merge(shown, on=["measure_id", "period"], how="left", suffixes=("", "_perf"))
     not_due = rows["period"].isna()
     missing = rows["status"].isna()
     rows.loc[missing, "status"] = "grey"
@@ -68,10 +70,27 @@ def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
     return merged[changed & ~not_due].reset_index(drop=True)
 
 
-def latest_annual(rows: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame:
+def annual_figures(performance: pd.DataFrame) -> pd.DataFrame:
+    """Published annual figures (``measure_id``, ``period``, ``value``, ``status``, ``start_year``),
+    oldest first: what :func:`latest_annual` looks back through, gathered once for every report."""
+    is_year = performance["period"].map(lambda p: periods.parse(p).kind == "year").astype(bool)
+    years = performance.loc[
+        is_year & performance["value"].notna(), ["measure_id", "period", "value", "status"]
+    ]
+    years = years.assign(
+        start_year=years["period"].map(lambda p: periods.parse(p).start_year),
+        _k=years["period"].map(periods.sort_key),
+    )
+    return years.sort_values("_k", kind="stable").drop(columns="_k").reset_index(drop=True)
+
+
+def latest_annual(
+    rows: pd.DataFrame, performance: pd.DataFrame, annual: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """For report rows of annual measures not due this quarter: the latest annual figure already
     published (``latest_year_period``, ``latest_year_value``, ``latest_year_status``), so a
-    mid-year report can show last year's figure with its year instead of a bare grey."""
+    mid-year report can show last year's figure with its year instead of a bare grey.
+    ``annual``: :func:`annual_figures` of ``performance``, when already made."""
     columns = {"period": "latest_year_period", "value": "latest_year_value", "status": "latest_year_status"}
     out = rows.copy()
     for column in columns.values():
@@ -81,19 +100,11 @@ def latest_annual(rows: pd.DataFrame, performance: pd.DataFrame) -> pd.DataFrame
         return out
     quarter = periods.parse(str(out["report_period"].iloc[0]))
     wanted = set(out.loc[due, "measure_id"])
-    years = performance[
-        performance["measure_id"].isin(wanted)
-        & performance["period"].map(
-            lambda p: periods.parse(p).kind == "year" and periods.parse(p).start_year < quarter.start_year
-        )
-        & performance["value"].notna()
-    ]
+    annual = annual_figures(performance) if annual is None else annual
+    years = annual[annual["measure_id"].isin(wanted) & (annual["start_year"] < quarter.start_year)]
     if years.empty:
         return out
-    years = (
-        years.assign(_k=years["period"].map(periods.sort_key)).sort_values("_k").groupby("measure_id").tail(1)
-    )
-    latest = years.set_index("measure_id")
+    latest = years.groupby("measure_id").tail(1).set_index("measure_id")
     for source, target in columns.items():
         out.loc[due, target] = out.loc[due, "measure_id"].map(latest[source]).to_numpy()
     return out

@@ -114,6 +114,7 @@ The downloadable performance data gives a reason for each status, in the column 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -485,21 +486,24 @@ def headline_counts(
         meta = measures[["measure_id", "objective_id", "directorate"]].merge(
             objectives[["objective_id", "priority_id"]], on="objective_id", how="left"
         )
-        rows = rows.merge(meta[["measure_id", by]], on="measure_id", how="left")
-        keys = rows[by].fillna("")
+        group = dict(zip(meta["measure_id"], meta[by].fillna(""), strict=True))
+        keys = [group.get(m, "") for m in rows["measure_id"]]
     else:
-        keys = pd.Series("", index=rows.index)
-    counts = (
-        pd.crosstab(keys, rows["status"]) if len(rows) else pd.DataFrame(index=pd.Index([], dtype=object))
-    )
-    counts = counts.reindex(columns=list(STATUSES), fill_value=0).astype("int64")
+        keys = [""] * len(rows)
+    # counted in plain Python: a quarter has hundreds of rows, and every report and trend asks
+    tally: dict[str, Counter] = {}
+    for key, status in zip(keys, rows["status"], strict=True):
+        if isinstance(status, str):  # a missing status is not counted, as in a cross-tabulation
+            tally.setdefault(key, Counter())[status] += 1
     if by is None:
-        counts = counts.reindex([""], fill_value=0)
+        tally.setdefault("", Counter())
+    order = sorted(tally)
+    counts = pd.DataFrame(
+        {status: [tally[k][status] for k in order] for status in STATUSES}, index=order, dtype="int64"
+    )
     counts["total"] = counts[list(STATUSES)].sum(axis=1)
     for column, statuses in _ON_TARGET_STATUSES.items():
         counts[column] = counts[statuses].sum(axis=1)
-    counts = counts.sort_index()
-    counts.columns.name = None
     if by is None:
         return counts.reset_index(drop=True)
     return counts.rename_axis(by).reset_index()

@@ -191,6 +191,8 @@ def generate(
         files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
         return {**files, "data/revisions/index.md": renderer.revisions_page(log, data.withdrawals)}
 
+    if renderer.large:
+        renderer.prepare()
     pages: dict[str, Page] = {}
     files: dict[str, bytes] = {}
     later: dict[str, Page] = {}  # pages listed after the rest, as the navigation and search expect
