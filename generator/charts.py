@@ -17,6 +17,7 @@ import textwrap
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup, escape
@@ -49,10 +50,10 @@ _LAYOUT = dict(
 
 def rounded(values, decimals: int) -> list:
     """Values rounded as the tables round them (half away from zero), None where missing."""
-    floats = values.astype("float64")
-    mask = floats.isna().to_numpy()
-    steps = quantise(floats.fillna(0).to_numpy(), decimals) / 10**decimals
-    return [None if m else float(v) for m, v in zip(mask, steps, strict=True)]
+    floats = np.asarray(values.to_numpy(dtype="float64", na_value=np.nan))
+    mask = np.isnan(floats)
+    steps = quantise(np.where(mask, 0.0, floats), decimals) / 10**decimals
+    return [None if m else float(v) for m, v in zip(mask.tolist(), steps.tolist(), strict=True)]
 
 
 def to_json(fig: go.Figure | dict) -> str:
@@ -264,21 +265,22 @@ BENCHMARK_STYLES = (
 def benchmark_position(benchmark_period: str, chart_periods: list[str]) -> str | None:
     """The chart period a benchmark is drawn at: the same period, else the last charted period
     inside it (a year's benchmark sits at Q4 or March), else the charted period containing it."""
-    if benchmark_period in chart_periods:
+    return _position(benchmark_period, _spans(chart_periods))
+
+
+def _spans(chart_periods: list[str]) -> dict[str, tuple]:
+    """Each charted period's first and last month, read once for all of a chart's benchmarks."""
+    return {p: periods.parse(p).months() for p in chart_periods}
+
+
+def _position(benchmark_period: str, spans: dict[str, tuple]) -> str | None:
+    if benchmark_period in spans:
         return benchmark_period
     first, last = periods.parse(benchmark_period).months()
-    inside = [
-        p
-        for p in chart_periods
-        if first <= periods.parse(p).months()[0] <= periods.parse(p).months()[1] <= last
-    ]
+    inside = [p for p, (start, end) in spans.items() if first <= start <= end <= last]
     if inside:
         return max(inside, key=periods.sort_key)
-    around = [
-        p
-        for p in chart_periods
-        if periods.parse(p).months()[0] <= first and last <= periods.parse(p).months()[1]
-    ]
+    around = [p for p, (start, end) in spans.items() if start <= first and last <= end]
     return min(around, key=periods.sort_key) if around else None
 
 
@@ -288,11 +290,10 @@ def benchmark_traces(
     """One marker trace per comparator (England median, nearest neighbours…), named with its
     source, to add to :func:`measure_figure`. Benchmarks for periods outside the chart are left out."""
     traces = []
+    spans = _spans(chart_periods)
     for index, (comparator, rows) in enumerate(benchmarks.groupby("comparator", sort=True)):
         style = BENCHMARK_STYLES[index % len(BENCHMARK_STYLES)]
-        rows = rows.assign(at=[benchmark_position(p, chart_periods) for p in rows["period"]]).dropna(
-            subset=["at"]
-        )
+        rows = rows.assign(at=[_position(p, spans) for p in rows["period"]]).dropna(subset=["at"])
         if rows.empty:
             continue
         rows = rows.assign(_k=rows["at"].map(periods.sort_key)).sort_values("_k")

@@ -45,6 +45,7 @@ FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement
 log = logging.getLogger("mkdocs.plugins.perfsite")
 ELSEWHERE = "perfsite-elsewhere.html"  # the empty template of pages the second process writes
 SPLIT_PAGES = 150  # from this many pages, MkDocs renders them on two processes
+CHILD_SHARE = {1, 3, 4}  # of every five pages, those the second process renders (this one also copies files)
 
 
 class PerfsiteConfig(Config):
@@ -211,7 +212,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.second_process and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
             return env
-        theirs = [f for i, f in enumerate(pages) if i % 2]
+        theirs = [f for i, f in enumerate(pages) if i % 5 in CHILD_SHARE]
         nav = self._nav
 
         def render_theirs() -> None:

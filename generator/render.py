@@ -179,6 +179,7 @@ class Renderer(ReaderPages):
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
         self._annual: pd.DataFrame | None = None
+        self._measure_rows: dict[str, dict[str, list[dict]]] = {}
         # group each resource by its owner once, not once per page
         self.by_measure = {
             name: {k: g for k, g in f[name].groupby("measure_id", sort=False)}
@@ -278,6 +279,7 @@ class Renderer(ReaderPages):
         for quarter_id in self.quarters:
             self._trend_row(quarter_id)
             self.counts(quarter_id, by="priority_id")
+        charts.measure_figure(self.perf.iloc[0:0])  # plotly's figure machinery, loaded once
 
     def render(self) -> dict[str, Page]:
         """Every page. For a large council, on two processes (:mod:`generator.parallel`); the
@@ -491,42 +493,57 @@ class Renderer(ReaderPages):
         latest = latest.rename(columns={"period": "update_period"}).drop(columns="_k")
         return projects.merge(latest, on="project_id", how="left")
 
+    def measure_rows(self, name: str, measure_id: str) -> list[dict]:
+        """A measure's rows of a table as records (``performance``, ``outturns``, ``exceptions``
+        newest first, ``methodology``, ``benchmarks``, ``revisions``, ``withdrawals``): each table is
+        converted once and grouped, not filtered and converted once per measure page."""
+        if name not in self._measure_rows:
+            frame = {
+                "performance": self.perf,
+                "revisions": self.data.revisions,
+                "withdrawals": self.data.withdrawals,
+            }.get(name)
+            if frame is None and name in self.by_measure:
+                frame = self.data.frames[name]
+            if frame is None or frame.empty:
+                frame = pd.DataFrame(columns=["measure_id"])
+            if name == "exceptions":
+                frame = (
+                    frame.assign(_k=frame["period"].map(periods.sort_key))
+                    .sort_values("_k", ascending=False, kind="stable")
+                    .drop(columns="_k")
+                )
+            grouped: dict[str, list[dict]] = {}
+            for record in _records(frame):
+                grouped.setdefault(record["measure_id"], []).append(record)
+            self._measure_rows[name] = grouped
+        return self._measure_rows[name].get(measure_id, [])
+
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
         history = self.perf_by_measure.get(measure_id, self.perf.iloc[0:0])
-        records = _records(history)
+        records = self.measure_rows("performance", measure_id)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
         chart = (
             charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])) if records else None
         )
-        empty = self.data.frames["outturns"].iloc[0:0]
-        detail = {r["period"]: r for r in _records(self.by_measure["outturns"].get(measure_id, empty))}
-        exceptions = self.by_measure["exceptions"].get(measure_id, self.data.frames["exceptions"].iloc[0:0])
-        exceptions = _records(
-            exceptions.assign(_k=exceptions["period"].map(periods.sort_key))
-            .sort_values("_k", ascending=False)
-            .drop(columns="_k")
-        )
-        statement = _records(
-            self.by_measure["methodology"].get(measure_id, self.data.frames["methodology"].iloc[0:0])
-        )
-        benchmark_rows = self.by_measure["benchmarks"].get(
-            measure_id, self.data.frames["benchmarks"].iloc[0:0]
-        )
-        benchmarks = _records(benchmark_rows)
+        detail = {r["period"]: r for r in self.measure_rows("outturns", measure_id)}
+        exceptions = self.measure_rows("exceptions", measure_id)
+        statement = self.measure_rows("methodology", measure_id)
+        benchmarks = self.measure_rows("benchmarks", measure_id)
         compared = []  # comparators drawn on the chart, named in its caption
         if chart is not None and benchmarks:
             traces = charts.benchmark_traces(
-                list(history["period"]), benchmark_rows, unit_suffix, int(measure["decimal_places"])
+                list(history["period"]),
+                self.by_measure["benchmarks"][measure_id],
+                unit_suffix,
+                int(measure["decimal_places"]),
             )
             chart = {**chart, "data": chart["data"] + traces}
             compared = [t["name"] for t in traces]
         figure = charts.to_json(chart) if chart is not None else None
-        revisions = self.data.revisions
-        revised = {}
-        if revisions is not None and not revisions.empty:
-            revised = {r["period"]: r for r in _records(revisions[revisions["measure_id"] == measure_id])}
+        revised = {r["period"]: r for r in self.measure_rows("revisions", measure_id)}
         html = self.page(
             "measure.html.j2",
             measure=measure,
@@ -556,10 +573,7 @@ class Renderer(ReaderPages):
         )
 
     def _withdrawn(self, measure_id: str) -> list[dict]:
-        frame = self.data.withdrawals
-        if frame is None or frame.empty:
-            return []
-        return _records(frame[frame["measure_id"] == measure_id])
+        return self.measure_rows("withdrawals", measure_id)
 
     def data_page(self, sizes: dict[str, str], rows: dict[str, int]) -> Page:
         resources = [
