@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -146,6 +147,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
+@lru_cache(maxsize=1 << 16)
+def _formatted(value: float, unit: str, decimal_places: int, unit_label: str) -> str:
+    # the same figure appears on its measure's page, in its quarter's report and again as
+    # last year's figure; targets repeat quarter after quarter
+    return format_value(value, unit, decimal_places, unit_label)
+
+
 def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")
 
@@ -198,7 +206,7 @@ class Renderer(ReaderPages):
     def fmt(self, value, measure: dict) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "—"
-        return format_value(
+        return _formatted(
             float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or ""
         )
 
@@ -366,7 +374,11 @@ class Renderer(ReaderPages):
         base = f"reports/{quarter_id.lower()}"
         pages = {}
         by_priority = []
+        red_records = _records(reds)
         if split:
+            reds_by_priority: dict[str, list[dict]] = {}
+            for record in red_records:
+                reds_by_priority.setdefault(record["priority_id"], []).append(record)
             counts = self.counts(quarter_id, by="priority_id").set_index("priority_id")
             for priority, priority_rows in groups:
                 c = (
@@ -383,7 +395,7 @@ class Renderer(ReaderPages):
                         priority=priority,
                         rows=priority_rows,
                         counts=c,
-                        reds=_records(reds[reds["priority_id"] == priority["priority_id"]]),
+                        reds=reds_by_priority.get(priority["priority_id"], []),
                     ),
                     f"{priority['title']}: performance in {periods.parse(quarter_id).label()}.",
                     in_nav=False,
@@ -397,7 +409,7 @@ class Renderer(ReaderPages):
             groups=[] if split else groups,
             split=split,
             by_priority=by_priority,
-            reds=_records(reds),
+            reds=red_records,
             updates=_records(_sorted(updates, "project_id")),
             previous=self.quarters[index - 1] if index else None,
             changes=_records(report.status_changes(rows, self.quarter(self.quarters[index - 1])))
