@@ -127,29 +127,33 @@ def init(package_dir: Path, council: str) -> None:
 def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> None:
     """Validate PACKAGE_DIR and build the public site into --out."""
     from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
 
     from .build import build as run
 
     console = Console(stderr=True)
-    with console.status("Reading the package…") as status:
-        names = {
-            "load": "Read the package",
-            "validate": "Validated",
-            "compute": "Computed statuses",
-            "render": "Rendered pages",
-            "mkdocs": "Built with MkDocs",
-        }
-        following = {
-            "load": "Validating…",
-            "validate": "Computing statuses…",
-            "compute": "Rendering pages…",
-            "render": "Running MkDocs…",
-        }
+    names = {
+        "load": "Read the package",
+        "validate": "Validated",
+        "compute": "Computed statuses",
+        "render": "Rendered pages",
+        "mkdocs": "Built with MkDocs",
+    }
+    following = {
+        "load": "Validating…",
+        "validate": "Computing statuses…",
+        "compute": "Rendering pages…",
+        "render": "Running MkDocs…",
+    }
+    # updated at each stage, with no refresh thread: a large council's build forks a second
+    # process, which is only safe while this process runs a single thread
+    with Live(Text("Reading the package…"), console=console, auto_refresh=False, transient=True) as live:
 
         def on_stage(name: str, seconds: float) -> None:
             console.log(f"{names.get(name, name)} in {seconds:.2f} s")
             if name in following:
-                status.update(following[name])
+                live.update(Text(following[name]), refresh=True)
 
         result = run(package_dir, out=out, preview=preview, site_url=site_url, on_stage=on_stage)
     _echo_issues(result.warnings)

@@ -31,9 +31,12 @@ class SecondProcessFailed(RuntimeError):
 
 def can_fork() -> bool:
     """True when a second process can help: two cores or more, fork available, one thread."""
-    return (
-        (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() and threading.active_count() == 1
-    )
+    return (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() and single_threaded()
+
+
+def single_threaded() -> bool:
+    """Forking is safe only when no other thread may hold a lock the child would need."""
+    return threading.active_count() == 1
 
 
 def die_with_parent(parent: int) -> None:

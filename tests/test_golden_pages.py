@@ -85,6 +85,7 @@ def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
     data = render.SiteData(package.descriptor, gated, performance, publications)
     serial = render.Renderer(data).render()
     monkeypatch.setattr(render, "PARALLEL_MEASURES", 10)
+    monkeypatch.setattr(parallel, "single_threaded", lambda: True)  # a browser test's server thread
     forked = []
     real_fork = parallel.fork
     monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))

@@ -154,7 +154,16 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(tmp_path, pac
     assert leftovers == []
 
 
-def _cli(*args: str, cwd: Path) -> list[str]:
+# the command line with a large council's two processes switched on for any package
+TWO_PROCESSES = (
+    "from generator import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
+    "from generator.cli import main; main()"
+)
+
+
+def _cli(*args: str, cwd: Path, two_processes: bool = False) -> list[str]:
+    if two_processes:
+        return [sys.executable, "-c", TWO_PROCESSES, *args]
     return [sys.executable, "-m", "generator.cli", *args]
 
 
@@ -211,9 +220,10 @@ def _run_until(args: list[str], cwd: Path, moment: str, tmp_glob: Path) -> None:
     process.wait(timeout=60)
 
 
+@pytest.mark.parametrize("processes", ["one process", "two processes"])
 @pytest.mark.parametrize("moment", ["started", "rendered", "writing"])
 def test_a_killed_build_leaves_the_previous_site_whole_and_leaks_nothing(
-    tmp_path, package, marked_preview_package, moment
+    tmp_path, package, marked_preview_package, moment, processes
 ):
     site = tmp_path / "site"
     build_module.build(package, out=site)
@@ -221,7 +231,15 @@ def test_a_killed_build_leaves_the_previous_site_whole_and_leaks_nothing(
     # a preview of another council killed half-way, into its own folder, then into the public one
     for out in (tmp_path / "preview", site):
         _run_until(
-            _cli("build", str(marked_preview_package), "--preview", "--out", str(out), cwd=tmp_path),
+            _cli(
+                "build",
+                str(marked_preview_package),
+                "--preview",
+                "--out",
+                str(out),
+                cwd=tmp_path,
+                two_processes=processes == "two processes",
+            ),
             tmp_path,
             moment,
             out.parent / f".{out.name}.perfsite-tmp-*",

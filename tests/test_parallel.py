@@ -18,7 +18,14 @@ from generator import build as build_module
 from generator import parallel, plugin
 from generator.synth import synthesise
 
-pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork, two cores and one thread")
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a second process needs a second core")
+
+
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch):
+    """The test session may run a web server thread for the browser tests; these tests fork anyway
+    (the server thread holds no lock the jobs use)."""
+    monkeypatch.setattr(parallel, "single_threaded", lambda: True)
 
 
 def test_results_come_back_in_job_order_from_both_processes():
@@ -83,6 +90,8 @@ def test_unpicklable_errors_still_say_what_failed():
 def test_with_other_threads_running_nothing_is_forked(monkeypatch):
     import threading
 
+    monkeypatch.undo()  # the real check of threads
+
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -129,9 +138,10 @@ def test_the_second_process_dies_with_a_killed_build(tmp_path):
 
 def test_mkdocs_on_two_processes_writes_the_same_site(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
-    monkeypatch.setattr(plugin.parallel, "can_fork", lambda: False)
+    can_fork = parallel.can_fork
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     build_module.build(pkg, out=tmp_path / "one", site_url="https://example.org/")
-    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "can_fork", can_fork)
     monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
     forked = []
     real_fork = parallel.fork
@@ -166,3 +176,32 @@ def test_mkdocs_reports_a_failure_in_the_second_process(tmp_path, monkeypatch):
         build_module.build(pkg, out=tmp_path / "site")
     assert not any((tmp_path / "site").iterdir()), "a failed build changed the output folder"
     assert not [p for p in tmp_path.iterdir() if "perfsite-tmp" in p.name]
+
+
+def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
+    """perfsite build itself runs one thread (its progress display has no refresh thread), so a
+    large council's pages and MkDocs' page rendering both get the second process."""
+    spy = (
+        "from generator import parallel, plugin, render\n"
+        "real = parallel.fork\n"
+        "def fork(work):\n"
+        "    print('forked', flush=True)\n"
+        "    return real(work)\n"
+        "parallel.fork = fork\n"
+        "render.PARALLEL_MEASURES = 1\n"
+        "plugin.SPLIT_PAGES = 1\n"
+        "from generator.cli import main\n"
+        "main()\n"
+    )
+    from .conftest import EXAMPLE
+
+    done = subprocess.run(
+        [sys.executable, "-c", spy, "build", str(EXAMPLE), "--out", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("forked") == 2
+    assert (tmp_path / "site" / "measures").is_dir()
