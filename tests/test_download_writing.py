@@ -114,6 +114,14 @@ def test_neutralising_a_column_is_the_rule_as_first_written(cells, as_str):
     assert (made is column) == (expected is column)
 
 
+def test_neutralising_looks_past_no_character_a_formula_can_start_with():
+    """Only cells starting with one of a few characters are matched against FORMULA: try every
+    character of the Basic Multilingual Plane first, alone and before a formula."""
+    starts = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    column = pd.Series([s + tail for s in starts for tail in ("", "=1", " =1", "1")], dtype=object)
+    pd.testing.assert_series_equal(safety.neutralise_column(column), reference_neutralise(column))
+
+
 def test_neutralising_leaves_values_that_are_not_text_alone():
     column = pd.Series(["=1", -5, b"=x", b"\xff", 2.5, None, "-5"], dtype=object)
     assert safety.neutralise_column(column).tolist() == ["'=1", -5, b"=x", b"\xff", 2.5, None, "-5"]
