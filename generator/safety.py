@@ -315,8 +315,26 @@ def safety_issues(package: Package) -> list[Issue]:
 
 def neutralise_column(column: pd.Series) -> pd.Series:
     """Text cells made inert for spreadsheets with a leading apostrophe; numbers written as text
-    (``-5``) and other values pass. Vectorised: a large package has a million cells."""
-    risky = column.str.match(FORMULA, na=False) & ~column.str.match(_PLAIN_NUMBER, na=False)
-    if not risky.any():
+    (``-5``) and other values pass. A large package has a million cells, nearly all starting with
+    a letter or digit: only text whose first character could begin a formula meets the patterns."""
+    import numpy as np  # here, not at the top: the rest of this module has no use for it
+
+    values = column.to_numpy(dtype=object)
+    try:  # every cell's first character at once (other values give the first of their text)
+        firsts = values.astype("U1")
+    except (TypeError, ValueError):  # bytes that are not ASCII, or an object with no plain text form
+        firsts = np.array([v[:1] if isinstance(v, str) else "" for v in values], dtype="U1")
+    could_start = [" ", "\n", "\u00a0", '"', "'", "=", "+", "-", "@", "\t", "\r"]  # all FORMULA can
+    risky_rows = [
+        i
+        for i in np.flatnonzero(np.isin(firsts, could_start)).tolist()
+        if isinstance(values[i], str)
+        and FORMULA.match(values[i]) is not None
+        and _PLAIN_NUMBER.match(values[i]) is None
+    ]
+    if not risky_rows:
         return column
+    risky = np.zeros(len(values), dtype=bool)
+    risky[risky_rows] = True
+    risky = pd.Series(risky, index=column.index)
     return column.where(~risky, "'" + column[risky].astype(str))
