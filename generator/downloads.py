@@ -4,9 +4,8 @@ Everything here is made from frames that have already passed the approval gate, 
 download can only hold published periods. The downloadable ``datapackage.json`` carries
 its schemas inline, so ``frictionless validate`` checks it with nothing else at hand, and the
 data dictionary on the site is generated from the same descriptor. Output is deterministic:
-sorted rows, fixed zip timestamps, no build dates. CSV text is what pandas' ``to_csv`` writes,
-but written here cell by cell (several times faster), so performance.csv is written once and
-each measure's file is cut from it.
+sorted rows, fixed zip timestamps, no build dates. performance.csv is written once and each
+measure's file is cut from its lines.
 
 CSVs start with a UTF-8 byte order mark and are declared ``utf-8-sig``: Excel then reads
 ``£`` and accented names correctly when a resident double-clicks the file, and frictionless,
@@ -15,7 +14,6 @@ pandas and Python's ``csv`` (with ``utf-8-sig``) read them as plain UTF-8.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -92,81 +90,10 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**changed) if changed else frame
 
 
-def _csv_line(cells: list) -> str:
-    """One line as Python's csv module writes it (the writer pandas' ``to_csv`` uses)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
-
-
-def _quoted(cell: str) -> str:
-    """A cell holding a comma, a quote or a line break, as the csv module writes it."""
-    if "\r" in cell:  # Python versions differ on quoting a lone carriage return: ask the csv module
-        return _csv_line([cell])[:-1]
-    return '"' + cell.replace('"', '""') + '"'
-
-
-def _number_texts(numbers: np.ndarray) -> np.ndarray:
-    """numpy's text for each number, as pandas writes numbers (0.05, 1e-05, -0.0), made once for
-    each distinct value (told apart by their bits, so 0.0 and -0.0 stay two)."""
-    if numbers.itemsize not in (1, 2, 4, 8):  # no integer of the same size to read its bits as
-        return numbers.astype(str).astype(object)
-    distinct, where = np.unique(numbers.view(f"i{numbers.itemsize}"), return_inverse=True)
-    return distinct.view(numbers.dtype).astype(str).astype(object)[where]
-
-
-def _cell_texts(column: pd.Series) -> list[str] | None:
-    """Each cell of ``column`` as ``to_csv`` writes it (empty when missing), or None for a kind of
-    column written only by pandas."""
-    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
-        return _number_texts(column.to_numpy()).tolist()
-    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
-        numbers = column.to_numpy()
-        text = _number_texts(numbers)
-        text[np.isnan(numbers)] = ""
-        cells = text.tolist()
-    elif column.dtype.kind == "O" or isinstance(column.dtype, pd.StringDtype):
-        values = column.to_numpy(dtype=object, copy=True)
-        if pd.api.types.infer_dtype(values, skipna=False) != "string":  # some missing, or not text
-            if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-                return None  # numbers or dates kept as objects: their text is pandas' to choose
-            values[pd.isna(values)] = ""
-        cells = values.tolist()
-    else:
-        return None
-    together = "".join(cells)
-    if not any(special in together for special in ',"\n\r'):  # usual: no cell needs quoting
-        return cells
-    return [_quoted(c) if ("," in c or '"' in c or "\n" in c or "\r" in c) else c for c in cells]
-
-
-def _row_lines(frame: pd.DataFrame) -> list[str] | None:
-    """Each row of ``frame`` as one line of CSV, ending LF, exactly as ``to_csv`` writes it; None
-    when pandas must write the frame (a column of dates, say, or a single column, whose empty
-    cells the csv module quotes). Writing the cells here is several times faster than ``to_csv``
-    and lets one table be cut into many files without writing it again."""
-    labels = list(frame.columns)
-    if len(labels) < 2 or not all(isinstance(label, str) for label in labels):
-        return None
-    columns = [_cell_texts(frame.iloc[:, i]) for i in range(len(labels))]
-    if any(cells is None for cells in columns):
-        return None
-    columns[-1] = [cell + "\n" for cell in columns[-1]]
-    return list(map(",".join, zip(*columns, strict=True)))
-
-
-def _written(frame: pd.DataFrame, lines: list[str] | None) -> str:
-    if lines is None:
-        return frame.to_csv(index=False, lineterminator="\n", na_rep="")
-    return _csv_line(list(frame.columns)) + "".join(lines)
-
-
 def csv_text(frame: pd.DataFrame, checked: bool = False) -> str:
     """A frame as the standard writes CSV: comma, LF, empty cells for missing values, formula
-    text made inert (``checked``: the frame has been through :func:`inert` already); the same
-    text as pandas' ``to_csv(index=False, lineterminator="\\n", na_rep="")``."""
-    frame = frame if checked else inert(frame)
-    return _written(frame, _row_lines(frame))
+    text made inert (``checked``: the frame has been through :func:`inert` already)."""
+    return (frame if checked else inert(frame)).to_csv(index=False, lineterminator="\n", na_rep="")
 
 
 def csv_bytes(text: str) -> bytes:
@@ -244,18 +171,23 @@ def _plain_numbers(values: np.ndarray, places: np.ndarray) -> list[str]:
     return np.array(texts, dtype=object)[where.reshape(-1)].tolist()
 
 
-def _measure_files(tidy: pd.DataFrame, lines: list[str] | None, measures: pd.DataFrame) -> dict[str, str]:
-    """performance.csv cut into one file per measure: its rows in the same order, under the same
-    header (``lines``: the table's rows as :func:`_row_lines` wrote them)."""
+def _measure_files(tidy: pd.DataFrame, text: str, measures: pd.DataFrame) -> dict[str, str]:
+    """performance.csv (``text``, written from ``tidy``) cut into one file per measure: its rows in
+    the same order under the same header. When a cell holds a line break, lines are not rows, so
+    each measure's rows are written on their own instead (as for dates, below)."""
     groups = tidy.groupby("measure_id", sort=True)
-    if lines is None:
-        out = {measure_id: csv_text(rows, checked=True) for measure_id, rows in groups}
-    else:
-        header = _csv_line(list(tidy.columns))
+    lines = text.split("\n")  # the header, one line per row, and "" after the last line end
+    # pandas words dates and times for a whole column at once, so a measure's dates could read
+    # differently in a file of its own: only text and number columns are cut from the table
+    dated = any(kind in "mM" for kind in (dtype.kind for dtype in tidy.dtypes if isinstance(dtype, np.dtype)))
+    if len(lines) == len(tidy) + 2 and not dated:
+        header, rows = lines[0] + "\n", lines[1:-1]
         out = {
-            measure_id: header + "".join([lines[i] for i in rows])
-            for measure_id, rows in sorted(groups.indices.items())
+            measure_id: header + "".join(rows[i] + "\n" for i in where)
+            for measure_id, where in sorted(groups.indices.items())
         }
+    else:
+        out = {measure_id: csv_text(rows, checked=True) for measure_id, rows in groups}
     for measure_id in measures["measure_id"]:
         out.setdefault(measure_id, ",".join(PERFORMANCE_COLUMNS) + "\n")
     return out
@@ -267,7 +199,7 @@ def measure_csvs(
     """One CSV per measure, with the same columns as performance.csv (``tidy``: the table
     already made by :func:`tidy_performance` and :func:`inert`, so it is made once)."""
     tidy = inert(tidy_performance(performance, measures)) if tidy is None else tidy
-    return _measure_files(tidy, _row_lines(tidy), measures)
+    return _measure_files(tidy, csv_text(tidy, checked=True), measures)
 
 
 def _resource(name: str, schema: dict, description: str) -> dict:
@@ -364,8 +296,8 @@ def render_downloads(
     revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised."""
     files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
     tidy = inert(tidy_performance(performance, measures))
-    lines = _row_lines(tidy)  # written once: performance.csv and every measure's file are cut from it
-    files["performance.csv"] = csv_bytes(_written(tidy, lines))
+    performance_text = csv_text(tidy, checked=True)  # written once: each measure's file is cut from it
+    files["performance.csv"] = csv_bytes(performance_text)
     columns = [f["name"] for f in published_schema("revisions")["fields"]]
     log = revisions if revisions is not None else pd.DataFrame(columns=columns)
     files["revisions.csv"] = csv_bytes(csv_text(log.reindex(columns=columns)))
@@ -374,6 +306,6 @@ def render_downloads(
     ).encode("utf-8")
     out = {f"data/{name}": data for name, data in files.items()}
     out["data/performance-data.zip"] = zip_bytes(files)
-    for measure_id, text in _measure_files(tidy, lines, measures).items():
+    for measure_id, text in _measure_files(tidy, performance_text, measures).items():
         out[f"data/measures/{measure_id.lower()}.csv"] = csv_bytes(text)
     return out
