@@ -214,6 +214,16 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
             return env
         theirs = [f for i, f in enumerate(pages) if i % 5 in CHILD_SHARE]
         nav = self._nav
+        # jinja2 compiles Material's templates on first use: render one page in memory (and throw
+        # it away) so they are compiled once, here, rather than in both processes
+        first = pages[0].page
+        first.active = True
+        try:
+            env.get_template(first.meta.get("template", "main.html")).render(
+                mkdocs_build.get_context(nav, pages, config, first)
+            )
+        finally:
+            first.active = False
 
         def render_theirs() -> None:
             for file in theirs:

@@ -288,6 +288,8 @@ class Renderer(ReaderPages):
             self._trend_row(quarter_id)
             self.counts(quarter_id, by="priority_id")
         charts.measure_figure(self.perf.iloc[0:0])  # plotly's figure machinery, loaded once
+        for path in sorted(TEMPLATE_DIR.glob("*.j2")):  # compiled once, not in both processes
+            self.env.get_template(path.name)
 
     def render(self) -> dict[str, Page]:
         """Every page. For a large council, on two processes (:mod:`generator.parallel`); the
