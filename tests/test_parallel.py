@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import parallel, plugin
+from generator import parallel, plugin, render
 from generator.synth import synthesise
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a second process needs a second core")
@@ -136,18 +136,19 @@ def test_the_second_process_dies_with_a_killed_build(tmp_path):
         pytest.fail("the forked child outlived its killed parent")
 
 
-def test_mkdocs_on_two_processes_writes_the_same_site(tmp_path, monkeypatch):
+def test_a_build_on_two_processes_writes_the_same_site_as_on_one(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
     can_fork = parallel.can_fork
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     build_module.build(pkg, out=tmp_path / "one", site_url="https://example.org/")
     monkeypatch.setattr(parallel, "can_fork", can_fork)
     monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
+    monkeypatch.setattr(render, "PARALLEL_MEASURES", 5)
     forked = []
     real_fork = parallel.fork
     monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))
     build_module.build(pkg, out=tmp_path / "two", site_url="https://example.org/")
-    assert len(forked) == 1, "MkDocs did not use a second process"
+    assert len(forked) == 2, "the pages and downloads, then MkDocs, did not each use a second process"
 
     def tree(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
