@@ -248,11 +248,10 @@ def _validation_tasks(package: Package, resources: list) -> list:
         whole.to_descriptor(validate=True)  # Package.validate's first step: a package failing it has no tasks
     except FrictionlessException:
         return []
-    references = {
-        fk["reference"]["resource"]: tuple(fk["reference"]["fields"])
-        for resource in resources
-        for fk in resource.schema.foreign_keys
-    }
+    references: dict[str, set[tuple[str, ...]]] = {}  # referenced resource → the keys it is referred to by
+    for resource in resources:
+        for fk in resource.schema.foreign_keys:
+            references.setdefault(fk["reference"]["resource"], set()).add(tuple(fk["reference"]["fields"]))
     keys: dict[str, set[tuple]] = {}  # referenced resource → its key values, as frictionless read them
     checklist = Checklist()
     tasks = []
@@ -260,9 +259,10 @@ def _validation_tasks(package: Package, resources: list) -> list:
         refs = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys} - {resource.name}
         if refs and refs <= keys.keys():
             # the resource moves to a package of its own, where its references are the stand-ins
-            stand_ins = [_lookup_resource(r, references[r], keys[r]) for r in sorted(refs)]
+            stand_ins = [_lookup_resource(r, *references[r], keys[r]) for r in sorted(refs)]
             FrictionlessPackage(resources=[*stand_ins, resource], basepath=str(package.path))
-        fields = references.get(resource.name)
+        keyed_by = references.get(resource.name, set())
+        fields = next(iter(keyed_by)) if len(keyed_by) == 1 else None  # else read for each key, as before
         read: list[tuple] = []
 
         def keep_key(row, fields=fields, read=read) -> None:
