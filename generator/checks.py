@@ -30,8 +30,8 @@ HTML_NEEDS = "<=:"
 _DECIMALS = re.compile(r"\.(\d+)$")
 
 
-def spreadsheet_rows(frame: pd.DataFrame, mask) -> list[tuple[int, int]]:
-    """(position, spreadsheet row number) of the rows where ``mask`` holds; header is row 1."""
+def flagged_rows(frame: pd.DataFrame, mask: pd.Series | np.ndarray | list[bool]) -> list[tuple[int, int]]:
+    """(position, spreadsheet row number) of each row ``mask`` flags; the header is row 1."""
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     return list(zip(positions.tolist(), (frame.index.to_numpy()[positions] + 2).tolist(), strict=True))
 
@@ -52,7 +52,7 @@ def column_issues(
             if column not in frame.columns:
                 continue
             values = frame[column].tolist()
-            for position, row in spreadsheet_rows(frame, flag(resource, column, values)):
+            for position, row in flagged_rows(frame, flag(resource, column, values)):
                 issues.append(issue(resource, file, row, column, values[position]))
     return issues
 
@@ -294,7 +294,7 @@ def identifier_collisions(package: Package) -> list[Issue]:
         lowered = frame[column].str.lower()
         clash = lowered.duplicated(keep="first") & ~frame[column].duplicated(keep="first")
         values = frame[column].tolist()
-        for position, row in spreadsheet_rows(frame, clash):
+        for position, row in flagged_rows(frame, clash):
             first = frame[column][lowered == lowered.iloc[position]].iloc[0]
             issues.append(
                 Issue(
@@ -332,7 +332,7 @@ def period_issues(package: Package) -> list[Issue]:
                 parsed[value] = periods.parse(value) if shaped else None
             except periods.PeriodError as exc:
                 parsed[value] = None
-                for _, row in spreadsheet_rows(frame, [t == value for t in text]):
+                for _, row in flagged_rows(frame, [t == value for t in text]):
                     issues.append(
                         Issue(
                             "bad-period",
@@ -348,7 +348,7 @@ def period_issues(package: Package) -> list[Issue]:
             outside_years = {
                 v for v, p in parsed.items() if p and not start.start_year <= p.start_year <= end.start_year
             }
-            for position, row in spreadsheet_rows(frame, [t in outside_years for t in text]):
+            for position, row in flagged_rows(frame, [t in outside_years for t in text]):
                 issues.append(
                     Issue(
                         "outside-plan",
@@ -370,7 +370,7 @@ def period_issues(package: Package) -> list[Issue]:
             for value, wanted in zip(text, expected, strict=True):
                 kind = kinds.get(value)
                 bad.append(kind is not None and wanted is not None and kind not in (wanted, allowed))
-            for position, row in spreadsheet_rows(frame, bad):
+            for position, row in flagged_rows(frame, bad):
                 freq = frequency.get(ids[position])
                 issues.append(
                     Issue(
@@ -400,7 +400,7 @@ def value_issues(package: Package) -> list[Issue]:
         figures = numbers(values, frame.index)
         units = frame["measure_id"].map(unit)
         negative = figures.lt(0) & units.isin(standard.NON_NEGATIVE_UNITS)
-        for position, row in spreadsheet_rows(frame, negative):
+        for position, row in flagged_rows(frame, negative):
             issues.append(
                 Issue(
                     "negative-value",
@@ -413,7 +413,7 @@ def value_issues(package: Package) -> list[Issue]:
                 )
             )
         over = figures.gt(100) & units.eq("percent")
-        for position, row in spreadsheet_rows(frame, over):
+        for position, row in flagged_rows(frame, over):
             issues.append(
                 Issue(
                     "percent-over-100",
@@ -430,7 +430,7 @@ def value_issues(package: Package) -> list[Issue]:
         # decimals are counted only where they are compared
         decimals = np.array([_decimals(v) if c else 0 for v, c in zip(values, counted, strict=True)])
         extra = np.logical_and(counted, decimals > allowed.to_numpy(float, na_value=0))
-        for position, row in spreadsheet_rows(frame, extra):
+        for position, row in flagged_rows(frame, extra):
             issues.append(
                 Issue(
                     "too-many-decimals",
@@ -455,7 +455,7 @@ def outturn_issues(package: Package) -> list[Issue]:
     issues = []
     empty_value = [not v.strip() for v in _texts(frame, "value")]
     no_reason = [not v.strip() for v in _texts(frame, "missing_reason")]
-    for _, row in spreadsheet_rows(frame, np.logical_and(empty_value, no_reason)):
+    for _, row in flagged_rows(frame, np.logical_and(empty_value, no_reason)):
         issues.append(
             Issue(
                 "missing-reason",
@@ -470,7 +470,7 @@ def outturn_issues(package: Package) -> list[Issue]:
     overrides = _texts(frame, "status_override")
     override = [bool(v.strip()) for v in overrides]
     no_override_reason = [not v.strip() for v in _texts(frame, "override_reason")]
-    for position, row in spreadsheet_rows(frame, np.logical_and(override, no_override_reason)):
+    for position, row in flagged_rows(frame, np.logical_and(override, no_override_reason)):
         issues.append(
             Issue(
                 "override-reason",
@@ -498,7 +498,7 @@ def measure_issues(package: Package) -> list[Issue]:
     g = green.fillna(rag["green_tolerance"] if isinstance(rag["green_tolerance"], int | float) else 0)
     a = amber.fillna(rag["amber_tolerance"] if isinstance(rag["amber_tolerance"], int | float) else 0)
     given = _texts(frame, "green_tolerance")
-    for position, row in spreadsheet_rows(frame, (green.notna() | amber.notna()) & (g > a)):
+    for position, row in flagged_rows(frame, (green.notna() | amber.notna()) & (g > a)):
         issues.append(
             Issue(
                 "tolerance-order",
@@ -514,7 +514,7 @@ def measure_issues(package: Package) -> list[Issue]:
     if methodology is not None and "measure_id" in methodology.columns and "measure_id" in frame.columns:
         lacking = ~frame["measure_id"].isin(set(methodology["measure_id"]))
         ids = frame["measure_id"].tolist()
-        for position, row in spreadsheet_rows(frame, lacking):
+        for position, row in flagged_rows(frame, lacking):
             issues.append(
                 Issue(
                     "no-methodology",
@@ -548,7 +548,7 @@ def publication_issues(package: Package) -> list[Issue]:
                     reported.add(p.quarter().id)
     status = _col(frame, "status")
     published = status.eq("published")
-    for position, row in spreadsheet_rows(frame, published & ~frame["period"].isin(reported)):
+    for position, row in flagged_rows(frame, published & ~frame["period"].isin(reported)):
         issues.append(
             Issue(
                 "published-without-outturns",
@@ -560,7 +560,7 @@ def publication_issues(package: Package) -> list[Issue]:
                 hint="add the period's outturns, or set the status back to approved",
             )
         )
-    for _, row in spreadsheet_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
+    for _, row in flagged_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
         issues.append(
             Issue(
                 "published-date-missing",
@@ -574,7 +574,7 @@ def publication_issues(package: Package) -> list[Issue]:
         )
     committee = pd.to_datetime(_col(frame, "committee_date"), errors="coerce", format="%Y-%m-%d")
     published_on = pd.to_datetime(_col(frame, "published_date"), errors="coerce", format="%Y-%m-%d")
-    for position, row in spreadsheet_rows(
+    for position, row in flagged_rows(
         frame, committee.notna() & published_on.notna() & (committee > published_on)
     ):
         issues.append(

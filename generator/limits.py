@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods, standard
-from .checks import cells_containing, cells_searched, column_issues, numbers, spreadsheet_rows
+from .checks import cells_containing, cells_searched, column_issues, flagged_rows, numbers
 from .errors import Issue
 from .load import Package
 
@@ -121,7 +121,7 @@ def period_year_issues(package: Package) -> list[Issue]:
             continue
         text = frame["period"].tolist()
         year = _years(text, r"^(\d{4})-")
-        for position, row in spreadsheet_rows(frame, (year < FIRST_YEAR) | (year >= LAST_YEAR)):
+        for position, row in flagged_rows(frame, (year < FIRST_YEAR) | (year >= LAST_YEAR)):
             issues.append(_period_issue(package.file_of(resource), row, "period", text[position]))
     plan = package.descriptor.get("plan")
     if isinstance(plan, dict):
@@ -155,7 +155,7 @@ def reserved_id_issues(package: Package) -> list[Issue]:
         lowered = ids.str.lower()
         reserved = lowered.isin(RESERVED_IDS) | ids.str.contains(_FILE_ENDING, regex=True)
         values = frame[column].tolist()
-        for position, row in spreadsheet_rows(frame, reserved):
+        for position, row in flagged_rows(frame, reserved):
             issues.append(
                 Issue(
                     "reserved-identifier",
