@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 from . import standard
@@ -77,7 +76,7 @@ def _id_fields(resource: str) -> list[str]:
 def link_issues(package: Package) -> list[Issue]:
     """URL columns and descriptor addresses: http, https or mailto only."""
 
-    def unsafe(resource: str, column: str, values: list[str]) -> list[bool]:
+    def unsafe(resource: str, column: str, values: list[str]):
         return [url_problem(v) is not None for v in values]
 
     def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
@@ -150,7 +149,7 @@ def descriptor_link_issues(descriptor: dict) -> list[Issue]:
 def formula_issues(package: Package) -> list[Issue]:
     """Text cells a spreadsheet would run as a formula; number and date columns are never flagged."""
 
-    def risky(resource: str, column: str, values: list[str]) -> np.ndarray:
+    def risky(resource: str, column: str, values: list[str]):
         return cells_searched(values, FORMULA, cells_starting(values, FORMULA_STARTS))
 
     def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
@@ -179,7 +178,7 @@ def invisible_issues(package: Package) -> list[Issue]:
     def strict(resource: str, column: str) -> bool:
         return column in NAME_FIELDS or column in _id_fields(resource)
 
-    def found(resource: str, column: str, values: list[str]) -> np.ndarray:
+    def found(resource: str, column: str, values: list[str]):
         return cells_containing(values, BIDI | ZERO_WIDTH if strict(resource, column) else BIDI)
 
     def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
