@@ -9,8 +9,9 @@ number written ``47.5%``) are skipped here rather than reported twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from . import periods, standard
@@ -24,12 +25,88 @@ _HTML = re.compile(
     r"|\bon[a-z]{3,}\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
     re.IGNORECASE,
 )
+#: every alternative of _HTML needs one of these, so text without any is not searched
+HTML_NEEDS = "<=:"
+_DECIMALS = re.compile(r"\.(\d+)$")
 
 
-def spreadsheet_rows(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[int, pd.Series]]:
-    """(spreadsheet row number, row) for the rows where mask holds; header is row 1."""
-    for index, row in frame[mask].iterrows():
-        yield int(index) + 2, row
+def flagged_rows(frame: pd.DataFrame, mask: pd.Series | np.ndarray | list[bool]) -> list[tuple[int, int]]:
+    """(position, spreadsheet row number) of each row ``mask`` flags; the header is row 1."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return list(zip(positions.tolist(), (frame.index.to_numpy()[positions] + 2).tolist(), strict=True))
+
+
+def column_issues(
+    package: Package,
+    columns: Callable[[str], Iterable[str]],
+    flag: Callable[[str, str, list[str]], np.ndarray],
+    issue: Callable[[str, str, int, str, str], Issue],
+) -> list[Issue]:
+    """The loop the cell checks share: for each resource and each of ``columns(resource)`` its frame
+    has, ``issue(resource, file, row, column, value)`` for every cell ``flag(resource, column, values)``
+    marks, in file order and then row order."""
+    issues = []
+    for resource, frame in package.raw.items():
+        file = package.file_of(resource)
+        for column in columns(resource):
+            if column not in frame.columns:
+                continue
+            values = frame[column].tolist()
+            for position, row in flagged_rows(frame, flag(resource, column, values)):
+                issues.append(issue(resource, file, row, column, values[position]))
+    return issues
+
+
+def _code_points(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A column as one array of code points, each cell followed by a 0, and where each cell starts:
+    numpy then looks at every character of the column at once."""
+    codes = np.frombuffer(("\0".join(values) + "\0").encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    ends = np.flatnonzero(codes == 0)
+    if len(ends) != len(values):  # a cell holds a NUL of its own: count the lengths instead
+        ends = np.cumsum([len(v) + 1 for v in values]) - 1
+    return codes, np.concatenate(([0], ends[:-1] + 1))
+
+
+def cells_containing(values: list[str], chars: Iterable[str]) -> np.ndarray:
+    """Which cells hold any of ``chars`` (not NUL). A column without one, the usual case, costs one
+    C-speed scan of its text."""
+    chars = list(chars)
+    mask = np.zeros(len(values), dtype=bool)
+    joined = "".join(values)
+    if not any(ch in joined for ch in chars):
+        return mask
+    codes, starts = _code_points(values)
+    hits = np.flatnonzero(np.isin(codes, np.array([ord(ch) for ch in chars], dtype=np.uint32)))
+    mask[np.searchsorted(starts, hits, side="right") - 1] = True
+    return mask
+
+
+def cells_starting(values: list[str], chars: Iterable[str]) -> np.ndarray:
+    """Which cells start with one of ``chars`` (not NUL)."""
+    if not values:
+        return np.zeros(0, dtype=bool)
+    codes, starts = _code_points(values)
+    return np.isin(codes[starts], np.array([ord(ch) for ch in chars], dtype=np.uint32))
+
+
+def cells_searched(values: list[str], pattern: re.Pattern, candidates: np.ndarray) -> np.ndarray:
+    """Which cells ``pattern`` is found in (``re.search``, as ``Series.str.contains`` does), trying
+    only the ``candidates``: the cells a cheaper test left possible."""
+    found = np.zeros(len(values), dtype=bool)
+    for position in np.flatnonzero(candidates).tolist():
+        found[position] = pattern.search(values[position]) is not None
+    return found
+
+
+def _decimals(text: str) -> int:
+    """How many decimal places a number is written with."""
+    found = _DECIMALS.search(text.strip())
+    return len(found[1]) if found else 0
+
+
+def _texts(frame: pd.DataFrame, name: str) -> list[str]:
+    """A column's cells as a list ('' for each row when the file has no such column)."""
+    return frame[name].tolist() if name in frame.columns else [""] * len(frame)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -38,8 +115,14 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype=object)
 
 
+def numbers(values: list[str], index: pd.Index | None = None) -> pd.Series:
+    """Cells read as numbers, NaN where empty or not a number (frictionless reports those)."""
+    cells = [v.strip() or None for v in values]
+    return pd.to_numeric(pd.Series(cells, index=index, dtype=object), errors="coerce")
+
+
 def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_numeric(_col(frame, name).str.strip().replace("", None), errors="coerce")
+    return numbers(_texts(frame, name), frame.index)
 
 
 def _measure_lookup(package: Package, column: str) -> dict[str, str]:
@@ -210,8 +293,9 @@ def identifier_collisions(package: Package) -> list[Issue]:
             continue
         lowered = frame[column].str.lower()
         clash = lowered.duplicated(keep="first") & ~frame[column].duplicated(keep="first")
-        for row, r in spreadsheet_rows(frame, clash):
-            first = frame[column][lowered == lowered[row - 2]].iloc[0]
+        values = frame[column].tolist()
+        for position, row in flagged_rows(frame, clash):
+            first = frame[column][lowered == lowered.iloc[position]].iloc[0]
             issues.append(
                 Issue(
                     "identifier-collision",
@@ -219,7 +303,7 @@ def identifier_collisions(package: Package) -> list[Issue]:
                     file=package.file_of(resource),
                     row=row,
                     field=column,
-                    value=r[column],
+                    value=values[position],
                     hint="give it a different identifier",
                 )
             )
@@ -232,18 +316,23 @@ def period_issues(package: Package) -> list[Issue]:
     plan = package.descriptor.get("plan") if isinstance(package.descriptor.get("plan"), dict) else {}
     start, end = periods.plan_year(plan.get("start", "")), periods.plan_year(plan.get("end", ""))
     frequency = _measure_lookup(package, "frequency")
+    example = {"year": "2024-25", "quarter": "2024-25-Q1", "month": "2024-25-M01"}
     for resource in ("targets", "outturns", "exceptions", "project_updates", "benchmarks", "publications"):
         frame = package.raw.get(resource)
         if frame is None or "period" not in frame.columns:
             continue
         file = package.file_of(resource)
-        text = frame["period"].astype(str)
-        shaped = text.str.match(periods.PERIOD_PATTERN)
-        for value in text[shaped].unique():
+        text = frame["period"].tolist()
+        # a column repeats a few hundred periods at most: each is parsed once, not once per row
+        distinct = dict.fromkeys(text)
+        parsed: dict[str, periods.Period | None] = {}
+        for value in distinct:
+            shaped = re.match(periods.PERIOD_PATTERN, value)
             try:
-                periods.parse(value)
+                parsed[value] = periods.parse(value) if shaped else None
             except periods.PeriodError as exc:
-                for row, _ in spreadsheet_rows(frame, text == value):
+                parsed[value] = None
+                for _, row in flagged_rows(frame, [t == value for t in text]):
                     issues.append(
                         Issue(
                             "bad-period",
@@ -255,11 +344,11 @@ def period_issues(package: Package) -> list[Issue]:
                             hint="a financial year is written 2024-25: the second year follows the first",
                         )
                     )
-        parsed = text.map(lambda t: periods.try_parse(t) if re.match(periods.PERIOD_PATTERN, t) else None)
         if resource in ("targets", "outturns") and start and end:
-            year = parsed.map(lambda p: p.start_year if p else None)
-            outside = year.notna() & ((year < start.start_year) | (year > end.start_year))
-            for row, r in spreadsheet_rows(frame, outside):
+            outside_years = {
+                v for v, p in parsed.items() if p and not start.start_year <= p.start_year <= end.start_year
+            }
+            for position, row in flagged_rows(frame, [t in outside_years for t in text]):
                 issues.append(
                     Issue(
                         "outside-plan",
@@ -267,29 +356,30 @@ def period_issues(package: Package) -> list[Issue]:
                         file=file,
                         row=row,
                         field="period",
-                        value=r["period"],
+                        value=text[position],
                         hint="check the year, or extend plan.start / plan.end in datapackage.json",
                     )
                 )
         if resource in ("targets", "outturns", "exceptions") and "measure_id" in frame.columns:
-            kind = parsed.map(lambda p: p.kind if p else None)
-            expected = frame["measure_id"].map(frequency).map(periods.FREQUENCY_KIND)
-            bad = kind.notna() & expected.notna() & (kind != expected)
-            if resource == "targets":
-                bad &= kind != "year"  # an annual target is allowed for any frequency
-            if resource == "exceptions":
-                bad &= kind != "quarter"  # exception reports follow the quarterly report
-            example = {"year": "2024-25", "quarter": "2024-25-Q1", "month": "2024-25-M01"}
-            for row, r in spreadsheet_rows(frame, bad):
-                freq = frequency.get(r["measure_id"])
+            allowed = {"targets": "year", "exceptions": "quarter"}.get(resource)  # an annual target
+            # is allowed for any frequency; exception reports follow the quarterly report
+            ids = frame["measure_id"].tolist()
+            kinds = {v: p.kind for v, p in parsed.items() if p}
+            expected = [periods.FREQUENCY_KIND.get(frequency.get(m)) for m in ids]
+            bad = []
+            for value, wanted in zip(text, expected, strict=True):
+                kind = kinds.get(value)
+                bad.append(kind is not None and wanted is not None and kind not in (wanted, allowed))
+            for position, row in flagged_rows(frame, bad):
+                freq = frequency.get(ids[position])
                 issues.append(
                     Issue(
                         "period-frequency",
-                        f"measure {r['measure_id']} is reported {freq}, so its periods are {periods.FREQUENCY_KIND[freq]}s",
+                        f"measure {ids[position]} is reported {freq}, so its periods are {periods.FREQUENCY_KIND[freq]}s",
                         file=file,
                         row=row,
                         field="period",
-                        value=r["period"],
+                        value=text[position],
                         hint=f"write a {periods.FREQUENCY_KIND[freq]} such as {example[periods.FREQUENCY_KIND[freq]]}, or change the measure's frequency",
                     )
                 )
@@ -306,23 +396,24 @@ def value_issues(package: Package) -> list[Issue]:
         if frame is None or column not in frame.columns or "measure_id" not in frame.columns:
             continue
         file = package.file_of(resource)
-        numbers = _numbers(frame, column)
+        values = frame[column].tolist()
+        figures = numbers(values, frame.index)
         units = frame["measure_id"].map(unit)
-        negative = numbers.lt(0) & units.isin(standard.NON_NEGATIVE_UNITS)
-        for row, r in spreadsheet_rows(frame, negative):
+        negative = figures.lt(0) & units.isin(standard.NON_NEGATIVE_UNITS)
+        for position, row in flagged_rows(frame, negative):
             issues.append(
                 Issue(
                     "negative-value",
-                    f"a {units[row - 2]} cannot be negative",
+                    f"a {units.iloc[position]} cannot be negative",
                     file=file,
                     row=row,
                     field=column,
-                    value=r[column],
+                    value=values[position],
                     hint="check the sign; if the measure really can go below zero, its unit should be percent_change, number or score",
                 )
             )
-        over = numbers.gt(100) & units.eq("percent")
-        for row, r in spreadsheet_rows(frame, over):
+        over = figures.gt(100) & units.eq("percent")
+        for position, row in flagged_rows(frame, over):
             issues.append(
                 Issue(
                     "percent-over-100",
@@ -330,22 +421,24 @@ def value_issues(package: Package) -> list[Issue]:
                     file=file,
                     row=row,
                     field=column,
-                    value=r[column],
+                    value=values[position],
                     hint="write the percentage, e.g. 47.5; for a change that can exceed 100 use the unit percent_change",
                 )
             )
-        decimals = _col(frame, column).str.strip().str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
         allowed = frame["measure_id"].map(places)
-        extra = numbers.notna() & allowed.notna() & (decimals > allowed)
-        for row, r in spreadsheet_rows(frame, extra):
+        counted = (figures.notna() & allowed.notna()).tolist()
+        # decimals are counted only where they are compared
+        decimals = np.array([_decimals(v) if c else 0 for v, c in zip(values, counted, strict=True)])
+        extra = np.logical_and(counted, decimals > allowed.to_numpy(float, na_value=0))
+        for position, row in flagged_rows(frame, extra):
             issues.append(
                 Issue(
                     "too-many-decimals",
-                    f"more decimal places than the measure's {int(allowed[row - 2])}",
+                    f"more decimal places than the measure's {int(allowed.iloc[position])}",
                     file=file,
                     row=row,
                     field=column,
-                    value=r[column],
+                    value=values[position],
                     hint="round it to the measure's decimal_places, or raise decimal_places",
                     severity=WARNING,
                 )
@@ -360,9 +453,9 @@ def outturn_issues(package: Package) -> list[Issue]:
         return []
     file = package.file_of("outturns")
     issues = []
-    empty_value = _col(frame, "value").str.strip().eq("")
-    no_reason = _col(frame, "missing_reason").str.strip().eq("")
-    for row, _ in spreadsheet_rows(frame, empty_value & no_reason):
+    empty_value = [not v.strip() for v in _texts(frame, "value")]
+    no_reason = [not v.strip() for v in _texts(frame, "missing_reason")]
+    for _, row in flagged_rows(frame, np.logical_and(empty_value, no_reason)):
         issues.append(
             Issue(
                 "missing-reason",
@@ -374,9 +467,10 @@ def outturn_issues(package: Package) -> list[Issue]:
                 hint="fill in the value, or say why there is none in missing_reason (e.g. 'Annual survey, reported in Q4')",
             )
         )
-    override = _col(frame, "status_override").str.strip().ne("")
-    no_override_reason = _col(frame, "override_reason").str.strip().eq("")
-    for row, r in spreadsheet_rows(frame, override & no_override_reason):
+    overrides = _texts(frame, "status_override")
+    override = [bool(v.strip()) for v in overrides]
+    no_override_reason = [not v.strip() for v in _texts(frame, "override_reason")]
+    for position, row in flagged_rows(frame, np.logical_and(override, no_override_reason)):
         issues.append(
             Issue(
                 "override-reason",
@@ -384,7 +478,7 @@ def outturn_issues(package: Package) -> list[Issue]:
                 file=file,
                 row=row,
                 field="override_reason",
-                value=r.get("status_override"),
+                value=overrides[position],
                 hint="say why the computed status was overridden; the site shows both",
             )
         )
@@ -403,22 +497,24 @@ def measure_issues(package: Package) -> list[Issue]:
     amber = _numbers(frame, "amber_tolerance")
     g = green.fillna(rag["green_tolerance"] if isinstance(rag["green_tolerance"], int | float) else 0)
     a = amber.fillna(rag["amber_tolerance"] if isinstance(rag["amber_tolerance"], int | float) else 0)
-    for row, r in spreadsheet_rows(frame, (green.notna() | amber.notna()) & (g > a)):
+    given = _texts(frame, "green_tolerance")
+    for position, row in flagged_rows(frame, (green.notna() | amber.notna()) & (g > a)):
         issues.append(
             Issue(
                 "tolerance-order",
-                f"green tolerance {g[row - 2]:g} is larger than amber tolerance {a[row - 2]:g}",
+                f"green tolerance {g.iloc[position]:g} is larger than amber tolerance {a.iloc[position]:g}",
                 file=file,
                 row=row,
                 field="green_tolerance",
-                value=r.get("green_tolerance") or str(g[row - 2]),
+                value=given[position] or str(g.iloc[position]),
                 hint="make green_tolerance ≤ amber_tolerance (the package's rag values apply where the measure gives none)",
             )
         )
     methodology = package.raw.get("methodology")
     if methodology is not None and "measure_id" in methodology.columns and "measure_id" in frame.columns:
         lacking = ~frame["measure_id"].isin(set(methodology["measure_id"]))
-        for row, r in spreadsheet_rows(frame, lacking):
+        ids = frame["measure_id"].tolist()
+        for position, row in flagged_rows(frame, lacking):
             issues.append(
                 Issue(
                     "no-methodology",
@@ -426,7 +522,7 @@ def measure_issues(package: Package) -> list[Issue]:
                     file=file,
                     row=row,
                     field="measure_id",
-                    value=r["measure_id"],
+                    value=ids[position],
                     hint="add a row for it to methodology.csv",
                     severity=WARNING,
                 )
@@ -452,7 +548,7 @@ def publication_issues(package: Package) -> list[Issue]:
                     reported.add(p.quarter().id)
     status = _col(frame, "status")
     published = status.eq("published")
-    for row, r in spreadsheet_rows(frame, published & ~frame["period"].isin(reported)):
+    for position, row in flagged_rows(frame, published & ~frame["period"].isin(reported)):
         issues.append(
             Issue(
                 "published-without-outturns",
@@ -460,11 +556,11 @@ def publication_issues(package: Package) -> list[Issue]:
                 file=file,
                 row=row,
                 field="period",
-                value=r["period"],
+                value=frame["period"].iloc[position],
                 hint="add the period's outturns, or set the status back to approved",
             )
         )
-    for row, _ in spreadsheet_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
+    for _, row in flagged_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
         issues.append(
             Issue(
                 "published-date-missing",
@@ -478,7 +574,7 @@ def publication_issues(package: Package) -> list[Issue]:
         )
     committee = pd.to_datetime(_col(frame, "committee_date"), errors="coerce", format="%Y-%m-%d")
     published_on = pd.to_datetime(_col(frame, "published_date"), errors="coerce", format="%Y-%m-%d")
-    for row, r in spreadsheet_rows(
+    for position, row in flagged_rows(
         frame, committee.notna() & published_on.notna() & (committee > published_on)
     ):
         issues.append(
@@ -488,7 +584,7 @@ def publication_issues(package: Package) -> list[Issue]:
                 file=file,
                 row=row,
                 field="committee_date",
-                value=r["committee_date"],
+                value=frame["committee_date"].iloc[position],
                 hint="nothing is published before committee: check both dates",
             )
         )
@@ -497,27 +593,22 @@ def publication_issues(package: Package) -> list[Issue]:
 
 def text_issues(package: Package) -> list[Issue]:
     """Text that would be dangerous on a page: raw HTML or script (formulas: :mod:`generator.safety`)."""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        for column in standard.free_text_fields(resource):
-            if column not in frame.columns:
-                continue
-            text = frame[column].astype(str)
-            html = text.str.contains(_HTML, regex=True)
-            for row, r in spreadsheet_rows(frame, html):
-                issues.append(
-                    Issue(
-                        "unsafe-html",
-                        "the text contains HTML or script, which is not allowed",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
-                    )
-                )
-    return issues
+
+    def html(resource: str, column: str, values: list[str]) -> np.ndarray:
+        return cells_searched(values, _HTML, cells_containing(values, HTML_NEEDS))
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            "unsafe-html",
+            "the text contains HTML or script, which is not allowed",
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
+        )
+
+    return column_issues(package, standard.free_text_fields, html, issue)
 
 
 def domain_issues(package: Package) -> list[Issue]:

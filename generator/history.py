@@ -209,33 +209,35 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
     """A published figure never vanishes silently, and a withdrawal must name something published."""
     first = archive.first_published_values(package) if first is None else first
     rows = _withdrawal_rows(package)
-    figure_keys = set(zip(rows["measure_id"], rows["period"], strict=True))
+    figure_keys = set(zip(rows["measure_id"].tolist(), rows["period"].tolist(), strict=True))
     whole = set(rows.loc[rows["measure_id"] == "", "period"])
     outturns = package.raw.get("outturns")
     present: set[tuple[str, str]] = set()
     if outturns is not None and {"measure_id", "period"} <= set(outturns.columns):
-        present = set(zip(outturns["measure_id"], outturns["period"], strict=True))
+        present = set(zip(outturns["measure_id"].tolist(), outturns["period"].tolist(), strict=True))
     issues = []
     out_file = package.file_of("outturns")
-    for f in first.itertuples():
-        key = (f.measure_id, f.period)
-        if key in present or key in figure_keys or f.publication in whole:
+    # plain lists: a large archive has a published figure for every outturn row
+    published_keys = list(zip(first["measure_id"].tolist(), first["period"].tolist(), strict=True))
+    columns = (first["publication"].tolist(), first["published_value"].tolist())
+    for (measure_id, period), publication, value in zip(published_keys, *columns, strict=True):
+        if (measure_id, period) in present or (measure_id, period) in figure_keys or publication in whole:
             continue
         issues.append(
             Issue(
                 "published-figure-removed",
-                f"the {f.period} figure of measure {f.measure_id} was published in the {f.publication} report "
-                f"(value {f.published_value or 'empty'}) but its row is gone from {out_file}",
+                f"the {period} figure of measure {measure_id} was published in the {publication} report "
+                f"(value {value or 'empty'}) but its row is gone from {out_file}",
                 file=out_file,
                 field="measure_id",
-                value=f"{f.measure_id}, {f.period}",
+                value=f"{measure_id}, {period}",
                 hint=(
                     "put the row back; to withdraw the figure, add a row to withdrawals.csv with "
-                    f"period {f.period}, measure_id {f.measure_id}, the withdrawn_date and the reason"
+                    f"period {period}, measure_id {measure_id}, the withdrawn_date and the reason"
                 ),
             )
         )
-    published_keys = set(zip(first["measure_id"], first["period"], strict=True))
+    published_keys = set(published_keys)
     archived = {s.name for s in archive.snapshots(package.path)}
     file = package.file_of("withdrawals")
     for w in rows.itertuples():

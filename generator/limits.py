@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from . import periods, standard
-from .checks import spreadsheet_rows as _rows
+from .checks import cells_containing, cells_searched, column_issues, flagged_rows, numbers
 from .errors import Issue
 from .load import Package
 
@@ -36,34 +37,25 @@ def _typed_fields(resource: str, *kinds: str) -> list[str]:
 
 def number_issues(package: Package) -> list[Issue]:
     """Numbers must be finite and within ±1e12: NaN, inf and 1e20 are refused."""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        for column in _typed_fields(resource, "number", "integer"):
-            if column not in frame.columns:
-                continue
-            text = frame[column].astype(str)
-            numbers = pd.to_numeric(text.str.strip().replace("", None), errors="coerce")
-            outside = numbers.notna() & ~numbers.abs().le(MAX_NUMBER)  # inf fails le()
-            bad = outside | text.str.match(_NAN)
-            for row, r in _rows(frame, bad):
-                issues.append(
-                    Issue(
-                        "number-out-of-range",
-                        f"{column} must be an ordinary number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="write the figure as digits (e.g. 47.5); leave it empty when there is none"
-                        + (
-                            " and say why in missing_reason"
-                            if column == "value" and resource == "outturns"
-                            else ""
-                        ),
-                    )
-                )
-    return issues
+
+    def bad(resource: str, column: str, values: list[str]) -> np.ndarray:
+        figures = numbers(values)
+        outside = figures.notna() & ~figures.abs().le(MAX_NUMBER)  # inf fails le()
+        return outside.to_numpy() | cells_searched(values, _NAN, cells_containing(values, "nN"))
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            "number-out-of-range",
+            f"{column} must be an ordinary number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}",
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint="write the figure as digits (e.g. 47.5); leave it empty when there is none"
+            + (" and say why in missing_reason" if column == "value" and resource == "outturns" else ""),
+        )
+
+    return column_issues(package, lambda resource: _typed_fields(resource, "number", "integer"), bad, issue)
 
 
 def rag_number_issues(descriptor: dict) -> list[Issue]:
@@ -89,32 +81,36 @@ def rag_number_issues(descriptor: dict) -> list[Issue]:
     return issues
 
 
+def _years(values: list[str], pattern: str) -> np.ndarray:
+    """The year ``pattern`` (one group) finds in each cell, NaN where none: worked out once for each
+    distinct value, as a column of dates or periods repeats a few hundred at most."""
+    distinct = pd.unique(np.asarray(values, dtype=object))
+    found = pd.Series(distinct, dtype=str).str.extract(pattern)[0]
+    year = dict(zip(distinct, pd.to_numeric(found, errors="coerce").astype(float), strict=True))
+    return np.array([year[v] for v in values], dtype=float)
+
+
 def date_issues(package: Package) -> list[Issue]:
     """Dates between 1970 and 2100. (A publication date is never later than the day of publishing:
     ``perfsite publish`` checks that, the only way a period becomes published. Validation itself
     does not depend on the day it runs.)"""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        for column in _typed_fields(resource, "date"):
-            if column not in frame.columns:
-                continue
-            text = frame[column].astype(str).str.strip()
-            year = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}-\d{2}$")[0], errors="coerce")
-            outside = year.notna() & ((year < FIRST_YEAR) | (year > LAST_YEAR))
-            for row, r in _rows(frame, outside):
-                issues.append(
-                    Issue(
-                        "date-out-of-range",
-                        f"{column} is not a year between {FIRST_YEAR} and {LAST_YEAR}",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="check the year (dates are written 2025-12-31)",
-                    )
-                )
-    return issues
+
+    def outside(resource: str, column: str, values: list[str]) -> np.ndarray:
+        year = _years([v.strip() for v in values], r"^(\d{4})-\d{2}-\d{2}$")
+        return (year < FIRST_YEAR) | (year > LAST_YEAR)  # NaN is neither
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            "date-out-of-range",
+            f"{column} is not a year between {FIRST_YEAR} and {LAST_YEAR}",
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint="check the year (dates are written 2025-12-31)",
+        )
+
+    return column_issues(package, lambda resource: _typed_fields(resource, "date"), outside, issue)
 
 
 def period_year_issues(package: Package) -> list[Issue]:
@@ -123,10 +119,10 @@ def period_year_issues(package: Package) -> list[Issue]:
     for resource, frame in package.raw.items():
         if "period" not in frame.columns:
             continue
-        year = pd.to_numeric(frame["period"].astype(str).str.extract(r"^(\d{4})-")[0], errors="coerce")
-        outside = year.notna() & ((year < FIRST_YEAR) | (year >= LAST_YEAR))
-        for row, r in _rows(frame, outside):
-            issues.append(_period_issue(package.file_of(resource), row, "period", r["period"]))
+        text = frame["period"].tolist()
+        year = _years(text, r"^(\d{4})-")
+        for position, row in flagged_rows(frame, (year < FIRST_YEAR) | (year >= LAST_YEAR)):
+            issues.append(_period_issue(package.file_of(resource), row, "period", text[position]))
     plan = package.descriptor.get("plan")
     if isinstance(plan, dict):
         for key in ("start", "end"):
@@ -158,15 +154,16 @@ def reserved_id_issues(package: Package) -> list[Issue]:
         ids = frame[column].astype(str)
         lowered = ids.str.lower()
         reserved = lowered.isin(RESERVED_IDS) | ids.str.contains(_FILE_ENDING, regex=True)
-        for row, r in _rows(frame, reserved):
+        values = frame[column].tolist()
+        for position, row in flagged_rows(frame, reserved):
             issues.append(
                 Issue(
                     "reserved-identifier",
-                    f"{column} {r[column]!r} is a name the website uses for its own pages or files",
+                    f"{column} {values[position]!r} is a name the website uses for its own pages or files",
                     file=package.file_of(resource),
                     row=row,
                     field=column,
-                    value=r[column],
+                    value=values[position],
                     hint="choose another identifier, e.g. with a prefix such as m-index (and not ending .md, .html, .xml…)",
                 )
             )

@@ -21,7 +21,7 @@ import unicodedata
 import pandas as pd
 
 from . import standard
-from .checks import spreadsheet_rows as _rows
+from .checks import cells_containing, cells_searched, cells_starting, column_issues
 from .errors import Issue
 from .load import Package
 
@@ -30,6 +30,8 @@ url_problem = standard.url_problem
 
 # a spreadsheet executes a cell starting with one of these, also after spaces, line breaks or quotes
 FORMULA = re.compile(r"^[ \n\u00a0\"']*[=+\-@\t\r]")
+#: the characters a FORMULA match can start with: other cells are not searched
+FORMULA_STARTS = " \n\u00a0\"'=+-@\t\r"
 # a plain number written as text ("-5", "+1.5e3") is read as a number by a spreadsheet, not run
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
@@ -73,27 +75,22 @@ def _id_fields(resource: str) -> list[str]:
 
 def link_issues(package: Package) -> list[Issue]:
     """URL columns and descriptor addresses: http, https or mailto only."""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        for column in _url_fields(resource):
-            if column not in frame.columns:
-                continue
-            problems = frame[column].map(url_problem)
-            for row, r in _rows(frame, problems.notna()):
-                issues.append(
-                    Issue(
-                        "unsafe-url",
-                        f"{column} is not a safe link: {problems[row - 2]}",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="write a full web address starting https:// (or leave it empty)",
-                    )
-                )
-    issues += descriptor_link_issues(package.descriptor)
-    return issues
+
+    def unsafe(resource: str, column: str, values: list[str]):
+        return [url_problem(v) is not None for v in values]
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            "unsafe-url",
+            f"{column} is not a safe link: {url_problem(value)}",
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint="write a full web address starting https:// (or leave it empty)",
+        )
+
+    return column_issues(package, _url_fields, unsafe, issue) + descriptor_link_issues(package.descriptor)
 
 
 def _dig(descriptor: dict, dotted: str) -> object:
@@ -151,27 +148,23 @@ def descriptor_link_issues(descriptor: dict) -> list[Issue]:
 
 def formula_issues(package: Package) -> list[Issue]:
     """Text cells a spreadsheet would run as a formula; number and date columns are never flagged."""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        # identifiers, periods and allowed words cannot start with these: their own checks refuse them
-        for column in standard.free_text_fields(resource):
-            if column not in frame.columns:
-                continue
-            risky = frame[column].str.contains(FORMULA, regex=True)
-            for row, r in _rows(frame, risky):
-                issues.append(
-                    Issue(
-                        "formula-text",
-                        "the text starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
-                        file=file,
-                        row=row,
-                        field=column,
-                        value=r[column],
-                        hint="start the text with a word (for a list, start the lines with * instead of -)",
-                    )
-                )
-    return issues
+
+    def risky(resource: str, column: str, values: list[str]):
+        return cells_searched(values, FORMULA, cells_starting(values, FORMULA_STARTS))
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            "formula-text",
+            "the text starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint="start the text with a word (for a list, start the lines with * instead of -)",
+        )
+
+    # identifiers, periods and allowed words cannot start with these: their own checks refuse them
+    return column_issues(package, standard.free_text_fields, risky, issue)
 
 
 def _first(pattern: re.Pattern, text: str) -> str:
@@ -181,19 +174,19 @@ def _first(pattern: re.Pattern, text: str) -> str:
 
 def invisible_issues(package: Package) -> list[Issue]:
     """Bidi controls in any text; zero-width characters in identifiers, titles and names."""
-    issues = []
-    for resource, frame in package.raw.items():
-        file = package.file_of(resource)
-        strict = set(_id_fields(resource)) | (NAME_FIELDS & set(frame.columns))
-        for column in _text_fields(resource):
-            if column not in frame.columns:
-                continue
-            pattern = _INVISIBLE_RE if column in strict else _BIDI_RE
-            found = frame[column].str.contains(pattern, regex=True)
-            for row, r in _rows(frame, found):
-                issues.append(_invisible_issue(_first(pattern, r[column]), file, row, column, r[column]))
-    issues += descriptor_invisible_issues(package.descriptor)
-    return issues
+
+    def strict(resource: str, column: str) -> bool:
+        return column in NAME_FIELDS or column in _id_fields(resource)
+
+    def found(resource: str, column: str, values: list[str]):
+        return cells_containing(values, BIDI | ZERO_WIDTH if strict(resource, column) else BIDI)
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        pattern = _INVISIBLE_RE if strict(resource, column) else _BIDI_RE
+        return _invisible_issue(_first(pattern, value), file, row, column, value)
+
+    issues = column_issues(package, _text_fields, found, issue)
+    return issues + descriptor_invisible_issues(package.descriptor)
 
 
 def _invisible_issue(ch: str, file: str, row: int | None, field: str, value: str) -> Issue:

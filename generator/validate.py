@@ -14,6 +14,8 @@ import json
 import warnings
 from pathlib import Path
 
+import pandas as pd
+
 from . import checks, history, limits, safety, standard
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
@@ -201,10 +203,83 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
     )
 
 
+#: frictionless errors after which every row of the file was still read: a file that had only these
+#: can lend its key values to the files that refer to it
+_ROW_ERRORS = frozenset(
+    {
+        *("type-error", "constraint-error", "primary-key", "foreign-key", "unique-error"),
+        *("blank-row", "extra-cell", "missing-cell"),
+        *("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"),
+    }
+)
+
+
+def _read_in_full(task, rows_seen: int) -> bool:
+    """Whether frictionless read every row of the file (so the keys it saw are all the file's keys)."""
+    return (
+        not task.warnings
+        and rows_seen == task.stats.get("rows")
+        and all(error.type in _ROW_ERRORS for error in task.errors)
+    )
+
+
+def _lookup_resource(name: str, fields: tuple[str, ...], keys: set[tuple]):
+    """A stand-in for resource ``name`` holding only the key values frictionless read from it: the
+    same lookup table, built without reading (and type-checking) the whole file again."""
+    from frictionless import Resource, Schema
+
+    return Resource(
+        name=name,
+        data=[list(fields), *sorted(keys)],
+        schema=Schema.from_descriptor({"fields": [{"name": f, "type": "string"} for f in fields]}),
+    )
+
+
+def _validation_tasks(package: Package, resources: list) -> list:
+    """Each resource validated by frictionless as ``Package.validate`` does it (in order, one report
+    task each), except that a foreign key's lookup table is built from the key values read while the
+    referenced file was validated, rather than by reading that file again for every file that refers
+    to it (measures.csv five times). A referenced file that could not be read in full is read again."""
+    from frictionless import Checklist, FrictionlessException
+    from frictionless import Package as FrictionlessPackage
+
+    whole = FrictionlessPackage(resources=resources, basepath=str(package.path))
+    try:
+        whole.to_descriptor(validate=True)  # Package.validate's first step: a package failing it has no tasks
+    except FrictionlessException:
+        return []
+    references: dict[str, set[tuple[str, ...]]] = {}  # referenced resource → the keys it is referred to by
+    for resource in resources:
+        for fk in resource.schema.foreign_keys:
+            references.setdefault(fk["reference"]["resource"], set()).add(tuple(fk["reference"]["fields"]))
+    keys: dict[str, set[tuple]] = {}  # referenced resource → its key values, as frictionless read them
+    checklist = Checklist()
+    tasks = []
+    for resource in resources:
+        refs = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys} - {resource.name}
+        if refs and refs <= keys.keys():
+            # the resource moves to a package of its own, where its references are the stand-ins
+            stand_ins = [_lookup_resource(r, *references[r], keys[r]) for r in sorted(refs)]
+            FrictionlessPackage(resources=[*stand_ins, resource], basepath=str(package.path))
+        keyed_by = references.get(resource.name, set())
+        fields = next(iter(keyed_by)) if len(keyed_by) == 1 else None  # else read for each key, as before
+        read: list[tuple] = []
+
+        def keep_key(row, fields=fields, read=read) -> None:
+            read.append(tuple(row.get(f) for f in fields))
+
+        task = resource.validate(checklist, on_row=keep_key if fields else None).tasks[0]
+        if fields and _read_in_full(task, len(read)):
+            found = {cells for cells in read if set(cells) != {None}}  # as frictionless's lookup skips them
+            if all(isinstance(cell, str) and cell for cells in found for cell in cells):
+                keys[resource.name] = found
+        tasks.append(task)
+    return tasks
+
+
 def schema_issues(package: Package) -> list[Issue]:
     """Table Schema, primary-key and foreign-key checks by frictionless, as perfsite issues."""
     from frictionless import FrictionlessException
-    from frictionless import Package as FrictionlessPackage
 
     loaded = set(package.raw)
     if not loaded:
@@ -216,7 +291,7 @@ def schema_issues(package: Package) -> list[Issue]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            report = FrictionlessPackage(resources=resources, basepath=str(package.path)).validate()
+            tasks = _validation_tasks(package, resources)
     except FrictionlessException as exc:
         reasons = "; ".join(str(r) for r in getattr(exc, "reasons", []) or []) or str(exc)
         return [
@@ -226,22 +301,27 @@ def schema_issues(package: Package) -> list[Issue]:
                 file="datapackage.json",
             )
         ]
-    for task in report.tasks:
+    for task in tasks:
         name = task.name
         file = package.file_of(name)
         raw = package.raw.get(name)
         key = standard.schema(name).get("primaryKey", [])
         for error in task.errors:
             descriptor = error.to_descriptor()
-            row = descriptor.get("rowNumber")
-            row_values = {}
-            if row and raw is not None and 0 <= row - 2 < len(raw):
-                row_values[row] = {k: raw.iloc[row - 2].get(k, "") for k in key}
+            row_values = _key_values(raw, key, descriptor)
             issues.append(_issue_from_frictionless(name, file, descriptor, row_values))
         stopped = _stopped_early(task, file, len(raw) if raw is not None else 0)
         if stopped:
             issues.append(stopped)
     return issues
+
+
+def _key_values(raw: pd.DataFrame | None, key: list[str], error: dict) -> dict[int, dict]:
+    """The key a duplicate row repeats, as its file has it (only a primary-key error quotes it)."""
+    row = error.get("rowNumber")
+    if error.get("type") != "primary-key" or not row or raw is None or not 0 <= row - 2 < len(raw):
+        return {}
+    return {row: {k: raw[k].iat[row - 2] if k in raw.columns else "" for k in key}}
 
 
 def _stopped_early(task, file: str, rows: int) -> Issue | None:
@@ -309,10 +389,15 @@ def missing_exception_warnings(package: Package) -> list[Issue]:
     )
     quarters = [p for p in considered["period"] if periods.parse(p).kind == "quarter"]
     missing = report.missing_exception_reports(performance, gated["measures"], gated["exceptions"], quarters)
+    if missing.empty:
+        return []
     issues = []
     outturns = package.raw["outturns"]
     row_of = {
-        (m, p): i + 2 for i, (m, p) in enumerate(zip(outturns["measure_id"], outturns["period"], strict=True))
+        (m, p): i + 2
+        for i, (m, p) in enumerate(
+            zip(outturns["measure_id"].tolist(), outturns["period"].tolist(), strict=True)
+        )
     }
     for r in missing.itertuples():
         issues.append(
