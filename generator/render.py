@@ -154,6 +154,14 @@ def _formatted(value: float, unit: str, decimal_places: int, unit_label: str) ->
     return format_value(value, unit, decimal_places, unit_label)
 
 
+def warm_up(env: Environment) -> None:
+    """Load what every page needs whatever the package holds — the templates, compiled; plotly's
+    figure machinery — so it is done once, not in both processes (a second call costs nothing)."""
+    charts.measure_figure(pd.DataFrame({"period": [], "value": [], "status": [], "target": []}))
+    for path in sorted(TEMPLATE_DIR.glob("*.j2")):
+        env.get_template(path.name)
+
+
 def _sorted(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")
 
@@ -187,6 +195,7 @@ class Renderer(ReaderPages):
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
         self._annual: pd.DataFrame | None = None
+        self._status_of: dict | None = None
         self._measure_rows: dict[str, dict[str, list[dict]]] = {}
         # group each resource by its owner once, not once per page
         self.by_measure = {
@@ -235,13 +244,30 @@ class Renderer(ReaderPages):
         key = (quarter_id, by)
         if key not in self._counts_cache:
             self._counts_cache[key] = rules.headline_counts(
-                self.quarter(quarter_id)[["measure_id", "status"]].assign(period=quarter_id),
+                self.quarter_statuses(quarter_id),
                 self.data.frames["measures"],
                 self.objectives,
                 quarter_id,
                 by=by,
             )
         return self._counts_cache[key].copy()
+
+    def quarter_statuses(self, quarter_id: str) -> pd.DataFrame:
+        """Each measure's status in the quarter's report (``measure_id``, ``status``, ``period``),
+        as :meth:`quarter` gives it (grey without a figure) but without the rest of the row: all
+        the headline counts need, for every quarter's trend, at a fraction of the cost."""
+        if self._status_of is None:
+            perf = self.perf
+            self._status_of = dict(
+                zip(zip(perf["measure_id"], perf["period"], strict=True), perf["status"], strict=True)
+            )
+        ids = self.measures["measure_id"].tolist()
+        shown = [
+            self._status_of.get((measure_id, report.reporting_period(frequency, quarter_id)))
+            for measure_id, frequency in zip(ids, self.measures["frequency"], strict=True)
+        ]
+        statuses = [status if isinstance(status, str) else "grey" for status in shown]
+        return pd.DataFrame({"measure_id": ids, "status": statuses, "period": quarter_id})
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
@@ -281,15 +307,13 @@ class Renderer(ReaderPages):
         return jobs
 
     def prepare(self) -> None:
-        """Work that many pages share — every quarter's rows and headline counts (the home page,
-        the reports and their infographics' trends all ask for them) — done once, before the
-        pages are shared between two processes, so neither does it again."""
+        """Work that many pages share — every quarter's headline counts (the home page, the
+        reports and their infographics' trends all ask for them), the templates, plotly — done
+        once, before the pages are shared between two processes, so neither does it again."""
         for quarter_id in self.quarters:
             self._trend_row(quarter_id)
             self.counts(quarter_id, by="priority_id")
-        charts.measure_figure(self.perf.iloc[0:0])  # plotly's figure machinery, loaded once
-        for path in sorted(TEMPLATE_DIR.glob("*.j2")):  # compiled once, not in both processes
-            self.env.get_template(path.name)
+        warm_up(self.env)
 
     def render(self) -> dict[str, Page]:
         """Every page. For a large council, on two processes (:mod:`generator.parallel`); the

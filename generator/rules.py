@@ -483,10 +483,14 @@ def headline_counts(
     if by is not None:
         if by not in ("priority_id", "objective_id", "directorate"):
             raise ValueError(f"cannot group headline counts by {by!r}")
-        meta = measures[["measure_id", "objective_id", "directorate"]].merge(
-            objectives[["objective_id", "priority_id"]], on="objective_id", how="left"
-        )
-        group = dict(zip(meta["measure_id"], meta[by].fillna(""), strict=True))
+        if by == "priority_id":
+            priority_of = dict(zip(objectives["objective_id"], objectives["priority_id"], strict=True))
+            named = [priority_of.get(o) for o in measures["objective_id"]]
+        else:
+            named = measures[by].tolist()
+        group = {
+            m: g if isinstance(g, str) else "" for m, g in zip(measures["measure_id"], named, strict=True)
+        }
         keys = [group.get(m, "") for m in rows["measure_id"]]
     else:
         keys = [""] * len(rows)
@@ -498,15 +502,15 @@ def headline_counts(
     if by is None:
         tally.setdefault("", Counter())
     order = sorted(tally)
-    counts = pd.DataFrame(
-        {status: [tally[k][status] for k in order] for status in STATUSES}, index=order, dtype="int64"
-    )
-    counts["total"] = counts[list(STATUSES)].sum(axis=1)
+    columns: dict[str, list] = {by: order} if by is not None else {}
+    for status in STATUSES:
+        columns[status] = [tally[k][status] for k in order]
+    columns["total"] = [sum(tally[k][status] for status in STATUSES) for k in order]
     for column, statuses in _ON_TARGET_STATUSES.items():
-        counts[column] = counts[statuses].sum(axis=1)
-    if by is None:
-        return counts.reset_index(drop=True)
-    return counts.rename_axis(by).reset_index()
+        columns[column] = [sum(tally[k][status] for status in statuses) for k in order]
+    counts = pd.DataFrame(columns)
+    numbers = [c for c in counts.columns if c != by]
+    return counts.astype(dict.fromkeys(numbers, "int64"))
 
 
 def missing_exception_reports(

@@ -136,7 +136,8 @@ def generate(
 
     package = load(package_dir)
     stage("load")
-    issues = validate_package(package)
+    env = render.environment(template_dirs)
+    issues = validate_package(package, meanwhile=lambda: render.warm_up(env))
     if errors_of(issues):
         raise ValidationFailed(issues)
     stage("validate")
@@ -170,7 +171,7 @@ def generate(
         withdrawals=withdrawn,
         extra={"site_url": site_url},
     )
-    renderer = render.Renderer(data, render.environment(template_dirs))
+    renderer = render.Renderer(data, env)
     published = set(publications.loc[publications["status"] == "published", "period"])
     copies = archive_downloads(package.path, published)
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from . import checks, history, limits, safety, standard
+from . import checks, history, limits, parallel, safety, standard
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
 from .load import Package, load
@@ -203,83 +204,10 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
     )
 
 
-#: frictionless errors after which every row of the file was still read: a file that had only these
-#: can lend its key values to the files that refer to it
-_ROW_ERRORS = frozenset(
-    {
-        *("type-error", "constraint-error", "primary-key", "foreign-key", "unique-error"),
-        *("blank-row", "extra-cell", "missing-cell"),
-        *("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"),
-    }
-)
-
-
-def _read_in_full(task, rows_seen: int) -> bool:
-    """Whether frictionless read every row of the file (so the keys it saw are all the file's keys)."""
-    return (
-        not task.warnings
-        and rows_seen == task.stats.get("rows")
-        and all(error.type in _ROW_ERRORS for error in task.errors)
-    )
-
-
-def _lookup_resource(name: str, fields: tuple[str, ...], keys: set[tuple]):
-    """A stand-in for resource ``name`` holding only the key values frictionless read from it: the
-    same lookup table, built without reading (and type-checking) the whole file again."""
-    from frictionless import Resource, Schema
-
-    return Resource(
-        name=name,
-        data=[list(fields), *sorted(keys)],
-        schema=Schema.from_descriptor({"fields": [{"name": f, "type": "string"} for f in fields]}),
-    )
-
-
-def _validation_tasks(package: Package, resources: list) -> list:
-    """Each resource validated by frictionless as ``Package.validate`` does it (in order, one report
-    task each), except that a foreign key's lookup table is built from the key values read while the
-    referenced file was validated, rather than by reading that file again for every file that refers
-    to it (measures.csv five times). A referenced file that could not be read in full is read again."""
-    from frictionless import Checklist, FrictionlessException
-    from frictionless import Package as FrictionlessPackage
-
-    whole = FrictionlessPackage(resources=resources, basepath=str(package.path))
-    try:
-        whole.to_descriptor(validate=True)  # Package.validate's first step: a package failing it has no tasks
-    except FrictionlessException:
-        return []
-    references: dict[str, set[tuple[str, ...]]] = {}  # referenced resource → the keys it is referred to by
-    for resource in resources:
-        for fk in resource.schema.foreign_keys:
-            references.setdefault(fk["reference"]["resource"], set()).add(tuple(fk["reference"]["fields"]))
-    keys: dict[str, set[tuple]] = {}  # referenced resource → its key values, as frictionless read them
-    checklist = Checklist()
-    tasks = []
-    for resource in resources:
-        refs = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys} - {resource.name}
-        if refs and refs <= keys.keys():
-            # the resource moves to a package of its own, where its references are the stand-ins
-            stand_ins = [_lookup_resource(r, *references[r], keys[r]) for r in sorted(refs)]
-            FrictionlessPackage(resources=[*stand_ins, resource], basepath=str(package.path))
-        keyed_by = references.get(resource.name, set())
-        fields = next(iter(keyed_by)) if len(keyed_by) == 1 else None  # else read for each key, as before
-        read: list[tuple] = []
-
-        def keep_key(row, fields=fields, read=read) -> None:
-            read.append(tuple(row.get(f) for f in fields))
-
-        task = resource.validate(checklist, on_row=keep_key if fields else None).tasks[0]
-        if fields and _read_in_full(task, len(read)):
-            found = {cells for cells in read if set(cells) != {None}}  # as frictionless's lookup skips them
-            if all(isinstance(cell, str) and cell for cells in found for cell in cells):
-                keys[resource.name] = found
-        tasks.append(task)
-    return tasks
-
-
 def schema_issues(package: Package) -> list[Issue]:
     """Table Schema, primary-key and foreign-key checks by frictionless, as perfsite issues."""
     from frictionless import FrictionlessException
+    from frictionless import Package as FrictionlessPackage
 
     loaded = set(package.raw)
     if not loaded:
@@ -291,7 +219,7 @@ def schema_issues(package: Package) -> list[Issue]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tasks = _validation_tasks(package, resources)
+            tasks = FrictionlessPackage(resources=resources, basepath=str(package.path)).validate().tasks
     except FrictionlessException as exc:
         reasons = "; ".join(str(r) for r in getattr(exc, "reasons", []) or []) or str(exc)
         return [
@@ -428,16 +356,44 @@ def _statuses_computable(package: Package, issues: list[Issue]) -> bool:
     )
 
 
-def validate_package(package: Package) -> list[Issue]:
-    """Every issue of a loaded package, errors and warnings, sorted by file, row and field."""
+#: from this many measures, frictionless checks the files in a second process beside perfsite's own checks
+PARALLEL_MEASURES = 150
+
+
+def validate_package(package: Package, meanwhile: Callable[[], object] | None = None) -> list[Issue]:
+    """Every issue of a loaded package, errors and warnings, sorted by file, row and field.
+
+    ``meanwhile``: work that does not depend on the package (compiling templates, say), done in
+    this process while frictionless checks a large council's files in the second one."""
     issues = list(package.issues)
     if package.descriptor:
         issues += declared_schema_issues(package)
         issues += checks.package_issues(package)
-        issues += schema_issues(package)
-        issues += checks.domain_issues(package)
-        issues += safety.safety_issues(package) + limits.limit_issues(package)
-        issues += history.record_issues(package)
+
+        def perfsite_checks() -> list[Issue]:
+            return [
+                *checks.domain_issues(package),
+                *safety.safety_issues(package),
+                *limits.limit_issues(package),
+                *history.record_issues(package),
+            ]
+
+        measures = package.raw.get("measures")
+        large = measures is not None and len(measures) >= PARALLEL_MEASURES
+
+        # the two halves read the package and nothing else: run side by side, listed in one order.
+        # perfsite's own checks come first, so this process takes them and keeps the archive
+        # snapshots they read (Package.archive_cache) for the site that is built next
+        def ours_then_meanwhile() -> list[Issue]:
+            found = perfsite_checks()
+            if meanwhile is not None and large:
+                meanwhile()
+            return found
+
+        by_perfsite, by_frictionless = parallel.run_jobs(
+            [ours_then_meanwhile, lambda: schema_issues(package)], parallel=large
+        )
+        issues += by_frictionless + by_perfsite
         if _statuses_computable(package, issues):
             issues += missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first

@@ -8,17 +8,13 @@ validating the referenced file. These tests hold each shortcut to the rule it st
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import checks, limits, safety, validate
-from generator.load import load
-
-from .corpus import EXAMPLE, read_rows, set_cell, write_rows
+from generator import checks, limits, safety
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -74,43 +70,3 @@ def test_no_other_character_can_start_a_formula_or_a_nan():
 def test_html_needs_one_of_its_characters(text):
     assert checks._HTML.search(text)
     assert not checks._HTML.search("".join(c for c in text if c not in checks.HTML_NEEDS))
-
-
-def _unknown_references(tmp_path, plant) -> list:
-    pkg = shutil.copytree(EXAMPLE, tmp_path / "pkg")
-    set_cell(pkg, "outturns.csv", "measure_id", "no-such-measure")
-    set_cell(pkg, "project_updates.csv", "project_id", "no-such-project")
-    plant(pkg)
-    return validate.schema_issues(load(pkg))
-
-
-def _measures_with(change):
-    def plant(pkg):
-        header, rows = read_rows(pkg, "measures.csv")
-        write_rows(pkg, "measures.csv", header, change(rows))
-
-    return plant
-
-
-@pytest.mark.parametrize(
-    "plant",
-    [
-        lambda pkg: None,
-        _measures_with(lambda rows: [{**rows[0], "unit": "furlongs"}, *rows[1:]]),  # a cell error
-        _measures_with(lambda rows: [*rows, rows[0]]),  # a duplicate key
-        _measures_with(lambda rows: [{**r, "decimal_places": "x"} for r in rows] * 40),  # stops early
-        lambda pkg: (pkg / "measures.csv").write_text("measure_id;title\nm1;x\n", encoding="utf-8"),
-        lambda pkg: (pkg / "objectives.csv").write_bytes(b"objective_id,priority_id,title\n\xff,x,y\n"),
-    ],
-    ids=["valid", "cell-error", "duplicate", "stops-early", "semicolons", "not-utf8"],
-)
-def test_lookups_from_values_read_once_match_reading_the_file_again(tmp_path, monkeypatch, plant):
-    stand_ins = []
-    real = validate._lookup_resource
-    monkeypatch.setattr(validate, "_lookup_resource", lambda *a: stand_ins.append(a[0]) or real(*a))
-    once = _unknown_references(tmp_path / "once", plant)
-    assert "projects" in stand_ins  # at least the untouched files lend their keys
-    monkeypatch.setattr(validate, "_read_in_full", lambda task, rows: False)  # every file is read again
-    again = _unknown_references(tmp_path / "again", plant)
-    assert once == again
-    assert any(i.code == "unknown-reference" for i in once)
