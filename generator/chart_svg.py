@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -31,8 +32,10 @@ HEIGHTS = {"wide": 340, "medium": 320, "narrow": 300}
 DASHES = {"dash": "9,9", "dot": "3,3", "dashdot": "9,3,3,3"}
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float = FONT_SIZE) -> float:
-    """Approximate rendered width of ``text`` in a sans-serif font, erring wide."""
+    """Approximate rendered width of ``text`` in a sans-serif font, erring wide (remembered: every
+    chart measures the same period labels and ticks)."""
     units = 0.0
     for ch in text:
         if ch in " .,:;'|!il/()[]-":
@@ -114,6 +117,12 @@ class Geometry:
         if self.kind == "bars":
             return self.left + (v - lo) / (hi - lo) * self.plot_w
         return self.top + (hi - v) / (hi - lo) * self.plot_h
+
+    def value_mapper(self):
+        """:meth:`value_to_px` for a line chart as one closure (the same arithmetic, no lookups per point)."""
+        lo, hi = self.value_range
+        top, plot_h = self.top, self.plot_h
+        return lambda v: top + (hi - v) / (hi - lo) * plot_h
 
     def category_to_px(self, i: float) -> float:
         slot = (self.plot_w if self.kind == "lines" else self.plot_h) / max(len(self.categories), 1)
@@ -328,8 +337,11 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
     out.append(
         f'<path d="M{geo.left},{base}H{geo.width - geo.right}M{geo.left},{geo.top}V{base}" stroke="{INK}"/>'
     )
+    # every trace's points sit on the same category positions: worked out once per drawing
+    xs = [geo.category_to_px(i) for i in range(len(geo.categories))]
+    to_px = geo.value_mapper()
     for i, label in enumerate(geo.category_labels):
-        x = geo.category_to_px(i)
+        x = xs[i]
         out.append(f'<path d="M{x:.1f},{base}v4" stroke="{INK}"/>')
         if not label:
             continue
@@ -344,10 +356,9 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
     )
     out.append(f'<g clip-path="url(#{clip})">')
     for trace in figure["data"]:
-        xs, ys = trace.get("x") or [], trace.get("y") or []
+        trace_x, trace_y = trace.get("x") or [], trace.get("y") or []
         points = [
-            (geo.category_to_px(index[x]), None if y is None else geo.value_to_px(y))
-            for x, y in zip(xs, ys, strict=False)
+            (xs[index[x]], None if y is None else to_px(y)) for x, y in zip(trace_x, trace_y, strict=False)
         ]
         mode = trace.get("mode", "lines")
         if "lines" in mode:
