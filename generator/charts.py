@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup, escape
@@ -291,21 +292,32 @@ def benchmark_traces(
     source, to add to :func:`measure_figure`. Benchmarks for periods outside the chart are left out."""
     traces = []
     spans = _spans(chart_periods)
-    for index, (comparator, rows) in enumerate(benchmarks.groupby("comparator", sort=True)):
+    by_comparator: dict[str, list[tuple]] = {}
+    for comparator, period, value, source in zip(
+        benchmarks["comparator"], benchmarks["period"], benchmarks["value"], benchmarks["source"], strict=True
+    ):
+        if isinstance(comparator, str):  # as a groupby, which leaves out a missing comparator
+            by_comparator.setdefault(comparator, []).append((period, value, source))
+    for index, comparator in enumerate(sorted(by_comparator)):
         style = BENCHMARK_STYLES[index % len(BENCHMARK_STYLES)]
-        rows = rows.assign(at=[_position(p, spans) for p in rows["period"]]).dropna(subset=["at"])
-        if rows.empty:
+        placed = [
+            (_position(period, spans), period, value, source)
+            for period, value, source in by_comparator[comparator]
+        ]
+        placed = sorted(
+            (row for row in placed if row[0] is not None), key=lambda row: periods.sort_key(row[0])
+        )
+        if not placed:
             continue
-        rows = rows.assign(_k=rows["at"].map(periods.sort_key)).sort_values("_k")
-        sources = sorted({str(s) for s in rows["source"].fillna("") if str(s)})
+        sources = sorted({str(source) for *_, source in placed if isinstance(source, str) and source})
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": str(comparator),
-                "x": [periods.parse(p).short_label() for p in rows["at"]],
-                "y": rounded(rows["value"], decimals),
-                "customdata": [periods.parse(p).short_label() for p in rows["period"]],
+                "x": [periods.parse(at).short_label() for at, *_ in placed],
+                "y": rounded(pd.Series([value for _, _, value, _ in placed], dtype="float64"), decimals),
+                "customdata": [periods.parse(period).short_label() for _, period, *_ in placed],
                 "marker": {
                     "symbol": style["symbol"],
                     "size": 13,

@@ -208,6 +208,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         return nav
 
     def on_env(self, env, *, config, files):
+        env.auto_reload = False  # each build makes a new environment: no file check on every page
         build_page = getattr(mkdocs_build, "_build_page", None)
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.second_process and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):

@@ -94,6 +94,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build reads each template once; no file check on every page
     )
     env.filters.update(
         status=status_badge,
