@@ -192,17 +192,14 @@ class Renderer(ReaderPages):
         self.quarters = [p for p in data.publications["period"] if periods.parse(p).kind == "quarter"]
         self.latest = self.quarters[-1] if self.quarters else None
         self.perf = data.performance
-        self.perf_by_measure = {k: g for k, g in self.perf.groupby("measure_id", sort=False)}
+        # each measure's rows by position, taken when its page is made (in whichever process)
+        self._perf_rows = self.perf.groupby("measure_id", sort=False).indices
+        self._benchmark_rows = f["benchmarks"].groupby("measure_id", sort=False).indices
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
         self._annual: pd.DataFrame | None = None
         self._status_of: dict | None = None
         self._measure_rows: dict[str, dict[str, list[dict]]] = {}
-        # group each resource by its owner once, not once per page
-        self.by_measure = {
-            name: {k: g for k, g in f[name].groupby("measure_id", sort=False)}
-            for name in ("outturns", "exceptions", "methodology", "benchmarks")
-        }
         self.measures_with_targets = set(f["targets"]["measure_id"])
         updates = f["project_updates"]
         updates = updates.assign(_k=updates["period"].map(periods.sort_key)).sort_values(
@@ -542,7 +539,7 @@ class Renderer(ReaderPages):
                 "revisions": self.data.revisions,
                 "withdrawals": self.data.withdrawals,
             }.get(name)
-            if frame is None and name in self.by_measure:
+            if frame is None and name in ("outturns", "exceptions", "methodology", "benchmarks"):
                 frame = self.data.frames[name]
             if frame is None or frame.empty:
                 frame = pd.DataFrame(columns=["measure_id"])
@@ -560,7 +557,7 @@ class Renderer(ReaderPages):
 
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
-        history = self.perf_by_measure.get(measure_id, self.perf.iloc[0:0])
+        history = self.perf.iloc[self._perf_rows.get(measure_id, [])]
         records = self.measure_rows("performance", measure_id)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
@@ -575,7 +572,7 @@ class Renderer(ReaderPages):
         if chart is not None and benchmarks:
             traces = charts.benchmark_traces(
                 list(history["period"]),
-                self.by_measure["benchmarks"][measure_id],
+                self.data.frames["benchmarks"].iloc[self._benchmark_rows[measure_id]],
                 unit_suffix,
                 int(measure["decimal_places"]),
             )
