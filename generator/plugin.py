@@ -45,7 +45,7 @@ FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement
 log = logging.getLogger("mkdocs.plugins.perfsite")
 ELSEWHERE = "perfsite-elsewhere.html"  # the empty template of pages the second process writes
 SPLIT_PAGES = 150  # from this many pages, MkDocs renders them on two processes
-CHILD_SHARE = {1, 3, 4}  # of every five pages, those the second process renders (this one also copies files)
+CHILD_SHARE = 0.52  # of the pages, the part the second process renders (this one also copies the files)
 
 
 class PerfsiteConfig(Config):
@@ -213,7 +213,8 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.second_process and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
             return env
-        theirs = [f for i, f in enumerate(pages) if i % 5 in CHILD_SHARE]
+        # every page whose running share crosses a whole number: spread evenly through the site
+        theirs = [f for i, f in enumerate(pages) if int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE)]
         nav = self._nav
         # jinja2 compiles Material's templates on first use: render one page in memory (and throw
         # it away) so they are compiled once, here, rather than in both processes
