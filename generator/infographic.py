@@ -57,26 +57,27 @@ def quarter_numbers(
     """
     label = periods.parse(quarter).label()
     previous_label = periods.parse(previous).short_label() if previous else ""
-    by_id = counts.set_index("priority_id") if len(counts) else pd.DataFrame()
+    # plain dicts: eight priorities, read a few times each, in every quarter's infographic
+    by_id = {row["priority_id"]: row for row in counts.to_dict("records")}
     before = (
-        previous_counts.set_index("priority_id")
+        {row["priority_id"]: row for row in previous_counts.to_dict("records")}
         if previous_counts is not None and len(previous_counts)
         else None
     )
     tiles = []
-    for p in priorities.itertuples():
-        row = by_id.loc[p.priority_id] if p.priority_id in by_id.index else None
+    for priority_id, title in zip(priorities["priority_id"], priorities["title"], strict=True):
+        row = by_id.get(priority_id)
         statuses = {s: int(row[s]) if row is not None else 0 for s in ("green", "amber", "red", "grey")}
         total = sum(statuses.values())
         if not total:
             continue
         was = None
         if before is not None:
-            was = int(before.loc[p.priority_id, "green"]) if p.priority_id in before.index else 0
+            was = int(before[priority_id]["green"]) if priority_id in before else 0
         tiles.append(
             {
-                "priority_id": p.priority_id,
-                "title": str(p.title),
+                "priority_id": priority_id,
+                "title": str(title),
                 "on_target": statuses["green"],
                 "total": total,
                 "counts": statuses,

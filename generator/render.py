@@ -353,7 +353,7 @@ class Renderer(ReaderPages):
         figure = charts.to_json(charts.status_counts_figure(by_priority))
         overall = self.counts(self.latest).iloc[0].to_dict()
         previous = self.quarters[-2] if len(self.quarters) > 1 else None
-        changes = _records(report.status_changes(rows, self.quarter(previous))) if previous else []
+        changes = _records(self.changes(self.latest)) if previous else []
         key = rows[rows["is_key"]]
         lede = (
             f"In {periods.parse(self.latest).label()}, {int(overall['green'])} of {int(overall['total'])} "
@@ -436,9 +436,7 @@ class Renderer(ReaderPages):
             reds=red_records,
             updates=_records(_sorted(updates, "project_id")),
             previous=self.quarters[index - 1] if index else None,
-            changes=_records(report.status_changes(rows, self.quarter(self.quarters[index - 1])))
-            if index
-            else [],
+            changes=_records(self.changes(quarter_id)) if index else [],
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
             glance=self.infographic(quarter_id),

@@ -54,6 +54,15 @@ class ReaderPages:
             }
         return cache[quarter_id]
 
+    def changes(self, quarter_id: str) -> pd.DataFrame:
+        """Measures whose status changed since the quarter before (:func:`report.status_changes`),
+        worked out once: the quarter's report and its infographic both show them."""
+        cache = self.__dict__.setdefault("_changes", {})
+        if quarter_id not in cache:
+            previous = self.quarters[self.quarters.index(quarter_id) - 1]
+            cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
+        return cache[quarter_id]
+
     def infographic(self, quarter_id: str) -> dict:
         """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
         cache = self.__dict__.setdefault("_glances", {})  # the report, the home page and the image share it
@@ -75,9 +84,7 @@ class ReaderPages:
             self.priorities,
             self.counts(quarter_id, by="priority_id"),
             self.counts(previous, by="priority_id") if previous else None,
-            report.status_changes(self.quarter(quarter_id), self.quarter(previous))
-            if previous
-            else pd.DataFrame(columns=["status", "status_before"]),
+            self.changes(quarter_id) if previous else pd.DataFrame(columns=["status", "status_before"]),
             self.quarter_trend(self.quarters[: index + 1]),
             key_updates,
         )
