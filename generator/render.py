@@ -540,7 +540,8 @@ class Renderer(ReaderPages):
             if frame is None and name in ("outturns", "exceptions", "methodology", "benchmarks"):
                 frame = self.data.frames[name]
             if frame is None or frame.empty:
-                frame = pd.DataFrame(columns=["measure_id"])
+                self._measure_rows[name] = {}
+                return []
             if name == "exceptions":
                 frame = (
                     frame.assign(_k=frame["period"].map(periods.sort_key))

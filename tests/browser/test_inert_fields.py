@@ -53,7 +53,9 @@ def hostile_site(tmp_path_factory):
     _rewrite(pkg / "publications.csv", lambda r: r.update(report_url=URL, committee=COMMITTEE))
     _rewrite(pkg / "benchmarks.csv", lambda r: r.update(source_url=URL))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sitegen, "validate_package", lambda package: [])  # past the first wall on purpose
+        patch.setattr(
+            sitegen, "validate_package", lambda package, meanwhile=None: []
+        )  # past the first wall on purpose
         port = free_port()
         site, _ = build_site(pkg, work / "built", port=port)
     server = SiteServer(site, port)
