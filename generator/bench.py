@@ -41,6 +41,11 @@ def median_run(runs: list[dict]) -> dict:
     ordered = sorted(runs, key=lambda r: r["total_seconds"])
     chosen = dict(ordered[len(ordered) // 2])
     chosen["all_totals_seconds"] = [r["total_seconds"] for r in runs]
+    ratios = sorted(
+        r["total_seconds"] / r["yardstick_beside_seconds"] for r in runs if r.get("yardstick_beside_seconds")
+    )
+    chosen["paired_yardsticks"] = ratios[len(ratios) // 2] if ratios else None
+    chosen["all_paired_yardsticks"] = ratios
     return chosen
 
 
@@ -99,9 +104,9 @@ def run_one(size: str, work: Path) -> dict:
     return figures
 
 
-def yardstick_seconds() -> float | None:
-    """The yardstick of this run: ``mkdocs build`` of a fixed 200-page Material site, timed now
-    (``../shared/bench/yardstick.py`` beside the checkout, or ``PERFSITE_YARDSTICK``)."""
+def yardstick_seconds(runs: int = 3) -> float | None:
+    """The yardstick: ``mkdocs build`` of a fixed 200-page Material site, timed now, the median
+    of ``runs`` (``../shared/bench/yardstick.py`` beside the checkout, or ``PERFSITE_YARDSTICK``)."""
     import importlib.util
 
     path = Path(os.environ.get("PERFSITE_YARDSTICK", ROOT.parent / "shared" / "bench" / "yardstick.py"))
@@ -110,7 +115,7 @@ def yardstick_seconds() -> float | None:
     spec = importlib.util.spec_from_file_location("yardstick", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.yardstick(str(Path(sys.executable).parent / "mkdocs"))
+    return module.yardstick(str(Path(sys.executable).parent / "mkdocs"), runs=runs)
 
 
 def markdown_table(results: list[dict], cores: int, when: str, yardstick: float | None) -> str:
@@ -119,7 +124,8 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
         f"# perfsite benchmark — {when}, {cores} cores, Python {platform.python_version()}, {platform.machine()}",
         "",
         f"Times in seconds and in yardsticks (Y = `mkdocs build` of a fixed 200-page Material site, "
-        f"timed in the same run, median of 3: {unit}). Each size is built {RUNS['L']} times (XL once) and the "
+        f"timed in the same run, median of 3: {unit}; *paired*: each build divided by a yardstick timed just "
+        f"before it, the median of those ratios). Each size is built {RUNS['L']} times (XL once) and the "
         "median run is shown. *Generator* is every stage before MkDocs. A large council's pages and "
         "MkDocs' page rendering are shared between two processes, so a stage's seconds are wall time.",
         "",
@@ -129,6 +135,9 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
     for r in results:
         s = r["stages_seconds"]
         in_y = f"{r['total_seconds'] / yardstick:.1f}" if yardstick else "—"
+        if r.get("paired_yardsticks"):
+            spread = ", ".join(f"{x:.1f}" for x in r["all_paired_yardsticks"])
+            in_y += f" (paired {r['paired_yardsticks']:.1f}: {spread})"
         lines.append(
             f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | "
             f"{s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | {s['render']:.2f} | {s['mkdocs']:.2f} | "
@@ -161,6 +170,8 @@ def main() -> None:
     for size in sizes:
         runs = []
         for run in range(RUNS.get(size, 1)):
+            # a yardstick just before each build: the machine's speed drifts within a run
+            beside = yardstick_seconds(runs=1) if yardstick else None
             print(f"Building {size} ({run + 1} of {RUNS.get(size, 1)})…", file=sys.stderr, flush=True)
             proc = subprocess.run(
                 [sys.executable, "-m", "generator.bench", "--one", size],
@@ -171,7 +182,9 @@ def main() -> None:
             if proc.returncode != 0:
                 sys.stderr.write(proc.stderr)
                 raise SystemExit(f"the {size} build failed")
-            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            figures = json.loads(proc.stdout.strip().splitlines()[-1])
+            figures["yardstick_beside_seconds"] = beside
+            runs.append(figures)
         results.append(median_run(runs))
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     cores = os.cpu_count() or 0
