@@ -36,6 +36,41 @@ STAGES = ("load", "validate", "compute", "render", "mkdocs")
 RUNS = {"S": 3, "M": 3, "L": 3, "XL": 1}
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def peak_memory_of(proc: subprocess.Popen) -> float | None:
+    """The build's peak memory, with its second process counted: the largest sum of the processes'
+    PSS (each shared page split between the processes sharing it), sampled every 50 ms while it
+    runs; None where /proc has no smaps_rollup. Read from outside: the build must stay one thread."""
+    peak = None
+    while proc.poll() is None:
+        total = 0
+        for pid in _tree(proc.pid):
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            total += next(
+                (int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0
+            )
+        if total:
+            peak = max(peak or 0, total / 1024)
+        time.sleep(0.05)
+    return round(peak, 1) if peak else None
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run with the median total time, with every run's total kept beside it."""
     ordered = sorted(runs, key=lambda r: r["total_seconds"])
@@ -129,8 +164,8 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
         "median run is shown. *Generator* is every stage before MkDocs. A large council's pages and "
         "MkDocs' page rendering are shared between two processes, so a stage's seconds are wall time.",
         "",
-        "| size | outturn rows | pages | ms per page | load | validate | compute | render | MkDocs | total | total in Y | every run's total | generator ÷ MkDocs | peak RSS MiB | output MB | largest page KB | median measure page KB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| size | outturn rows | pages | ms per page | load | validate | compute | render | MkDocs | total | total in Y | every run's total | generator ÷ MkDocs | peak RSS MiB (main process) | peak memory MiB (both processes, PSS) | output MB | largest page KB | median measure page KB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         s = r["stages_seconds"]
@@ -143,7 +178,7 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
             f"{s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | {s['render']:.2f} | {s['mkdocs']:.2f} | "
             f"{r['total_seconds']:.2f} | {in_y} | {', '.join(f'{t:.2f}' for t in r.get('all_totals_seconds', [r['total_seconds']]))} | "
             f"{r['generator_seconds'] / max(s['mkdocs'], 1e-9):.0%} | "
-            f"{r['peak_rss_mib']:.0f} | {r['output_bytes'] / 1e6:.1f} | {r['largest_page_bytes'] / 1024:.0f} | "
+            f"{r['peak_rss_mib']:.0f} | {r['peak_memory_mib'] or 0:.0f} | {r['output_bytes'] / 1e6:.1f} | {r['largest_page_bytes'] / 1024:.0f} | "
             f"{r['median_measure_page_bytes'] / 1024:.0f} |"
         )
     by = {r["size"]: r for r in results}
@@ -153,7 +188,7 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
     if "L" in by and "XL" in by:
         lines += [
             f"XL took {by['XL']['total_seconds'] / by['L']['total_seconds']:.1f}× L's time, "
-            f"peak {by['XL']['peak_rss_mib']:.0f} MiB."
+            f"peak {by['XL']['peak_memory_mib'] or by['XL']['peak_rss_mib']:.0f} MiB (both processes)."
         ]
     return "\n".join(lines) + "\n"
 
@@ -173,17 +208,21 @@ def main() -> None:
             # a yardstick just before each build: the machine's speed drifts within a run
             beside = yardstick_seconds(runs=1) if yardstick else None
             print(f"Building {size} ({run + 1} of {RUNS.get(size, 1)})…", file=sys.stderr, flush=True)
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 [sys.executable, "-m", "generator.bench", "--one", size],
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             )
+            memory = peak_memory_of(proc)
+            stdout, stderr = proc.communicate()
             if proc.returncode != 0:
-                sys.stderr.write(proc.stderr)
+                sys.stderr.write(stderr)
                 raise SystemExit(f"the {size} build failed")
-            figures = json.loads(proc.stdout.strip().splitlines()[-1])
+            figures = json.loads(stdout.strip().splitlines()[-1])
             figures["yardstick_beside_seconds"] = beside
+            figures["peak_memory_mib"] = memory
             runs.append(figures)
         results.append(median_run(runs))
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -57,6 +57,30 @@ def column_issues(
     return issues
 
 
+Words = str | Callable[[str, str, str], str]  # text, or made from (resource, column, value)
+
+
+def cell_issue(code: str, message: Words, hint: Words) -> Callable[[str, str, int, str, str], Issue]:
+    """The ``issue`` of :func:`column_issues` that most cell checks want: one code, and a message
+    and a hint that are fixed or made from the resource, the column and the cell's value."""
+
+    def words(text: Words, resource: str, column: str, value: str) -> str:
+        return text if isinstance(text, str) else text(resource, column, value)
+
+    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
+        return Issue(
+            code,
+            words(message, resource, column, value),
+            file=file,
+            row=row,
+            field=column,
+            value=value,
+            hint=words(hint, resource, column, value),
+        )
+
+    return issue
+
+
 def _code_points(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """A column as one array of code points, each cell followed by a 0, and where each cell starts:
     numpy then looks at every character of the column at once."""
@@ -597,17 +621,11 @@ def text_issues(package: Package) -> list[Issue]:
     def html(resource: str, column: str, values: list[str]) -> np.ndarray:
         return cells_searched(values, _HTML, cells_containing(values, HTML_NEEDS))
 
-    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
-        return Issue(
-            "unsafe-html",
-            "the text contains HTML or script, which is not allowed",
-            file=file,
-            row=row,
-            field=column,
-            value=value,
-            hint="write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
-        )
-
+    issue = cell_issue(
+        "unsafe-html",
+        "the text contains HTML or script, which is not allowed",
+        "write plain text; simple Markdown (*emphasis*, lists, [links](https://…)) is allowed",
+    )
     return column_issues(package, standard.free_text_fields, html, issue)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import periods, standard
-from .checks import cells_containing, cells_searched, column_issues, flagged_rows, numbers
+from .checks import cell_issue, cells_containing, cells_searched, column_issues, flagged_rows, numbers
 from .errors import Issue
 from .load import Package
 
@@ -43,17 +43,16 @@ def number_issues(package: Package) -> list[Issue]:
         outside = figures.notna() & ~figures.abs().le(MAX_NUMBER)  # inf fails le()
         return outside.to_numpy() | cells_searched(values, _NAN, cells_containing(values, "nN"))
 
-    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
-        return Issue(
-            "number-out-of-range",
-            f"{column} must be an ordinary number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}",
-            file=file,
-            row=row,
-            field=column,
-            value=value,
-            hint="write the figure as digits (e.g. 47.5); leave it empty when there is none"
-            + (" and say why in missing_reason" if column == "value" and resource == "outturns" else ""),
-        )
+    issue = cell_issue(
+        "number-out-of-range",
+        lambda resource, column, value: (
+            f"{column} must be an ordinary number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}"
+        ),
+        lambda resource, column, value: (
+            "write the figure as digits (e.g. 47.5); leave it empty when there is none"
+            + (" and say why in missing_reason" if column == "value" and resource == "outturns" else "")
+        ),
+    )
 
     return column_issues(package, lambda resource: _typed_fields(resource, "number", "integer"), bad, issue)
 
@@ -99,16 +98,11 @@ def date_issues(package: Package) -> list[Issue]:
         year = _years([v.strip() for v in values], r"^(\d{4})-\d{2}-\d{2}$")
         return (year < FIRST_YEAR) | (year > LAST_YEAR)  # NaN is neither
 
-    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
-        return Issue(
-            "date-out-of-range",
-            f"{column} is not a year between {FIRST_YEAR} and {LAST_YEAR}",
-            file=file,
-            row=row,
-            field=column,
-            value=value,
-            hint="check the year (dates are written 2025-12-31)",
-        )
+    issue = cell_issue(
+        "date-out-of-range",
+        lambda resource, column, value: f"{column} is not a year between {FIRST_YEAR} and {LAST_YEAR}",
+        "check the year (dates are written 2025-12-31)",
+    )
 
     return column_issues(package, lambda resource: _typed_fields(resource, "date"), outside, issue)
 

@@ -21,7 +21,7 @@ import unicodedata
 import pandas as pd
 
 from . import standard
-from .checks import cells_containing, cells_searched, cells_starting, column_issues
+from .checks import cell_issue, cells_containing, cells_searched, cells_starting, column_issues
 from .errors import Issue
 from .load import Package
 
@@ -79,17 +79,11 @@ def link_issues(package: Package) -> list[Issue]:
     def unsafe(resource: str, column: str, values: list[str]):
         return [url_problem(v) is not None for v in values]
 
-    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
-        return Issue(
-            "unsafe-url",
-            f"{column} is not a safe link: {url_problem(value)}",
-            file=file,
-            row=row,
-            field=column,
-            value=value,
-            hint="write a full web address starting https:// (or leave it empty)",
-        )
-
+    issue = cell_issue(
+        "unsafe-url",
+        lambda resource, column, value: f"{column} is not a safe link: {url_problem(value)}",
+        "write a full web address starting https:// (or leave it empty)",
+    )
     return column_issues(package, _url_fields, unsafe, issue) + descriptor_link_issues(package.descriptor)
 
 
@@ -152,16 +146,11 @@ def formula_issues(package: Package) -> list[Issue]:
     def risky(resource: str, column: str, values: list[str]):
         return cells_searched(values, FORMULA, cells_starting(values, FORMULA_STARTS))
 
-    def issue(resource: str, file: str, row: int, column: str, value: str) -> Issue:
-        return Issue(
-            "formula-text",
-            "the text starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
-            file=file,
-            row=row,
-            field=column,
-            value=value,
-            hint="start the text with a word (for a list, start the lines with * instead of -)",
-        )
+    issue = cell_issue(
+        "formula-text",
+        "the text starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
+        "start the text with a word (for a list, start the lines with * instead of -)",
+    )
 
     # identifiers, periods and allowed words cannot start with these: their own checks refuse them
     return column_issues(package, standard.free_text_fields, risky, issue)
