@@ -66,11 +66,15 @@ def fork(work: Callable[[], Any]) -> Callable[[], Any]:
             os.close(read_end)
             die_with_parent(parent)
             try:
-                payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+                value, failure = work(), None
             except BaseException as exc:  # carried back to the parent, which raises it
-                payload = _pickled_error(exc)
+                value, failure = None, exc
             with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
+                if failure is None:
+                    # streamed into the pipe: a large council's pages are never held twice
+                    pickle.dump(("ok", value), out, protocol=pickle.HIGHEST_PROTOCOL)
+                else:
+                    out.write(_pickled_error(failure))
             status = 0
         finally:
             os._exit(status)
@@ -79,12 +83,16 @@ def fork(work: Callable[[], Any]) -> Callable[[], Any]:
     def result() -> Any:
         try:
             with os.fdopen(read_end, "rb") as incoming:
-                data = incoming.read()
+                try:
+                    kind, value = pickle.load(incoming)  # read as it arrives, not into one buffer first
+                except (EOFError, pickle.UnpicklingError) as exc:
+                    kind, value = "broken", exc
         finally:
             _, code = os.waitpid(pid, 0)
-        if not data:
-            raise SecondProcessFailed(f"the second process ended without a result (wait status {code})")
-        kind, value = pickle.loads(data)
+        if kind == "broken":
+            raise SecondProcessFailed(
+                f"the second process ended without a whole result (wait status {code}): {value}"
+            )
         if kind == "ok":
             return value
         raise value
