@@ -52,11 +52,14 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def fork(work: Callable[[], Any]) -> Callable[[], Any]:
+def fork(work: Callable[..., Any], streamed: bool = False) -> Callable[[], Any]:
     """Run ``work()`` in a forked child now; returns a function that waits for its result.
 
-    The result (or the exception) comes back pickled through a pipe. Call the returned
-    function exactly once; :func:`cancel` stops a child whose result is no longer wanted."""
+    The result (or the exception) comes back pickled through a pipe. With ``streamed``, ``work``
+    is called with a ``send`` function whose items reach this process as the child sends them
+    (read by a thread here), so neither process holds them all twice; the waiting function then
+    returns ``(items, result)``. Call it exactly once; :func:`cancel` stops a child whose result
+    is no longer wanted."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -65,13 +68,17 @@ def fork(work: Callable[[], Any]) -> Callable[[], Any]:
         try:
             os.close(read_end)
             die_with_parent(parent)
-            try:
-                value, failure = work(), None
-            except BaseException as exc:  # carried back to the parent, which raises it
-                value, failure = None, exc
             with os.fdopen(write_end, "wb") as out:
+
+                def send(item: Any) -> None:
+                    pickle.dump(("item", item), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+                try:
+                    value, failure = (work(send) if streamed else work()), None
+                except BaseException as exc:  # carried back to the parent, which raises it
+                    value, failure = None, exc
                 if failure is None:
-                    # streamed into the pipe: a large council's pages are never held twice
+                    # written into the pipe as it is pickled: never held twice in memory
                     pickle.dump(("ok", value), out, protocol=pickle.HIGHEST_PROTOCOL)
                 else:
                     out.write(_pickled_error(failure))
@@ -79,22 +86,41 @@ def fork(work: Callable[[], Any]) -> Callable[[], Any]:
         finally:
             os._exit(status)
     os.close(write_end)
+    incoming = os.fdopen(read_end, "rb")
+    items: list = []
+    final: list = []
+
+    def drain() -> None:
+        try:
+            while True:
+                kind, value = pickle.load(incoming)  # read as it arrives, not into one buffer first
+                if kind != "item":
+                    final.append((kind, value))
+                    return
+                items.append(value)
+        except (EOFError, pickle.UnpicklingError) as exc:
+            final.append(("broken", exc))
+
+    reader = threading.Thread(target=drain, daemon=True) if streamed else None
+    if reader is not None:
+        reader.start()
 
     def result() -> Any:
         try:
-            with os.fdopen(read_end, "rb") as incoming:
-                try:
-                    kind, value = pickle.load(incoming)  # read as it arrives, not into one buffer first
-                except (EOFError, pickle.UnpicklingError) as exc:
-                    kind, value = "broken", exc
+            if reader is not None:
+                reader.join()
+            else:
+                drain()
+            incoming.close()
         finally:
             _, code = os.waitpid(pid, 0)
+        kind, value = final[0]
         if kind == "broken":
             raise SecondProcessFailed(
                 f"the second process ended without a whole result (wait status {code}): {value}"
             )
         if kind == "ok":
-            return value
+            return (items, value) if streamed else value
         raise value
 
     result.pid = pid  # type: ignore[attr-defined]
@@ -147,11 +173,22 @@ def run_jobs(jobs: Sequence[Callable[[], Any]], parallel: bool = True) -> list[A
             raise
         return done
 
-    theirs = fork(share)
+    def share_and_send(send: Callable[[Any], None]) -> None:
+        # each result goes to this process as soon as it is made: the child keeps none of them
+        try:
+            while (index := take()) < len(jobs):
+                send((index, jobs[index]()))
+        except BaseException:
+            with lock:
+                counter.value = len(jobs)
+            raise
+
+    theirs = fork(share_and_send, streamed=True)
     try:
         mine = share()
     except BaseException:
         cancel(theirs)
         raise
-    done = {**mine, **theirs()}
+    sent, _ = theirs()
+    done = {**mine, **dict(sent)}
     return [done[index] for index in range(len(jobs))]

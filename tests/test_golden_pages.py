@@ -88,7 +88,7 @@ def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "single_threaded", lambda: True)  # a browser test's server thread
     forked = []
     real_fork = parallel.fork
-    monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))
+    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
     twice = render.Renderer(data).render()
     assert len(forked) == 1, "the pages were not rendered on two processes"
     assert list(twice) == list(serial) and twice == serial

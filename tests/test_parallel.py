@@ -146,7 +146,7 @@ def test_a_build_on_two_processes_writes_the_same_site_as_on_one(tmp_path, monke
     monkeypatch.setattr(render, "PARALLEL_MEASURES", 5)
     forked = []
     real_fork = parallel.fork
-    monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))
+    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
     build_module.build(pkg, out=tmp_path / "two", site_url="https://example.org/")
     assert len(forked) == 2, "the pages and downloads, then MkDocs, did not each use a second process"
 
@@ -185,9 +185,9 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
     spy = (
         "from generator import parallel, plugin, render\n"
         "real = parallel.fork\n"
-        "def fork(work):\n"
+        "def fork(work, **kw):\n"
         "    print('forked', flush=True)\n"
-        "    return real(work)\n"
+        "    return real(work, **kw)\n"
         "parallel.fork = fork\n"
         "render.PARALLEL_MEASURES = 1\n"
         "plugin.SPLIT_PAGES = 1\n"
@@ -225,7 +225,7 @@ def test_summaries_written_in_two_halves_are_the_summaries_written_at_once(monke
     monkeypatch.setattr(summary, "PARALLEL_ROWS", 2)
     forked = []
     real_fork = parallel.fork
-    monkeypatch.setattr(parallel, "fork", lambda work: forked.append(work) or real_fork(work))
+    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
     halves = table()
     assert len(forked) == 1, "the sentences were not shared between two processes"
     assert halves.equals(at_once) and at_once["summary"].str.len().min() > 20
