@@ -24,6 +24,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+#: from this many measures a council's build is shared between two processes: below it,
+#: forking costs more than it saves
+LARGE_COUNCIL_MEASURES = 150
+
 
 class SecondProcessFailed(RuntimeError):
     """A job failed in the forked process and its exception could not be carried back whole."""
@@ -162,30 +166,21 @@ def run_jobs(jobs: Sequence[Callable[[], Any]], parallel: bool = True) -> list[A
             counter.value = index + 1
         return index
 
-    def share() -> dict[int, Any]:
-        done = {}
+    def share(keep: Callable[[int, Any], None]) -> None:
+        """Take jobs until none is left, handing each result to ``keep``."""
         try:
             while (index := take()) < len(jobs):
-                done[index] = jobs[index]()
+                keep(index, jobs[index]())
         except BaseException:
             with lock:  # the build has failed: the other process takes no more jobs
                 counter.value = len(jobs)
             raise
-        return done
 
-    def share_and_send(send: Callable[[Any], None]) -> None:
-        # each result goes to this process as soon as it is made: the child keeps none of them
-        try:
-            while (index := take()) < len(jobs):
-                send((index, jobs[index]()))
-        except BaseException:
-            with lock:
-                counter.value = len(jobs)
-            raise
-
-    theirs = fork(share_and_send, streamed=True)
+    # the child sends each result here as soon as it is made, so it keeps none of them
+    theirs = fork(lambda send: share(lambda index, result: send((index, result))), streamed=True)
+    mine: dict[int, Any] = {}
     try:
-        mine = share()
+        share(mine.__setitem__)
     except BaseException:
         cancel(theirs)
         raise

@@ -53,7 +53,7 @@ CONFIDENCE = {
 #: how many periods the status history strip on a measure page shows
 STRIP_PERIODS = 8
 #: from this many measures, pages are rendered on two cores
-PARALLEL_MEASURES = 150
+PARALLEL_MEASURES = parallel.LARGE_COUNCIL_MEASURES
 
 #: above this many measures a quarter's report gets a page per priority, so no page grows past ~200 KB
 REPORT_SPLIT_MEASURES = 120

@@ -356,10 +356,6 @@ def _statuses_computable(package: Package, issues: list[Issue]) -> bool:
     )
 
 
-#: from this many measures, frictionless checks the files in a second process beside perfsite's own checks
-PARALLEL_MEASURES = 150
-
-
 def validate_package(package: Package, meanwhile: Callable[[], object] | None = None) -> list[Issue]:
     """Every issue of a loaded package, errors and warnings, sorted by file, row and field.
 
@@ -379,7 +375,7 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
             ]
 
         measures = package.raw.get("measures")
-        large = measures is not None and len(measures) >= PARALLEL_MEASURES
+        large = measures is not None and len(measures) >= parallel.LARGE_COUNCIL_MEASURES
 
         # the two halves read the package and nothing else: run side by side, listed in one order.
         # perfsite's own checks come first, so this process takes them and keeps the archive
