@@ -70,7 +70,7 @@ def run_mkdocs(site: sitegen.Site, site_dir: Path) -> None:
         )
         plugin = config.plugins["perfsite"]
         plugin.site = site
-        plugin.second_process = True
+        plugin.whole_build = True
         mkdocs_build(config)
     except MkDocsException as exc:
         cause = "; ".join(errors.messages) or str(exc)

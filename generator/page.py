@@ -16,11 +16,17 @@ class Page:
     """One generated page: HTML that MkDocs places in the theme without parsing it again."""
 
     title: str  # plain text; escaped where it meets MkDocs' templates
-    html: str
+    # The HTML as UTF-8: a page with one character beyond Latin-1 (an em dash, an arrow) takes
+    # two bytes a character as a str, and a large council's site is held whole until MkDocs runs
+    utf8: bytes
     description: str = ""  # the page's plain-English summary, for <meta name="description">
     search: str = ""  # compact text for the search index (ids, titles, summary, description words)
     in_nav: bool = True  # measure and project pages are reached from index pages, not the nav tree
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of the page's h2/h3 headings
+
+    @property
+    def html(self) -> str:
+        return self.utf8.decode("utf-8")
 
 
 _HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
@@ -74,4 +80,4 @@ def make_page(body: str, description: str = "", search: str = "", in_nav: bool =
     match = _H1.search(body)
     title = plain(match.group(1)) if match else ""
     body, toc = with_heading_ids(body)
-    return Page(title, body, " ".join(description.split()), search, in_nav, toc)
+    return Page(title, body.encode("utf-8"), " ".join(description.split()), search, in_nav, toc)

@@ -64,9 +64,10 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
     def __init__(self) -> None:
         self.site: sitegen.Site | None = None
         self.pages: dict[str, sitegen.Page] = {}  # by src_uri
-        self._saved_content: dict[int, str] = {}
-        # `perfsite build` of a large council: a forked second process renders half the pages
-        self.second_process = False
+        # `perfsite build` runs the whole MkDocs build: a large council's pages are rendered on
+        # two processes, and each generated page's HTML is let go once written (no other plugin
+        # reads it). In a council's own MkDocs site, neither.
+        self.whole_build = False
         self._nav = None
         self._second = None
 
@@ -170,32 +171,39 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
             page.meta["description"] = html.escape(generated.description)  # printed raw in an attribute
         return ""
 
+    # MkDocs reads every page before it renders any. In `perfsite build` a generated page's HTML
+    # is only decoded when the page is rendered (on_page_context), so a large council's site is
+    # never held whole as text; in a council's own site, other plugins may read it here.
     def on_page_content(self, content: str, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return content
         page.toc = get_toc(_toc_tokens(generated.toc))
-        return generated.html
+        return "" if self.whole_build else generated.html
 
-    # The search plugin indexes page.content in its own on_page_context (priority 0). Around it,
-    # a generated page shows a compact entry instead of its full HTML, then gets it back.
+    # The search plugin indexes page.content in its own on_page_context (priority 0). Before it,
+    # a generated page shows a compact entry; after it, the page gets its full HTML.
     @event_priority(50)
     def _compact_for_search(self, context, *, page, config, nav):
         generated = self.pages.get(page.file.src_uri)
-        if generated is not None and page.content is not None:
-            self._saved_content[id(page)] = page.content
+        if generated is not None:
             text = html.escape(generated.search or generated.title)
             page.content = f"<h1>{html.escape(generated.title)}</h1>\n<p>{text}</p>"
         return context
 
     @event_priority(-50)
-    def _restore_after_search(self, context, *, page, config, nav):
-        saved = self._saved_content.pop(id(page), None)
-        if saved is not None:
-            page.content = saved
+    def _full_page_after_search(self, context, *, page, config, nav):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and page.meta.get("template") != ELSEWHERE:
+            page.content = generated.html
         return context
 
-    on_page_context = CombinedEvent(_compact_for_search, _restore_after_search)
+    on_page_context = CombinedEvent(_compact_for_search, _full_page_after_search)
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if self.whole_build and page.file.src_uri in self.pages:
+            page.content = None  # written: the page's text is not needed again
+        return output
 
     # -- two cores -------------------------------------------------------------------------------
     # MkDocs renders pages one by one, each through Material's whole template (navigation, header,
@@ -211,7 +219,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         env.auto_reload = False  # each build makes a new environment: no file check on every page
         build_page = getattr(mkdocs_build, "_build_page", None)
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
-        if not (self.second_process and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
+        if not (self.whole_build and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
             return env
         # every page whose running share crosses a whole number: spread evenly through the site
         theirs = [f for i, f in enumerate(pages) if int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE)]

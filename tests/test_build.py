@@ -141,6 +141,30 @@ def test_building_twice_gives_identical_trees(tmp_path):
     assert "<lastmod>" in (first / "sitemap.xml").read_text()
 
 
+def test_a_build_holds_a_generated_pages_text_only_while_mkdocs_renders_it(tmp_path, monkeypatch):
+    """A large council's site is held as UTF-8 until MkDocs renders each page (at 4,000 measures,
+    the pages as text took twice the memory): the page's text appears for its rendering and is let
+    go once it is written, and the written page still carries it."""
+    from mkdocs.commands import build as mkdocs_build
+
+    seen = []
+    real = mkdocs_build._build_page
+
+    def spy(page, config, *args, **kwargs):
+        before = page.content
+        real(page, config, *args, **kwargs)
+        seen.append((page.file.src_uri, before, page.content))
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", spy)
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    build_module.build(pkg, tmp_path / "site")
+    measures = [entry for entry in seen if entry[0].startswith("measures/m")]
+    assert len(measures) == 14
+    assert all(before == "" and after is None for _, before, after in measures)
+    page = (tmp_path / "site" / "measures" / "m0001" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="performance-over-time">' in page
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
     out, _ = build_site(pkg, tmp_path / "w")

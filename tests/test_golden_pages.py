@@ -92,3 +92,26 @@ def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
     twice = render.Renderer(data).render()
     assert len(forked) == 1, "the pages were not rendered on two processes"
     assert list(twice) == list(serial) and twice == serial
+
+
+def test_measure_pages_are_the_same_whatever_order_and_blocks_their_rows_come_in(tmp_path, monkeypatch):
+    """A measure's rows are converted a block of measures at a time (render.MEASURE_BLOCK); pages
+    made in reverse order, with blocks of three, must equal those made in order."""
+    from generator import gate, rules
+    from generator.load import load, typed
+
+    pkg = synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4)
+    package = load(pkg)
+    frames = typed(package)
+    publications = gate.included_publications(frames["publications"])
+    gated = gate.restrict(frames, publications)
+    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
+    data = render.SiteData(package.descriptor, gated, performance, publications)
+    in_order = render.Renderer(data).render()
+    monkeypatch.setattr(render, "MEASURE_BLOCK", 3)
+    reverse = lambda jobs, parallel=True: [job() for job in jobs[::-1]][::-1]  # noqa: E731
+    monkeypatch.setattr(render.parallel, "run_jobs", reverse)
+    backwards = render.Renderer(data).render()
+    measures = [path for path in in_order if path.startswith("measures/m")]
+    assert len(measures) == 20
+    assert backwards == in_order

@@ -99,3 +99,54 @@ def test_a_docs_page_at_a_performance_path_is_a_clear_error_not_an_overwrite(tmp
     assert result.returncode != 0
     assert "already has index.md" in result.stderr and "prefix" in result.stderr
     assert (site / "docs" / "index.md").read_text() == "# Our council\n"
+
+
+HOOK = """
+import json, os
+seen = {}
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("performance/measures/"):
+        seen[page.file.src_uri] = html
+    return html
+
+def on_post_build(config):
+    with open(os.environ["SEEN"], "w") as out:
+        json.dump(seen, out)
+"""
+
+
+def test_other_plugins_of_a_councils_site_read_the_performance_pages_html(tmp_path):
+    """perfsite build holds a page's HTML back until it is rendered; a council's own site must
+    still hand other plugins (feeds, social cards) each performance page's full HTML."""
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE_SITE, site)
+    (site / "hooks.py").write_text(HOOK)
+    config = (site / "mkdocs.yml").read_text().replace("../../data/example", str(ROOT / "data" / "example"))
+    (site / "mkdocs.yml").write_text(config + "hooks:\n  - hooks.py\n")
+    seen = tmp_path / "seen.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(site / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SEEN": str(seen)},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    import json
+
+    pages = json.loads(seen.read_text())
+    assert len(pages) > 20
+    for uri, html in pages.items():
+        built = (tmp_path / "out" / uri.replace("index.md", "index.html")).read_text(encoding="utf-8")
+        assert "<h1" in html and html in built, uri
