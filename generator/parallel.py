@@ -150,6 +150,20 @@ def _pickled_error(exc: BaseException) -> bytes:
         return pickle.dumps(("error", SecondProcessFailed(text)))
 
 
+def side_by_side(here: Callable[[], Any], there: Callable[[], Any], parallel: bool = True) -> tuple[Any, Any]:
+    """``(here(), there())``; with ``parallel`` (and :func:`can_fork`), ``there`` runs in a second
+    process while ``here`` runs in this one, which keeps whatever ``here`` leaves behind."""
+    if not parallel or not can_fork():
+        return here(), there()
+    theirs = fork(there)
+    try:
+        mine = here()
+    except BaseException:
+        cancel(theirs)
+        raise
+    return mine, theirs()
+
+
 def run_jobs(jobs: Sequence[Callable[[], Any]], parallel: bool = True) -> list[Any]:
     """Every job's result, in job order; with ``parallel`` (and :func:`can_fork`), on two processes.
 

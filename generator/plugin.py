@@ -18,6 +18,7 @@ re-parsing every table.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -162,6 +163,12 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         return files
 
     # -- pages: HTML in, no second parse -------------------------------------------------------
+    def on_pre_page(self, page, *, config, files):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:  # rendered already: no Markdown converter is set up for it
+            page.render = functools.partial(_rendered, page, generated)
+        return page
+
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
@@ -178,7 +185,6 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return content
-        page.toc = get_toc(_toc_tokens(generated.toc))
         return "" if self.whole_build else generated.html
 
     # The search plugin indexes page.content in its own on_page_context (priority 0). Before it,
@@ -256,6 +262,14 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         second, self._second = self._second, None
         if second is not None:
             parallel.cancel(second)
+
+
+def _rendered(page, generated: sitegen.Page, config, files) -> None:
+    """``Page.render`` for a page perfsite rendered: what MkDocs' Markdown pass would have set."""
+    page.content = ""  # the HTML is handed over later (on_page_content, on_page_context)
+    page.toc = get_toc(_toc_tokens(generated.toc))
+    page.present_anchor_ids = {slug for _, slug, _ in generated.toc}
+    page.links_to_anchors = {}
 
 
 def _toc_tokens(headings) -> list[dict]:

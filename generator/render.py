@@ -86,10 +86,26 @@ class SiteData:
         return str(self.descriptor.get("council", {}).get("name", "Council"))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    def getattr(self, obj, attribute):
+        # ``row.status`` in a template: the pages read table rows (dicts) field by field, several
+        # hundred thousand times for a large council. jinja2 tries the attribute first and fails;
+        # look the field up first instead. ``attrs.get`` is still the method, whatever the keys.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment(template_dirs: list[Path] | None = None) -> Environment:
     """The jinja2 environment: a council's own template folder first, then perfsite's."""
     dirs = [*(template_dirs or []), TEMPLATE_DIR]
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
         undefined=StrictUndefined,
@@ -201,6 +217,7 @@ class Renderer(ReaderPages):
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
         self._annual: pd.DataFrame | None = None
         self._status_of: dict | None = None
+        self._statuses: dict[str, pd.DataFrame] = {}
         # measure_rows: each table's rows of one block of measures at a time, as records
         self._measure_ids: list[str] = self.measures["measure_id"].tolist()
         self._position = {measure_id: i for i, measure_id in enumerate(self._measure_ids)}
@@ -260,6 +277,8 @@ class Renderer(ReaderPages):
         """Each measure's status in the quarter's report (``measure_id``, ``status``, ``period``),
         as :meth:`quarter` gives it (grey without a figure) but without the rest of the row: all
         the headline counts need, for every quarter's trend, at a fraction of the cost."""
+        if quarter_id in self._statuses:  # the overall counts and those by priority both ask
+            return self._statuses[quarter_id]
         if self._status_of is None:
             perf = self.perf
             self._status_of = dict(
@@ -271,7 +290,9 @@ class Renderer(ReaderPages):
             for measure_id, frequency in zip(ids, self.measures["frequency"], strict=True)
         ]
         statuses = [status if isinstance(status, str) else "grey" for status in shown]
-        return pd.DataFrame({"measure_id": ids, "status": statuses, "period": quarter_id})
+        frame = pd.DataFrame({"measure_id": ids, "status": statuses, "period": quarter_id})
+        self._statuses[quarter_id] = frame
+        return frame
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:

@@ -495,22 +495,25 @@ def headline_counts(
     else:
         keys = [""] * len(rows)
     # counted in plain Python: a quarter has hundreds of rows, and every report and trend asks
+    pairs = Counter(zip(keys, rows["status"], strict=True))
     tally: dict[str, Counter] = {}
-    for key, status in zip(keys, rows["status"], strict=True):
+    for (key, status), n in pairs.items():
         if isinstance(status, str):  # a missing status is not counted, as in a cross-tabulation
-            tally.setdefault(key, Counter())[status] += 1
+            tally.setdefault(key, Counter())[status] += n
     if by is None:
         tally.setdefault("", Counter())
     order = sorted(tally)
-    columns: dict[str, list] = {by: order} if by is not None else {}
+    columns: dict[str, object] = {by: order} if by is not None else {}
+
+    def numbers(values) -> np.ndarray:
+        return np.fromiter(values, dtype="int64", count=len(order))
+
     for status in STATUSES:
-        columns[status] = [tally[k][status] for k in order]
-    columns["total"] = [sum(tally[k][status] for status in STATUSES) for k in order]
+        columns[status] = numbers(tally[k][status] for k in order)
+    columns["total"] = numbers(sum(tally[k][status] for status in STATUSES) for k in order)
     for column, statuses in _ON_TARGET_STATUSES.items():
-        columns[column] = [sum(tally[k][status] for status in statuses) for k in order]
-    counts = pd.DataFrame(columns)
-    numbers = [c for c in counts.columns if c != by]
-    return counts.astype(dict.fromkeys(numbers, "int64"))
+        columns[column] = numbers(sum(tally[k][status] for status in statuses) for k in order)
+    return pd.DataFrame(columns)
 
 
 def missing_exception_reports(

@@ -378,16 +378,16 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
         large = measures is not None and len(measures) >= parallel.LARGE_COUNCIL_MEASURES
 
         # the two halves read the package and nothing else: run side by side, listed in one order.
-        # perfsite's own checks come first, so this process takes them and keeps the archive
-        # snapshots they read (Package.archive_cache) for the site that is built next
+        # perfsite's own checks run in this process, which keeps the archive snapshots they read
+        # (Package.archive_cache) and the compiled templates for the site that is built next
         def ours_then_meanwhile() -> list[Issue]:
             found = perfsite_checks()
             if meanwhile is not None and large:
                 meanwhile()
             return found
 
-        by_perfsite, by_frictionless = parallel.run_jobs(
-            [ours_then_meanwhile, lambda: schema_issues(package)], parallel=large
+        by_perfsite, by_frictionless = parallel.side_by_side(
+            ours_then_meanwhile, lambda: schema_issues(package), parallel=large
         )
         issues += by_frictionless + by_perfsite
         if _statuses_computable(package, issues):

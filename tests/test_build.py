@@ -165,6 +165,23 @@ def test_a_build_holds_a_generated_pages_text_only_while_mkdocs_renders_it(tmp_p
     assert '<h2 id="performance-over-time">' in page
 
 
+def test_mkdocs_runs_no_markdown_over_the_pages_perfsite_rendered(tmp_path, monkeypatch):
+    from mkdocs.structure.pages import Page
+
+    converted = []
+    real = Page.render
+
+    def render(page, config, files):
+        converted.append(page.file.src_uri)
+        real(page, config, files)
+
+    monkeypatch.setattr(Page, "render", render)
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    result = build_module.build(pkg, tmp_path / "site")
+    assert result.pages > 40
+    assert converted == ["accessibility/index.md"]  # the hand-written page, and nothing else
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
     out, _ = build_site(pkg, tmp_path / "w")

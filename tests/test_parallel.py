@@ -72,6 +72,43 @@ def test_a_job_failing_here_stops_the_second_process(tmp_path):
         os.kill(int(child_pid.read_text()), 0)  # killed and reaped
 
 
+def test_side_by_side_runs_the_first_here_and_the_second_in_the_other_process(tmp_path):
+    here, there = parallel.side_by_side(os.getpid, os.getpid)
+    assert here == os.getpid() and there != os.getpid()
+    child_pid = tmp_path / "child.pid"
+
+    def wait_there():
+        child_pid.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def fail_here():
+        while not child_pid.exists():
+            time.sleep(0.01)
+        raise ValueError("bad check")
+
+    with pytest.raises(ValueError, match="bad check"):
+        parallel.side_by_side(fail_here, wait_there)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(child_pid.read_text()), 0)  # killed and reaped
+
+
+def test_a_large_councils_validation_compiles_the_templates_in_this_process(tmp_path, monkeypatch):
+    """frictionless runs in the second process and perfsite's checks, then the work handed to
+    validation (compiling templates), in this one, which builds the site next."""
+    from generator.errors import errors_of
+    from generator.load import load
+    from generator.validate import validate_package
+
+    pkg = synthesise(tmp_path / "pkg", measures=parallel.LARGE_COUNCIL_MEASURES, years=1, projects=2, seed=5)
+    forked = []
+    real_fork = parallel.fork
+    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
+    ran = []
+    issues = validate_package(load(pkg), meanwhile=lambda: ran.append(os.getpid()))
+    assert errors_of(issues) == []
+    assert len(forked) == 1 and ran == [os.getpid()]
+
+
 def test_unpicklable_errors_still_say_what_failed():
     parent = os.getpid()
 
