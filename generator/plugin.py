@@ -46,7 +46,7 @@ FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement
 log = logging.getLogger("mkdocs.plugins.perfsite")
 ELSEWHERE = "perfsite-elsewhere.html"  # the empty template of pages the second process writes
 SPLIT_PAGES = 150  # from this many pages, MkDocs renders them on two processes
-CHILD_SHARE = 0.52  # of the pages, the part the second process renders (this one also copies the files)
+CHILD_SHARE = 0.58  # of the pages, the part the second process renders (this one also copies the files, then makes search and the sitemap)
 
 
 class PerfsiteConfig(Config):

@@ -8,11 +8,15 @@ folder and its archive of published snapshots.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment
 
 from . import (
     archive,
@@ -30,7 +34,7 @@ from . import (
     standard,
 )
 from .errors import ValidationFailed, errors_of
-from .load import load, typed
+from .load import Package, load, typed
 from .page import Page
 from .validate import validate_package
 
@@ -113,6 +117,71 @@ def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, Path]
     return files
 
 
+@dataclass
+class Figures:
+    """What a valid package's pages are made from: the typed tables, gated to the included
+    publications, the performance table, the revisions, and a renderer ready to make pages."""
+
+    frames: dict[str, pd.DataFrame]
+    publications: pd.DataFrame
+    gated: dict[str, pd.DataFrame]
+    raw_gated: dict[str, pd.DataFrame]
+    performance: pd.DataFrame
+    all_revisions: pd.DataFrame
+    all_withdrawals: pd.DataFrame
+    revised: pd.DataFrame  # revisions of the figures the site shows
+    data: render.SiteData
+    renderer: render.Renderer
+    site_url: str | None
+
+
+def figures(package: Package, preview: bool, site_url: str | None, env: Environment) -> Figures:
+    """Gate and compute a validated package (:func:`generate`'s middle)."""
+    frames = typed(package)
+    publications = gate.included_publications(frames["publications"], preview)
+    gated = gate.restrict(frames, publications)
+    raw_gated = gate.restrict(
+        {**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications
+    )
+    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
+    all_revisions, all_withdrawals = history.revisions(package), history.withdrawals(package)
+    revised = all_revisions[all_revisions["period"].isin(set(gated["outturns"]["period"]))].copy()
+    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    withdrawn = all_withdrawals[all_withdrawals["publication"].isin(set(publications["period"]))]
+    withdrawn = (  # oldest first, as the measure pages and the revisions log list them
+        withdrawn.assign(_k=withdrawn["period"].map(periods.sort_key))
+        .sort_values(["_k", "measure_id"], kind="stable")
+        .drop(columns="_k")
+    )
+    site_url = site_url or standard.site_url(package.descriptor)
+    data = render.SiteData(
+        package.descriptor,
+        gated,
+        performance,
+        publications,
+        preview=preview,
+        revisions=revised,
+        withdrawals=withdrawn,
+        extra={"site_url": site_url},
+    )
+    renderer = render.Renderer(data, env)
+    if renderer.large:
+        renderer.prepare()  # what many pages share, done before the pages are shared out
+    return Figures(
+        frames,
+        publications,
+        gated,
+        raw_gated,
+        performance,
+        all_revisions,
+        all_withdrawals,
+        revised,
+        data,
+        renderer,
+        site_url,
+    )
+
+
 def generate(
     package_dir: str | Path,
     preview: bool = False,
@@ -137,41 +206,23 @@ def generate(
     package = load(package_dir)
     stage("load")
     env = render.environment(template_dirs)
-    issues = validate_package(package, meanwhile=lambda: render.warm_up(env))
+    early: list[Figures] = []
+
+    def meanwhile() -> None:
+        # A large council: while frictionless checks the files in the second process, this one
+        # compiles the templates and works out the figures, kept only if the package is valid
+        render.warm_up(env)
+        with contextlib.suppress(Exception):  # invalid after all: validation says why
+            early.append(figures(package, preview, site_url, env))
+
+    issues = validate_package(package, meanwhile=meanwhile)
     if errors_of(issues):
         raise ValidationFailed(issues)
     stage("validate")
-
-    frames = typed(package)
-    publications = gate.included_publications(frames["publications"], preview)
-    gated = gate.restrict(frames, publications)
-    raw_gated = gate.restrict(
-        {**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications
-    )
-    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
+    computed = early[0] if early else figures(package, preview, site_url, env)
     stage("compute")
-
-    all_revisions, all_withdrawals = history.revisions(package), history.withdrawals(package)
-    revised = all_revisions[all_revisions["period"].isin(set(gated["outturns"]["period"]))].copy()
-    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
-    withdrawn = all_withdrawals[all_withdrawals["publication"].isin(set(publications["period"]))]
-    withdrawn = (  # oldest first, as the measure pages and the revisions log list them
-        withdrawn.assign(_k=withdrawn["period"].map(periods.sort_key))
-        .sort_values(["_k", "measure_id"], kind="stable")
-        .drop(columns="_k")
-    )
-    site_url = site_url or standard.site_url(package.descriptor)
-    data = render.SiteData(
-        package.descriptor,
-        gated,
-        performance,
-        publications,
-        preview=preview,
-        revisions=revised,
-        withdrawals=withdrawn,
-        extra={"site_url": site_url},
-    )
-    renderer = render.Renderer(data, env)
+    publications, gated, revised = computed.publications, computed.gated, computed.revised
+    data, renderer, site_url = computed.data, computed.renderer, computed.site_url
     published = set(publications.loc[publications["status"] == "published", "period"])
     copies = archive_downloads(package.path, published)
 
@@ -189,11 +240,11 @@ def generate(
             },
             gated["measures"],
         )
-        files = downloads.render_downloads(package.descriptor, raw_gated, performance, gated["measures"], log)
+        files = downloads.render_downloads(
+            package.descriptor, computed.raw_gated, computed.performance, gated["measures"], log
+        )
         return {**files, "data/revisions/index.md": renderer.revisions_page(log, data.withdrawals)}
 
-    if renderer.large:
-        renderer.prepare()
     pages: dict[str, Page] = {}
     files: dict[str, bytes] = {}
     later: dict[str, Page] = {}  # pages listed after the rest, as the navigation and search expect
@@ -208,11 +259,15 @@ def generate(
     files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})
-    pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in raw_gated.items()})
+    pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in computed.raw_gated.items()})
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
 
-    summary = _preview_summary(package, frames, issues, all_revisions, all_withdrawals) if preview else ""
+    summary = (
+        _preview_summary(package, computed.frames, issues, computed.all_revisions, computed.all_withdrawals)
+        if preview
+        else ""
+    )
     council = data.council
     title = f"{council} performance" + (" (DRAFT)" if preview else "")
     return Site(

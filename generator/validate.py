@@ -359,8 +359,9 @@ def _statuses_computable(package: Package, issues: list[Issue]) -> bool:
 def validate_package(package: Package, meanwhile: Callable[[], object] | None = None) -> list[Issue]:
     """Every issue of a loaded package, errors and warnings, sorted by file, row and field.
 
-    ``meanwhile``: work that does not depend on the package (compiling templates, say), done in
-    this process while frictionless checks a large council's files in the second one."""
+    ``meanwhile``: work done in this process while frictionless checks a large council's files
+    in the second one, once perfsite's own checks have found no error (compiling templates, and
+    working out the figures that are kept if frictionless finds no error either)."""
     issues = list(package.issues)
     if package.descriptor:
         issues += declared_schema_issues(package)
@@ -382,7 +383,7 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
         # (Package.archive_cache) and the compiled templates for the site that is built next
         def ours_then_meanwhile() -> list[Issue]:
             found = perfsite_checks()
-            if meanwhile is not None and large:
+            if meanwhile is not None and large and not errors_of(issues + found):
                 meanwhile()
             return found
 

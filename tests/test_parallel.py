@@ -283,3 +283,56 @@ def test_summaries_written_in_two_halves_are_the_summaries_written_at_once(monke
     halves = table()
     assert len(forked) == 1, "the sentences were not shared between two processes"
     assert halves.equals(at_once) and at_once["summary"].str.len().min() > 20
+
+
+@pytest.fixture(scope="module")
+def large_council(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("large")
+    return synthesise(where / "pkg", measures=parallel.LARGE_COUNCIL_MEASURES, years=1, projects=2, seed=5)
+
+
+def test_a_large_councils_figures_are_worked_out_while_frictionless_checks_its_files(
+    large_council, monkeypatch
+):
+    from generator import sitegen
+
+    validating, during = [False], []
+    real_validate, real_figures = sitegen.validate_package, sitegen.figures
+
+    def validate(package, meanwhile=None):
+        validating[0] = True
+        try:
+            return real_validate(package, meanwhile=meanwhile)
+        finally:
+            validating[0] = False
+
+    def figures(*args, **kwargs):
+        during.append(validating[0])
+        return real_figures(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen, "validate_package", validate)
+    monkeypatch.setattr(sitegen, "figures", figures)
+    site = sitegen.generate(large_council)
+    assert during == [True], "the figures were not worked out during validation, or twice"
+    assert len(site.pages) > parallel.LARGE_COUNCIL_MEASURES
+
+
+def test_figures_that_fail_on_a_package_frictionless_rejects_give_its_errors_not_a_traceback(
+    large_council, monkeypatch
+):
+    """The figures are worked out before frictionless has said the files are valid; when they are
+    not, the officer sees frictionless' error, whatever working out the figures ran into."""
+    from generator import sitegen
+    from generator import validate as validate_module
+    from generator.errors import Issue, ValidationFailed
+
+    wrong = Issue("type-error", "type error in field value", "outturns.csv", 7, "value", "twelve")
+    monkeypatch.setattr(validate_module, "schema_issues", lambda package: [wrong])
+
+    def figures(*args, **kwargs):
+        raise KeyError("value")  # what typing 'twelve' as a number might have run into
+
+    monkeypatch.setattr(sitegen, "figures", figures)
+    with pytest.raises(ValidationFailed) as failed:
+        sitegen.generate(large_council)
+    assert wrong in failed.value.issues
