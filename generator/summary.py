@@ -70,28 +70,13 @@ _QUALIFIER = {"improving": " (better)", "worsening": " (worse)"}
 _NUMBERS = ("value", "target", "year_target", "previous_value", "year_earlier_value")
 
 
-#: from this many rows, half the sentences are written in a second process (each row's own)
-PARALLEL_ROWS = 10_000
-
-
 def summaries(frame: pd.DataFrame) -> pd.Series:
     """The summary of every row of ``frame`` (which has the columns :data:`FIELDS`).
 
-    The figures are rounded here, vectorised, with the very function the rules use. A sentence
-    depends on its own row only, so a large table is written in two halves side by side.
-    """
-    from . import parallel
-
-    if len(frame) < PARALLEL_ROWS:
-        return _summaries(frame)
-    half = len(frame) // 2
-    first, second = parallel.run_jobs(
-        [lambda: _summaries(frame.iloc[:half]), lambda: _summaries(frame.iloc[half:])]
-    )
-    return pd.concat([first, second])
-
-
-def _summaries(frame: pd.DataFrame) -> pd.Series:
+    The figures are rounded here, vectorised, with the very function the rules use. For a large
+    council this runs while frictionless checks the files in a second process (see
+    :func:`generator.sitegen.generate`), so it is not split again: a third process cost more in
+    copied memory than it saved."""
     columns = {name: frame[name].tolist() for name in FIELDS}
     dp = frame["decimal_places"].astype("int64").to_numpy()
     for name in _NUMBERS:

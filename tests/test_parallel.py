@@ -262,29 +262,6 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
     assert (tmp_path / "site" / "measures").is_dir()
 
 
-def test_summaries_written_in_two_halves_are_the_summaries_written_at_once(monkeypatch):
-    from generator import gate, rules, summary
-    from generator.load import load, typed
-
-    from .conftest import EXAMPLE
-
-    package = load(EXAMPLE)
-    frames = typed(package)
-    gated = gate.restrict(frames, gate.included_publications(frames["publications"]))
-
-    def table():
-        return rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
-
-    at_once = table()
-    monkeypatch.setattr(summary, "PARALLEL_ROWS", 2)
-    forked = []
-    real_fork = parallel.fork
-    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
-    halves = table()
-    assert len(forked) == 1, "the sentences were not shared between two processes"
-    assert halves.equals(at_once) and at_once["summary"].str.len().min() > 20
-
-
 @pytest.fixture(scope="module")
 def large_council(tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("large")
