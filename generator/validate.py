@@ -10,6 +10,7 @@ Three layers, each returning :class:`~generator.errors.Issue` values:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 from collections.abc import Callable
@@ -387,12 +388,22 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
                 meanwhile()
             return found
 
-        by_perfsite, by_frictionless = parallel.side_by_side(
-            ours_then_meanwhile, lambda: schema_issues(package), parallel=large
+        def frictionless_then_warnings() -> tuple[list[Issue], list[Issue] | None]:
+            # frictionless finishes first: the second process then looks for reds without an
+            # exception report, in case perfsite's checks find no error in their inputs either
+            found = schema_issues(package)
+            unreported = None
+            if large and _statuses_computable(package, issues + found):
+                with contextlib.suppress(Exception):  # if needed, worked out again below
+                    unreported = missing_exception_warnings(package)
+            return found, unreported
+
+        by_perfsite, (by_frictionless, unreported) = parallel.side_by_side(
+            ours_then_meanwhile, frictionless_then_warnings, parallel=large
         )
         issues += by_frictionless + by_perfsite
         if _statuses_computable(package, issues):
-            issues += missing_exception_warnings(package)
+            issues += unreported if unreported is not None else missing_exception_warnings(package)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first
     unique = list(dict.fromkeys(issues))
     return sorted(unique, key=lambda i: (i.severity != ERROR, *i.sort_key()))

@@ -313,3 +313,37 @@ def test_figures_that_fail_on_a_package_frictionless_rejects_give_its_errors_not
     with pytest.raises(ValidationFailed) as failed:
         sitegen.generate(large_council)
     assert wrong in failed.value.issues
+
+
+def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_on_one(
+    large_council, tmp_path, monkeypatch
+):
+    """The second process also looks for reds without an exception report once frictionless is
+    done; the issues, warnings included, are those of a one-process validation, in the same order."""
+    import csv
+    import shutil
+
+    from generator.load import load
+    from generator.validate import validate_package
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(large_council, pkg)
+    with (pkg / "exceptions.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    with (pkg / "exceptions.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([rows[0], *rows[1::2]])  # half the exception reports gone
+    from generator import validate as validate_module
+
+    forked, here = [], []
+    real_fork, real_warnings = parallel.fork, validate_module.missing_exception_warnings
+    monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
+    monkeypatch.setattr(
+        validate_module, "missing_exception_warnings", lambda p: here.append(1) or real_warnings(p)
+    )
+    two = validate_package(load(pkg))
+    assert len(forked) == 1
+    assert here == [], "the warnings were looked for here, not in the second process"
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    one = validate_package(load(pkg))
+    assert two == one
+    assert sum(i.code == "no-exception-report" for i in two) >= 5
