@@ -161,8 +161,10 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
         f"Times in seconds and in yardsticks (Y = `mkdocs build` of a fixed 200-page Material site, "
         f"timed in the same run, median of 3: {unit}; *paired*: each build divided by a yardstick timed just "
         f"before it, the median of those ratios). Each size is built {RUNS['L']} times (XL once) and the "
-        "median run is shown. *Generator* is every stage before MkDocs. A large council's pages and "
-        "MkDocs' page rendering are shared between two processes, so a stage's seconds are wall time.",
+        "median run is shown. *Generator* is every stage before MkDocs. A large council (M, L, XL) is "
+        "validated, rendered and passed through MkDocs on two processes, so a stage's seconds are wall "
+        "time; its figures are worked out while frictionless checks its files, so *compute* is in "
+        "*validate*.",
         "",
         "| size | outturn rows | pages | ms per page | load | validate | compute | render | MkDocs | total | total in Y | every run's total | generator ÷ MkDocs | peak RSS MiB (main process) | peak memory MiB (both processes, PSS) | output MB | largest page KB | median measure page KB |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
