@@ -22,8 +22,10 @@ import functools
 import html
 import logging
 import os
+import posixpath
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -31,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_theme_dir
 
 from . import parallel, sitegen
 from .errors import PerfsiteError, ValidationFailed
@@ -71,6 +74,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self.whole_build = False
         self._nav = None
         self._second = None
+        self._fragments: dict[tuple[str, str], str] = {}
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config):
@@ -223,6 +227,11 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
 
     def on_env(self, env, *, config, files):
         env.auto_reload = False  # each build makes a new environment: no file check on every page
+        # perfsite's partials/nav.html and tabs.html wrap Material's own (reached as material/…)
+        material = PrefixLoader({"material": FileSystemLoader(get_theme_dir("material"))})
+        env.loader = ChoiceLoader([env.loader, material])
+        self._fragments = {}
+        env.globals["perfsite_shared"] = self._shared
         build_page = getattr(mkdocs_build, "_build_page", None)
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.whole_build and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
@@ -249,6 +258,18 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         for file in theirs:
             file.page.meta["template"] = ELSEWHERE
         return env
+
+    def _shared(self, name: str, page, *, caller) -> str:
+        """A part of Material's page (the navigation, the tabs) made once per folder for the
+        generated pages outside the navigation: nothing in it is theirs (no item is active, and
+        its links, relative to the page, are the same from any page of one folder)."""
+        generated = self.pages.get(page.file.src_uri) if page is not None else None
+        if generated is None or generated.in_nav:
+            return caller()
+        key = (name, posixpath.dirname(page.url.rstrip("/")))
+        if key not in self._fragments:
+            self._fragments[key] = caller()
+        return self._fragments[key]
 
     def on_post_build(self, *, config):
         second, self._second = self._second, None

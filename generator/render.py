@@ -154,16 +154,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with NaN/NA turned into None, for templates.
 
     Column lists are zipped directly: ``DataFrame.to_dict("records")`` is several times slower
-    and this runs for every table of every page.
+    and this runs for every table of every page. A long table's missing cells are found at once
+    (``isna``); a short one's, cell by cell, which costs less than setting that up.
     """
     columns = list(frame.columns)
-    return [
-        {
-            c: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)) else v)
-            for c, v in zip(columns, row, strict=True)
-        }
-        for row in frame.to_numpy(dtype=object).tolist()
-    ]
+    rows = frame.to_numpy(dtype=object).tolist()
+    if len(rows) < 200:
+        return [
+            {
+                c: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)) else v)
+                for c, v in zip(columns, row, strict=True)
+            }
+            for row in rows
+        ]
+    for i, j in zip(*frame.isna().to_numpy().nonzero(), strict=True):
+        rows[i][j] = None
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -182,6 +182,26 @@ def test_mkdocs_runs_no_markdown_over_the_pages_perfsite_rendered(tmp_path, monk
     assert converted == ["accessibility/index.md"]  # the hand-written page, and nothing else
 
 
+def test_materials_navigation_made_once_a_folder_is_what_each_page_would_have_had(tmp_path, monkeypatch):
+    """Measure, project and report-priority pages share Material's navigation and tabs (made once
+    per folder): the site must be byte for byte the one made page by page."""
+    from generator import plugin
+
+    pkg = synthesise(tmp_path / "pkg", measures=30, years=2, projects=6, seed=3)
+    real = plugin.PerfsitePlugin._shared
+    rendered = []
+
+    def counted(self, name, page, *, caller):
+        return real(self, name, page, caller=lambda: rendered.append(name) or caller())
+
+    monkeypatch.setattr(plugin.PerfsitePlugin, "_shared", counted)
+    shared = build_module.build(pkg, tmp_path / "shared")
+    assert rendered.count("nav") < shared.pages / 2, "the navigation was made for every page"
+    monkeypatch.setattr(plugin.PerfsitePlugin, "_shared", lambda self, name, page, *, caller: caller())
+    build_module.build(pkg, tmp_path / "each")
+    assert tree_digest(tmp_path / "shared") == tree_digest(tmp_path / "each")
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
     out, _ = build_site(pkg, tmp_path / "w")
