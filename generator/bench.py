@@ -186,7 +186,14 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
     by = {r["size"]: r for r in results}
     if "M" in by and "L" in by:
         ratio = (by["L"]["total_seconds"] / by["L"]["pages"]) / (by["M"]["total_seconds"] / by["M"]["pages"])
-        lines += ["", f"Per-page cost at L is {ratio:.2f}× M's."]
+        per_byte = (by["L"]["total_seconds"] / by["L"]["output_bytes"]) / (
+            by["M"]["total_seconds"] / by["M"]["output_bytes"]
+        )
+        lines += [
+            "",
+            f"Per-page cost at L is {ratio:.2f}× M's; per megabyte of output (L's pages hold ten "
+            f"years of figures, M's five), {per_byte:.2f}× M's.",
+        ]
     if "L" in by and "XL" in by:
         lines += [
             f"XL took {by['XL']['total_seconds'] / by['L']['total_seconds']:.1f}× L's time, "
