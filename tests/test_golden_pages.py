@@ -72,17 +72,21 @@ def test_built_tree_matches_golden(built):
     assert different == [], f"differ from the golden files: {different[:10]}"
 
 
-def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
+def site_data(tmp_path: Path) -> render.SiteData:
+    """What the pages of a 20-measure synthetic council are rendered from."""
     from generator import gate, rules
     from generator.load import load, typed
 
-    pkg = synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4)
-    package = load(pkg)
+    package = load(synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4))
     frames = typed(package)
     publications = gate.included_publications(frames["publications"])
     gated = gate.restrict(frames, publications)
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
-    data = render.SiteData(package.descriptor, gated, performance, publications)
+    return render.SiteData(package.descriptor, gated, performance, publications)
+
+
+def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
+    data = site_data(tmp_path)
     serial = render.Renderer(data).render()
     monkeypatch.setattr(render, "PARALLEL_MEASURES", 10)
     monkeypatch.setattr(parallel, "single_threaded", lambda: True)  # a browser test's server thread
@@ -97,16 +101,7 @@ def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
 def test_measure_pages_are_the_same_whatever_order_and_blocks_their_rows_come_in(tmp_path, monkeypatch):
     """A measure's rows are converted a block of measures at a time (render.MEASURE_BLOCK); pages
     made in reverse order, with blocks of three, must equal those made in order."""
-    from generator import gate, rules
-    from generator.load import load, typed
-
-    pkg = synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4)
-    package = load(pkg)
-    frames = typed(package)
-    publications = gate.included_publications(frames["publications"])
-    gated = gate.restrict(frames, publications)
-    performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
-    data = render.SiteData(package.descriptor, gated, performance, publications)
+    data = site_data(tmp_path)
     in_order = render.Renderer(data).render()
     monkeypatch.setattr(render, "MEASURE_BLOCK", 3)
     reverse = lambda jobs, parallel=True: [job() for job in jobs[::-1]][::-1]  # noqa: E731

@@ -15,6 +15,17 @@ from .conftest import ROOT
 EXAMPLE_SITE = ROOT / "examples" / "council-mkdocs-site"
 
 
+def mkdocs_build(config: Path, out: Path, home: Path, **env: str) -> subprocess.CompletedProcess:
+    """`mkdocs build` of a council's own site, as the council runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(home), **env},
+    )
+
+
 @pytest.fixture(scope="module")
 def council_site(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("council")
@@ -79,23 +90,7 @@ def test_a_docs_page_at_a_performance_path_is_a_clear_error_not_an_overwrite(tmp
     (site / "mkdocs.yml").write_text(
         f"site_name: A council\nplugins:\n  - perfsite:\n      package: {ROOT / 'data' / 'example'}\n"
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(site / "mkdocs.yml"),
-            "-d",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
+    result = mkdocs_build(site / "mkdocs.yml", tmp_path / "out", home=tmp_path)
     assert result.returncode != 0
     assert "already has index.md" in result.stderr and "prefix" in result.stderr
     assert (site / "docs" / "index.md").read_text() == "# Our council\n"
@@ -125,23 +120,7 @@ def test_other_plugins_of_a_councils_site_read_the_performance_pages_html(tmp_pa
     config = (site / "mkdocs.yml").read_text().replace("../../data/example", str(ROOT / "data" / "example"))
     (site / "mkdocs.yml").write_text(config + "hooks:\n  - hooks.py\n")
     seen = tmp_path / "seen.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(site / "mkdocs.yml"),
-            "-d",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SEEN": str(seen)},
-    )
+    result = mkdocs_build(site / "mkdocs.yml", tmp_path / "out", home=tmp_path, SEEN=str(seen))
     assert result.returncode == 0, result.stderr[-3000:]
     import json
 
