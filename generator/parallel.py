@@ -77,24 +77,18 @@ def fork(work: Callable[..., Any], streamed: bool = False) -> Callable[[], Any]:
             die_with_parent(parent)
             with os.fdopen(write_end, "wb") as out:
 
-                def framed(message: bytes) -> None:
-                    out.write(len(message).to_bytes(8, "little"))
-                    out.write(message)
-
                 def send(item: Any) -> None:
-                    framed(pickle.dumps(("item", item), protocol=pickle.HIGHEST_PROTOCOL))
+                    pickle.dump(("item", item), out, protocol=pickle.HIGHEST_PROTOCOL)
 
                 try:
                     value, failure = (work(send) if streamed else work()), None
                 except BaseException as exc:  # carried back to the parent, which raises it
                     value, failure = None, exc
-                if failure is not None:
-                    (framed if streamed else out.write)(_pickled_error(failure))
-                elif streamed:
-                    framed(pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL))
-                else:
+                if failure is None:
                     # written into the pipe as it is pickled: never held twice in memory
                     pickle.dump(("ok", value), out, protocol=pickle.HIGHEST_PROTOCOL)
+                else:
+                    out.write(_pickled_error(failure))
             status = 0
         finally:
             os._exit(status)
@@ -103,38 +97,21 @@ def fork(work: Callable[..., Any], streamed: bool = False) -> Callable[[], Any]:
     final: list = []
 
     def drain() -> None:
-        with os.fdopen(read_end, "rb") as incoming:
+        # read as it arrives, straight into each result, never into one buffer first. Streamed,
+        # through a 1 MiB buffer: each read of the pipe lets go of this process's lock (the GIL)
+        # and may wait to get it back, so each takes all that is waiting, not a pickle frame
+        with os.fdopen(read_end, "rb", buffering=PIPE_BYTES if streamed else -1) as incoming:
             try:
-                final.append(pickle.load(incoming))  # read as it arrives, not into one buffer first
-            except (EOFError, pickle.UnpicklingError) as exc:
-                final.append(("broken", exc))
-
-    def drain_framed() -> None:
-        # Everything waiting in the pipe is read at once: each read lets go of this process's
-        # lock (the GIL), and getting it back can wait for the page being rendered here.
-        pending = bytearray()
-        try:
-            while True:
-                chunk = os.read(read_end, PIPE_BYTES)
-                if not chunk:
-                    raise EOFError("the second process closed the pipe before its result")
-                pending += chunk
-                while len(pending) >= 8:
-                    size = int.from_bytes(pending[:8], "little")
-                    if len(pending) < 8 + size:
-                        break
-                    kind, value = pickle.loads(pending[8 : 8 + size])
-                    del pending[: 8 + size]
+                while True:
+                    kind, value = pickle.load(incoming)
                     if kind != "item":
                         final.append((kind, value))
                         return
                     items.append(value)
-        except (EOFError, pickle.UnpicklingError) as exc:
-            final.append(("broken", exc))
-        finally:
-            os.close(read_end)
+            except (EOFError, pickle.UnpicklingError) as exc:
+                final.append(("broken", exc))
 
-    reader = threading.Thread(target=drain_framed, daemon=True) if streamed else None
+    reader = threading.Thread(target=drain, daemon=True) if streamed else None
     if reader is not None:
         reader.start()
 
