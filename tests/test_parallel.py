@@ -56,6 +56,35 @@ def test_the_second_process_takes_a_fair_share_of_jobs_with_large_results():
     assert theirs >= 0.3 * len(results), f"the second process made {theirs} of {len(results)}"
 
 
+def test_a_large_result_from_the_second_process_is_held_once_while_it_arrives():
+    """XL's downloads reach this process as one result of about 180 MiB: read straight into the
+    objects it holds, not into a buffer first (which doubled this process's peak)."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from pathlib import Path
+        sys.path.insert(0, sys.argv[1])
+        from generator import parallel
+
+        def peak():
+            status = Path("/proc/self/status").read_text().splitlines()
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) // 1024
+
+        before = peak()
+        done = parallel.fork(lambda send: send({"data/performance.csv": os.urandom(120 << 20)}), streamed=True)
+        items, _ = done()
+        assert len(items[0]["data/performance.csv"]) == 120 << 20
+        print(peak() - before)
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout) < 180, f"this process's peak grew by {result.stdout.strip()} MiB for 120 MiB"
+
+
 def test_a_job_failing_in_the_second_process_raises_its_own_error_and_stops_the_work():
     parent = os.getpid()
     ran_here = []
