@@ -290,7 +290,7 @@ class Renderer(ReaderPages):
             self._status_of = dict(
                 zip(zip(perf["measure_id"], perf["period"], strict=True), perf["status"], strict=True)
             )
-        ids = self.measures["measure_id"].tolist()
+        ids = self._measure_ids
         shown = [
             self._status_of.get((measure_id, report.reporting_period(frequency, quarter_id)))
             for measure_id, frequency in zip(ids, self.measures["frequency"], strict=True)

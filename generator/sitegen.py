@@ -210,8 +210,8 @@ def generate(
 
     def meanwhile() -> None:
         # A large council: while frictionless checks the files in the second process, this one
-        # compiles the templates and works out the figures, kept only if the package is valid
-        render.warm_up(env)
+        # works out the figures (and compiles the templates, in Renderer.prepare), kept only if
+        # the package is valid
         with contextlib.suppress(Exception):  # invalid after all: validation says why
             early.append(figures(package, preview, site_url, env))
 

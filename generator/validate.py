@@ -368,14 +368,6 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
         issues += declared_schema_issues(package)
         issues += checks.package_issues(package)
 
-        def perfsite_checks() -> list[Issue]:
-            return [
-                *checks.domain_issues(package),
-                *safety.safety_issues(package),
-                *limits.limit_issues(package),
-                *history.record_issues(package),
-            ]
-
         measures = package.raw.get("measures")
         large = measures is not None and len(measures) >= parallel.LARGE_COUNCIL_MEASURES
 
@@ -383,7 +375,12 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
         # perfsite's own checks run in this process, which keeps the archive snapshots they read
         # (Package.archive_cache) and the compiled templates for the site that is built next
         def ours_then_meanwhile() -> list[Issue]:
-            found = perfsite_checks()
+            found = [
+                *checks.domain_issues(package),
+                *safety.safety_issues(package),
+                *limits.limit_issues(package),
+                *history.record_issues(package),
+            ]
             if meanwhile is not None and large and not errors_of(issues + found):
                 meanwhile()
             return found
