@@ -337,12 +337,22 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
     out.append(
         f'<path d="M{geo.left},{base}H{geo.width - geo.right}M{geo.left},{geo.top}V{base}" stroke="{INK}"/>'
     )
-    # every trace's points sit on the same category positions: worked out once per drawing
+    # every trace's points sit on the same category positions, and the markers on the outturn
+    # line's values: each position is worked out and written once per drawing
     xs = [geo.category_to_px(i) for i in range(len(geo.categories))]
+    x_text = [f"{x:.1f}" for x in xs]
     to_px = geo.value_mapper()
+    y_text: dict[float, str] = {}
+
+    def y_at(y: float) -> str:
+        text = y_text.get(y)
+        if text is None:
+            text = y_text[y] = f"{to_px(y):.1f}"
+        return text
+
     for i, label in enumerate(geo.category_labels):
         x = xs[i]
-        out.append(f'<path d="M{x:.1f},{base}v4" stroke="{INK}"/>')
+        out.append(f'<path d="M{x_text[i]},{base}v4" stroke="{INK}"/>')
         if not label:
             continue
         if geo.angle:
@@ -358,7 +368,7 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
     for trace in figure["data"]:
         trace_x, trace_y = trace.get("x") or [], trace.get("y") or []
         points = [
-            (xs[index[x]], None if y is None else to_px(y)) for x, y in zip(trace_x, trace_y, strict=False)
+            (x_text[index[x]], None if y is None else y_at(y)) for x, y in zip(trace_x, trace_y, strict=False)
         ]
         mode = trace.get("mode", "lines")
         if "lines" in mode:
@@ -371,7 +381,7 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
                 else:
                     run.append((px, py))
             runs.append(run)
-            d = "".join("M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in r) for r in runs if r)
+            d = "".join("M" + "L".join(f"{px},{py}" for px, py in r) for r in runs if r)
             dash = DASHES.get(line.get("dash", ""), "")
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             if d:
@@ -385,7 +395,7 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
             # instant navigation rewrites every href attribute and fails on SVG's read-only one)
             out.append(f"<g {marker_paint(marker)}>")
             out.extend(
-                f'<path transform="translate({px:.1f} {py:.1f})" d="{shape}"/>'
+                f'<path transform="translate({px} {py})" d="{shape}"/>'
                 for px, py in points
                 if py is not None
             )

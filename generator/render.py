@@ -117,8 +117,8 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.filters.update(
         status=status_badge,
         direction=direction_badge,
-        period_label=lambda p: periods.parse(p).label(),
-        period_short=lambda p: periods.parse(p).short_label(),
+        period_label=_period_label,
+        period_short=_period_short,
         officer=officer_markdown,
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
@@ -126,11 +126,25 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         sentence=sentence,
         safe_url=lambda v: standard.safe_url(v) or "",
         code_spans=code_spans,
+        fmt=format_figure,  # a filter, not a call: tens of thousands of table cells use it
     )
     env.globals["chart_html"] = charts.chart_html
     return env
 
 
+# Badges and period labels are asked for tens of thousands of times (every row of every table)
+# with a handful of different values: each is made once
+@lru_cache(maxsize=4096)
+def _period_label(period_id: str) -> str:
+    return periods.parse(period_id).label()
+
+
+@lru_cache(maxsize=4096)
+def _period_short(period_id: str) -> str:
+    return periods.parse(period_id).short_label()
+
+
+@lru_cache(maxsize=256)
 def status_badge(status: str | None, source: str = "computed") -> Markup:
     status = status if status in charts.STATUS_STYLE else "grey"
     label = charts.STATUS_STYLE[status]["label"]
@@ -139,6 +153,7 @@ def status_badge(status: str | None, source: str = "computed") -> Markup:
     return Markup(f'<span class="ps-status ps-status--{status}">{label}{note}</span>')
 
 
+@lru_cache(maxsize=64)
 def direction_badge(direction: str | None) -> Markup:
     direction = direction if direction in DIRECTION_WORDS else "not_comparable"
     return Markup(f'<span class="ps-dir ps-dir--{direction}">{DIRECTION_WORDS[direction]}</span>')
@@ -177,6 +192,19 @@ def _formatted(value: float, unit: str, decimal_places: int, unit_label: str) ->
     # the same figure appears on its measure's page, in its quarter's report and again as
     # last year's figure; targets repeat quarter after quarter
     return format_value(value, unit, decimal_places, unit_label)
+
+
+def format_figure(value, measure: dict) -> str:
+    """A figure as the pages show it (``value|fmt(measure)`` in a template): the measure's unit
+    and decimal places, "—" when there is none."""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "—"
+    elif value is None or (not isinstance(value, str | int) and pd.isna(value)):
+        return "—"
+    return _formatted(
+        float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or ""
+    )
 
 
 def warm_up(env: Environment) -> None:
@@ -240,11 +268,7 @@ class Renderer(ReaderPages):
 
     # -- shared helpers ------------------------------------------------------------
     def fmt(self, value, measure: dict) -> str:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "—"
-        return _formatted(
-            float(value), measure["unit"], int(measure["decimal_places"]), measure.get("unit_label") or ""
-        )
+        return format_figure(value, measure)
 
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
@@ -631,7 +655,6 @@ class Renderer(ReaderPages):
             )
             chart = {**chart, "data": chart["data"] + traces}
             compared = [t["name"] for t in traces]
-        figure = charts.to_json(chart) if chart is not None else None
         revised = {r["period"]: r for r in self.measure_rows("revisions", measure_id)}
         html = self.page(
             "measure.html.j2",
@@ -640,7 +663,7 @@ class Renderer(ReaderPages):
             latest=latest,
             latest_detail=detail.get(latest["period"]) if latest else None,
             detail=detail,
-            figure=figure,
+            figure=chart,  # a dict: chart_html draws it without a trip through JSON
             exceptions=exceptions,
             statement=statement[0] if statement else None,
             confidence=CONFIDENCE,
