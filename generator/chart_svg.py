@@ -395,9 +395,7 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
             # instant navigation rewrites every href attribute and fails on SVG's read-only one)
             out.append(f"<g {marker_paint(marker)}>")
             out.extend(
-                f'<path transform="translate({px} {py})" d="{shape}"/>'
-                for px, py in points
-                if py is not None
+                f'<path transform="translate({px} {py})" d="{shape}"/>' for px, py in points if py is not None
             )
             out.append("</g>")
     out.append("</g>")
