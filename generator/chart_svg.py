@@ -140,8 +140,11 @@ def geometry(figure: dict, size: str) -> Geometry:
 def _lines_geometry(figure: dict, width: int, size: str) -> Geometry:
     traces = figure["data"]
     categories = list(traces[0].get("x") or [])
+    known = set(categories)
     for t in traces[1:]:
-        categories += [x for x in t.get("x") or [] if x not in categories]
+        added = [x for x in t.get("x") or [] if x not in known]
+        categories += added
+        known.update(added)
     values = [y for t in traces for y in (t.get("y") or []) if y is not None]
     suffix = figure["layout"].get("yaxis", {}).get("ticksuffix", "") or ""
     lo, hi = (min(0.0, min(values)), max(0.0, max(values))) if values else (0.0, 1.0)
@@ -330,6 +333,23 @@ def _value_grid(geo: Geometry) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=256)
+def _category_axis(labels: tuple[str, ...], xs: tuple[float, ...], base: float, angle: int) -> str:
+    """The period axis's ticks and labels: the same for every measure reported over the same
+    periods at one size, so drawn once for all of them."""
+    out = []
+    for x, label in zip(xs, labels, strict=True):
+        out.append(f'<path d="M{x:.1f},{base}v4" stroke="{INK}"/>')
+        if not label:
+            continue
+        if angle:
+            y = base + 8 + FONT_SIZE * 0.7
+            out.append(_text(x + 3, y, label, "end", f' transform="rotate({angle} {x + 3:.1f} {y:.1f})"'))
+        else:
+            out.append(_text(x, base + FONT_SIZE + 6, label))
+    return "".join(out)
+
+
 def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
     out = _value_grid(geo)
     index = {c: i for i, c in enumerate(geo.categories)}
@@ -350,16 +370,7 @@ def _lines_svg(figure: dict, geo: Geometry, svg_id: str) -> str:
             text = y_text[y] = f"{to_px(y):.1f}"
         return text
 
-    for i, label in enumerate(geo.category_labels):
-        x = xs[i]
-        out.append(f'<path d="M{x_text[i]},{base}v4" stroke="{INK}"/>')
-        if not label:
-            continue
-        if geo.angle:
-            y = base + 8 + FONT_SIZE * 0.7
-            out.append(_text(x + 3, y, label, "end", f' transform="rotate({geo.angle} {x + 3:.1f} {y:.1f})"'))
-        else:
-            out.append(_text(x, base + FONT_SIZE + 6, label))
+    out.append(_category_axis(tuple(geo.category_labels), tuple(xs), base, geo.angle))
     clip = f"{svg_id}-clip"
     out.append(
         f'<clipPath id="{clip}"><rect x="{geo.left}" y="{geo.top - 8}" width="{geo.plot_w + 8}" height="{geo.plot_h + 8}"/></clipPath>'
