@@ -24,7 +24,7 @@ import plotly.io as pio
 from markupsafe import Markup, escape
 
 from . import chart_svg, periods
-from .formatting import quantise
+from .formatting import quantise, quantise_scalar
 
 # Colour-blind-safe status colours, each paired with a shape and a word; the hex values
 # also meet AA contrast for white (green, red, grey) or black (amber) text on badges.
@@ -119,16 +119,23 @@ def _measure_skeleton(unit_suffix: str) -> dict:
     return json.loads(to_json(fig))
 
 
-def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> dict:
+def _rounded_figures(values: list, decimals: int) -> list:
+    """:func:`rounded` for a list of figures (None where missing), without numpy for a few dozen."""
+    scale = 10**decimals
+    return [None if v is None else quantise_scalar(v, decimals) / scale for v in values]
+
+
+def measure_figure(history: list[dict], unit_suffix: str = "", decimals: int = 0) -> dict:
     """Outturn against target over time for one measure, as a plotly figure dict.
 
-    ``history`` is the measure's rows of the performance table (value, target, status, period),
-    in chronological order. Status traces with no points and a target line with no targets are left out.
+    ``history`` is the measure's rows of the performance table as records (value, target, status,
+    period; None where missing), in chronological order. Status traces with no points and a
+    target line with no targets are left out.
     """
     skeleton = _measure_skeleton(unit_suffix)
-    labels = [periods.parse(p).short_label() for p in history["period"]]
-    values = rounded(history["value"], decimals)
-    statuses = list(history["status"])
+    labels = [periods.short_label(r["period"]) for r in history]
+    values = _rounded_figures([r["value"] for r in history], decimals)
+    statuses = [r["status"] for r in history]
     traces = [{**skeleton["data"][0], "x": labels, "y": values}]
     for index, status in enumerate(STATUS_ORDER, start=1):
         points = [
@@ -138,8 +145,9 @@ def measure_figure(history, unit_suffix: str = "", decimals: int = 0) -> dict:
             traces.append(
                 {**skeleton["data"][index], "x": [p[0] for p in points], "y": [p[1] for p in points]}
             )
-    if history["target"].notna().any():
-        traces.append({**skeleton["data"][-1], "x": labels, "y": rounded(history["target"], decimals)})
+    targets = [r["target"] for r in history]
+    if any(t is not None for t in targets):
+        traces.append({**skeleton["data"][-1], "x": labels, "y": _rounded_figures(targets, decimals)})
     return {"data": traces, "layout": skeleton["layout"]}
 
 

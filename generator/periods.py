@@ -199,9 +199,16 @@ def plan_year(text: str) -> Period | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def label(period_id: str) -> str:
     """Resident-facing label of a period identifier."""
     return parse(period_id).label()
+
+
+@lru_cache(maxsize=4096)
+def short_label(period_id: str) -> str:
+    """Compact label of a period identifier, for tables and chart axes (``Q2 2026/27``)."""
+    return parse(period_id).short_label()
 
 
 def sort_key(period_id: str) -> tuple[int, int]:

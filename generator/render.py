@@ -117,8 +117,8 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.filters.update(
         status=status_badge,
         direction=direction_badge,
-        period_label=_period_label,
-        period_short=_period_short,
+        period_label=periods.label,
+        period_short=periods.short_label,
         officer=officer_markdown,
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
@@ -134,18 +134,8 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     return env
 
 
-# Badges and period labels are asked for tens of thousands of times (every row of every table)
-# with a handful of different values: each is made once
-@lru_cache(maxsize=4096)
-def _period_label(period_id: str) -> str:
-    return periods.parse(period_id).label()
-
-
-@lru_cache(maxsize=4096)
-def _period_short(period_id: str) -> str:
-    return periods.parse(period_id).short_label()
-
-
+# Badges are asked for tens of thousands of times (every row of every table) with a handful of
+# different values: each is made once (periods.label and short_label remember theirs too)
 @lru_cache(maxsize=256)
 def status_badge(status: str | None, source: str = "computed") -> Markup:
     status = status if status in charts.STATUS_STYLE else "grey"
@@ -219,7 +209,7 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
     for r in rows:
         period = r["period"]
         note = (
-            f' <span class="ps-period-note">({escape(_period_short(period))})</span>'
+            f' <span class="ps-period-note">({escape(periods.short_label(period))})</span>'
             if period and period != quarter
             else ""
         )
@@ -229,7 +219,7 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
             if r["latest_year_period"]:
                 latest = (
                     f"; latest figure {escape(format_figure(r['latest_year_value'], r))} in "
-                    f"{escape(_period_short(r['latest_year_period']))} ({escape(r['latest_year_status'])})"
+                    f"{escape(periods.short_label(r['latest_year_period']))} ({escape(r['latest_year_status'])})"
                 )
             annual = f'<span class="ps-period-note"> reported at year end{latest}</span>'
         out.append(
@@ -262,7 +252,7 @@ def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict
         if missing:
             notes += f'<br><span class="ps-period-note">{escape(missing)}</span>'
         out.append(
-            f'<tr><th scope="row">{escape(_period_short(period))}</th>'
+            f'<tr><th scope="row">{escape(periods.short_label(period))}</th>'
             f'<td data-label="Outturn">{escape(format_figure(value, measure))}{notes}</td>'
             f'<td data-label="Target">{escape(format_figure(h["target"], measure))}</td>'
             f'<td data-label="Status">{status_badge(h["status"], h["status_source"])}</td>'
@@ -275,7 +265,7 @@ def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict
 def warm_up(env: Environment) -> None:
     """Load what every page needs whatever the package holds — the templates, compiled; plotly's
     figure machinery — so it is done once, not in both processes (a second call costs nothing)."""
-    charts.measure_figure(pd.DataFrame({"period": [], "value": [], "status": [], "target": []}))
+    charts.measure_figure([])
     for path in sorted(TEMPLATE_DIR.glob("*.j2")):
         env.get_template(path.name)
 
@@ -309,8 +299,7 @@ class Renderer(ReaderPages):
         self.quarters = [p for p in data.publications["period"] if periods.parse(p).kind == "quarter"]
         self.latest = self.quarters[-1] if self.quarters else None
         self.perf = data.performance
-        # each measure's rows by position, taken when its page is made (in whichever process)
-        self._perf_rows = self.perf.groupby("measure_id", sort=False).indices
+        # each measure's benchmarks by position, taken when its page is made (in whichever process)
         self._benchmark_rows = f["benchmarks"].groupby("measure_id", sort=False).indices
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
@@ -699,12 +688,11 @@ class Renderer(ReaderPages):
 
     def measure_page(self, measure: dict) -> Page:
         measure_id = measure["measure_id"]
-        history = self.perf.iloc[self._perf_rows.get(measure_id, [])]
         records = self.measure_rows("performance", measure_id)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
         chart = (
-            charts.measure_figure(history, unit_suffix, int(measure["decimal_places"])) if records else None
+            charts.measure_figure(records, unit_suffix, int(measure["decimal_places"])) if records else None
         )
         detail = {r["period"]: r for r in self.measure_rows("outturns", measure_id)}
         exceptions = self.measure_rows("exceptions", measure_id)
@@ -713,7 +701,7 @@ class Renderer(ReaderPages):
         compared = []  # comparators drawn on the chart, named in its caption
         if chart is not None and benchmarks:
             traces = charts.benchmark_traces(
-                list(history["period"]),
+                [r["period"] for r in records],
                 self.data.frames["benchmarks"].iloc[self._benchmark_rows[measure_id]],
                 unit_suffix,
                 int(measure["decimal_places"]),
