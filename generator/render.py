@@ -709,6 +709,12 @@ class Renderer(ReaderPages):
             chart = {**chart, "data": chart["data"] + traces}
             compared = [t["name"] for t in traces]
         revised = {r["period"]: r for r in self.measure_rows("revisions", measure_id)}
+        notes = [  # the periods with a note on their figures, newest first
+            (h, d)
+            for h in reversed(records)
+            if (d := detail.get(h["period"], {}))
+            and (d.get("override_reason") or d.get("data_quality_note") or d.get("revision_note"))
+        ]
         html = self.page(
             "measure.html.j2",
             measure=measure,
@@ -723,6 +729,7 @@ class Renderer(ReaderPages):
             benchmarks=benchmarks,
             has_targets=measure_id in self.measures_with_targets,
             revised=revised,
+            notes=notes,
             cite=self.cite(measure["title"], f"measures/{measure_id.lower()}/"),
             strip=records[-STRIP_PERIODS:],
             compared=compared,
