@@ -182,6 +182,46 @@ def side_by_side(here: Callable[[], Any], there: Callable[[], Any], parallel: bo
     return mine, theirs()
 
 
+class Claims:
+    """Items 0…n-1 shared out between this process and a forked child as they are reached.
+
+    This process walks through the items in order and takes each one the child has not taken
+    yet (:meth:`claim`); the child takes the next free item whenever it is ready (:meth:`take`).
+    Whichever process is faster takes more, so both finish together whatever each item costs
+    and however busy the machine is. The first item is the child's, so it always has work."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._next = mp.RawValue("i", 1 if count else 0)  # item 0 is the child's
+        self._lock = mp.Lock()
+        self._first = count > 0  # in the child's copy: item 0 not yet given out
+
+    def take(self) -> int | None:
+        """The next free item for the child (item 0 first), or None when none is left."""
+        if self._first:
+            self._first = False
+            return 0
+        with self._lock:
+            index = self._next.value
+            if index >= self.count:
+                return None
+            self._next.value = index + 1
+        return index
+
+    def claim(self, index: int) -> bool:
+        """Whether this process takes ``index``, reached in order: only if the child has not."""
+        with self._lock:
+            if self._next.value != index:
+                return False
+            self._next.value = index + 1
+            return True
+
+    def stop(self) -> None:
+        """Take everything left, so the other process takes nothing more (a build has failed)."""
+        with self._lock:
+            self._next.value = self.count
+
+
 def run_jobs(jobs: Sequence[Callable[[], Any]], parallel: bool = True) -> list[Any]:
     """Every job's result, in job order; with ``parallel`` (and :func:`can_fork`), on two processes.
 

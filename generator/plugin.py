@@ -47,9 +47,8 @@ READERS_CSS = "assets/readers.css"  # filters, status history, citations, the in
 FILTERS_JS = "assets/filters.js"  # the measures filter (progressive enhancement)
 
 log = logging.getLogger("mkdocs.plugins.perfsite")
-ELSEWHERE = "perfsite-elsewhere.html"  # the empty template of pages the second process writes
+EITHER = "perfsite-either.html"  # a page's template when either process may render it
 SPLIT_PAGES = 150  # from this many pages, MkDocs renders them on two processes
-CHILD_SHARE = 0.58  # of the pages, the part the second process renders (this one also copies the files, then makes search and the sitemap)
 
 
 class PerfsiteConfig(Config):
@@ -74,6 +73,9 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self.whole_build = False
         self._nav = None
         self._second = None
+        self._claims: parallel.Claims | None = None  # MkDocs' pages, shared out as they are reached
+        self._order: dict[str, int] = {}  # each page's place in MkDocs' order, by src_uri
+        self._in_second = False  # True in the forked child
         self._fragments: dict[tuple[str, str], str] = {}
 
     # -- configuration ------------------------------------------------------------------
@@ -204,9 +206,20 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
     @event_priority(-50)
     def _full_page_after_search(self, context, *, page, config, nav):
         generated = self.pages.get(page.file.src_uri)
-        if generated is not None and page.meta.get("template") != ELSEWHERE:
+        if self._here(page) and generated is not None:
             page.content = generated.html
         return context
+
+    def _here(self, page) -> bool:
+        """Whether this process renders ``page``: always, unless MkDocs' pages are shared with a
+        second process (see on_env); then the one that reaches it first. Every page's template is
+        then ``perfsite-either.html``, which renders the page's own template only where it is here."""
+        if self._claims is None:
+            return True
+        index = self._order.get(page.file.src_uri)
+        here = self._in_second or index is None or self._claims.claim(index)
+        page.meta["perfsite_here"] = here
+        return here
 
     on_page_context = CombinedEvent(_compact_for_search, _full_page_after_search)
 
@@ -218,9 +231,11 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
     # -- two cores -------------------------------------------------------------------------------
     # MkDocs renders pages one by one, each through Material's whole template (navigation, header,
     # search); for a large council that is most of MkDocs' time. Once every page is read (on_env),
-    # a forked child renders and writes every second page with MkDocs' own page builder, while
-    # this process gives those pages an empty template (MkDocs writes nothing for an empty page)
-    # and renders the rest. Search, the sitemap and the copies are still made here, from every page.
+    # a forked child takes pages one at a time and renders and writes each with MkDocs' own page
+    # builder, while this process goes through MkDocs' loop as usual and renders each page the
+    # child has not taken yet; for the others it renders nothing (MkDocs writes nothing for an
+    # empty page). So the faster process makes more pages, and both finish together. Search, the
+    # sitemap and the copies are still made here, from every page.
     def on_nav(self, nav, *, config, files):
         self._nav = nav
         return nav
@@ -236,8 +251,6 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.whole_build and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
             return env
-        # every page whose running share crosses a whole number: spread evenly through the site
-        theirs = [f for i, f in enumerate(pages) if int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE)]
         nav = self._nav
         # jinja2 compiles Material's templates on first use: render one page in memory (and throw
         # it away) so they are compiled once, here, rather than in both processes
@@ -250,13 +263,20 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         finally:
             first.active = False
 
+        for file in pages:
+            meta = file.page.meta
+            meta["perfsite_template"] = meta.get("template", "main.html")
+            meta["template"] = EITHER
+        self._order = {file.src_uri: i for i, file in enumerate(pages)}
+        self._claims = claims = parallel.Claims(len(pages))
+
         def render_theirs() -> None:
-            for file in theirs:
+            self._in_second = True
+            while (index := claims.take()) is not None:
+                file = pages[index]
                 build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
 
         self._second = parallel.fork(render_theirs)
-        for file in theirs:
-            file.page.meta["template"] = ELSEWHERE
         return env
 
     def _shared(self, name: str, page, *, caller) -> str:
@@ -281,6 +301,8 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
 
     def on_build_error(self, *, error):
         second, self._second = self._second, None
+        if self._claims is not None:
+            self._claims.stop()
         if second is not None:
             parallel.cancel(second)
 

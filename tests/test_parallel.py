@@ -219,6 +219,36 @@ def test_the_second_process_dies_with_a_killed_build(tmp_path):
         pytest.fail("the forked child outlived its killed parent")
 
 
+def test_claims_give_each_item_to_the_process_that_reaches_it_first():
+    claims = parallel.Claims(6)
+    assert claims.take() == 0  # the child always has the first
+    assert not claims.claim(0)
+    assert claims.claim(1)  # reached here first
+    assert claims.take() == 2 and claims.take() == 3
+    assert not claims.claim(2) and not claims.claim(3)
+    assert claims.claim(4)
+    claims.stop()
+    assert not claims.claim(5) and claims.take() is None
+
+
+def test_claims_between_two_processes_share_every_item_once_and_follow_their_speed():
+    count = 60
+    claims = parallel.Claims(count)
+
+    def slow_child() -> list[int]:
+        taken = []
+        while (index := claims.take()) is not None:
+            taken.append(index)
+            time.sleep(0.02)  # the child is the slower one here
+        return taken
+
+    theirs = parallel.fork(slow_child)
+    mine = [i for i in range(count) if claims.claim(i)]
+    child = theirs()
+    assert sorted(mine + child) == list(range(count))
+    assert 0 in child and len(mine) > len(child), "the faster process did not take more pages"
+
+
 def test_a_build_on_two_processes_writes_the_same_site_as_on_one(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
     can_fork = parallel.can_fork
