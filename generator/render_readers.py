@@ -73,11 +73,9 @@ class ReaderPages:
     def _infographic(self, quarter_id: str) -> dict:
         index = self.quarters.index(quarter_id)
         previous = self.quarters[index - 1] if index else None
-        updates = self.data.frames["project_updates"]
-        key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
-        key_updates = key[["project_id", "title"]].merge(
-            updates[updates["period"] == quarter_id], on="project_id", how="inner"
-        )
+        key_updates = self._key_updates()
+        # the infographic draws the last eight quarters of the trend: only those are gathered
+        shown = self.quarters[max(0, index + 1 - infographic.TREND_QUARTERS) : index + 1]
         return infographic.quarter_numbers(
             quarter_id,
             previous,
@@ -85,9 +83,18 @@ class ReaderPages:
             self.counts(quarter_id, by="priority_id"),
             self.counts(previous, by="priority_id") if previous else None,
             self.changes(quarter_id) if previous else pd.DataFrame(columns=["status", "status_before"]),
-            self.quarter_trend(self.quarters[: index + 1]),
-            key_updates,
+            self.quarter_trend(shown),
+            key_updates[key_updates["period"] == quarter_id],
         )
+
+    def _key_updates(self) -> pd.DataFrame:
+        """Every update of a key project (its title beside it), in the order the key projects are
+        listed: merged once, and each quarter's infographic takes its own quarter's rows."""
+        if "_key_update_rows" not in self.__dict__:
+            updates = self.data.frames["project_updates"]
+            key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
+            self._key_update_rows = key[["project_id", "title"]].merge(updates, on="project_id", how="inner")
+        return self._key_update_rows
 
     def measures_index(self) -> dict[str, Page]:
         """/measures/ with its filters, and a page per status, priority, directorate and committee
