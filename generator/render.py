@@ -433,12 +433,6 @@ class Renderer(ReaderPages):
     def quarter_report(self, quarter_id: str) -> dict[str, Page]:
         """The quarter's report page, plus a page per priority when the council reports many measures."""
         rows = self.quarter(quarter_id)
-        reds = report.attach_exceptions(
-            rows[rows["status"] == "red"],
-            self.data.frames["exceptions"],
-            quarter_id,
-            self._exception_positions(),
-        )
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         priorities = _records(self.priorities)
@@ -452,7 +446,7 @@ class Renderer(ReaderPages):
         base = f"reports/{quarter_id.lower()}"
         pages = {}
         by_priority = []
-        red_records = _records(reds)
+        red_records = self.red_records(quarter_id, records)
         if split:
             reds_by_priority: dict[str, list[dict]] = {}
             for record in red_records:

@@ -63,6 +63,34 @@ class ReaderPages:
             cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
         return cache[quarter_id]
 
+    def red_records(self, quarter_id: str, records: list[dict]) -> list[dict]:
+        """The quarter's red rows with their exception reports, as records: what converting
+        :func:`report.attach_exceptions` of the red rows gives, made from the report's rows
+        (``records``, the quarter's rows already converted) instead of converting them again."""
+        exceptions = self.data.frames["exceptions"]
+        columns = [c for c in exceptions.columns if c not in ("measure_id", "period")]
+        reds = [record for record in records if record["status"] == "red"]
+        if reds and any(c in reds[0] for c in columns):  # a column of both: named as the merge names it
+            frame = self.quarter(quarter_id)
+            return _records(report.attach_exceptions(frame[frame["status"] == "red"], exceptions, quarter_id))
+        chosen = report.exception_report_rows(
+            [r["measure_id"] for r in reds],
+            [r["period"] for r in reds],
+            exceptions,
+            quarter_id,
+            self._exception_positions(),
+        )
+        written = iter(_records(exceptions.take([at for at in chosen if at >= 0])[columns]))
+        blank = dict.fromkeys(columns)
+        out = []
+        for record, at in zip(reds, chosen, strict=True):
+            reported = next(written) if at >= 0 else blank
+            overview = reported["overview"]
+            out.append(
+                {**record, **reported, "has_exception_report": overview is not None and str(overview) != ""}
+            )
+        return out
+
     def infographic(self, quarter_id: str) -> dict:
         """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
         cache = self.__dict__.setdefault("_glances", {})  # the report, the home page and the image share it

@@ -13,6 +13,8 @@ Pure functions over the performance table; no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -175,6 +177,27 @@ def latest_annual(
     return rows.assign(**out)
 
 
+def exception_report_rows(
+    measure_ids: Iterable[str],
+    shown_periods: Iterable[str | None],
+    exceptions: pd.DataFrame,
+    quarter_id: str,
+    positions: dict[tuple[str, str], int] | None = None,
+) -> list[int]:
+    """The exception report each report row shows (its position in ``exceptions``; -1 for none):
+    the one written for the outturn's own period if it has an overview, else the quarter's.
+    ``positions``: :func:`row_positions` of ``exceptions``, when already made."""
+    positions = row_positions(exceptions) if positions is None else positions
+    written = exceptions["overview"].notna().to_numpy()
+    chosen = []
+    for measure_id, period in zip(measure_ids, shown_periods, strict=True):
+        at = positions.get((measure_id, period), -1)
+        if at < 0 or not written[at]:  # no overview for the outturn's period: the quarter's report
+            at = positions.get((measure_id, quarter_id), -1)
+        chosen.append(at)
+    return chosen
+
+
 def attach_exceptions(
     rows: pd.DataFrame,
     exceptions: pd.DataFrame,
@@ -187,14 +210,7 @@ def attach_exceptions(
     for the month whose figure the report shows; both are accepted. ``positions``:
     :func:`row_positions` of ``exceptions``, when already made.
     """
-    positions = row_positions(exceptions) if positions is None else positions
-    written = exceptions["overview"].notna().to_numpy()
-    chosen = []
-    for measure_id, period in zip(rows["measure_id"], rows["period"], strict=True):
-        at = positions.get((measure_id, period), -1)
-        if at < 0 or not written[at]:  # no overview for the outturn's period: the quarter's report
-            at = positions.get((measure_id, quarter_id), -1)
-        chosen.append(at)
+    chosen = exception_report_rows(rows["measure_id"], rows["period"], exceptions, quarter_id, positions)
     # each row's exception report by position; a row without one gets blanks, as a left merge gives
     columns = [c for c in exceptions.columns if c not in ("measure_id", "period")]
     reports = exceptions.reset_index(drop=True).reindex(index=chosen, columns=columns)

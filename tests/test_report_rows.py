@@ -143,3 +143,31 @@ def test_changes_side_by_side_are_the_merged_changes_whatever_the_order():
     assert same_order["status_before"].tolist() == ["green", "grey", "grey"]
     shuffled = report.status_changes(q2, q1.iloc[::-1].reset_index(drop=True))
     pd.testing.assert_frame_equal(same_order, shuffled)
+
+
+def test_a_reports_red_rows_as_records_are_the_converted_attached_frame(tmp_path):
+    """The report's red rows, made from its converted rows: the same records as converting
+    :func:`report.attach_exceptions` of the red rows, with reports missing, blank or only for the quarter."""
+    from generator import render
+
+    from .test_golden_pages import site_data
+
+    data = site_data(tmp_path)
+    exceptions = data.frames["exceptions"]
+    assert len(exceptions) > 6, "the synthetic council writes exception reports"
+    changed = exceptions.drop(index=exceptions.index[::3]).reset_index(drop=True)
+    changed.loc[changed.index[::4], "overview"] = None  # gives way to the quarter's report, if any
+    changed.loc[changed.index[1::5], "overview"] = ""  # written, but says nothing
+    data.frames["exceptions"] = changed
+    renderer = render.Renderer(data)
+    shown = {"with": 0, "without": 0}
+    for quarter_id in renderer.quarters:
+        rows = renderer.quarter(quarter_id)
+        expected = render._records(
+            report.attach_exceptions(rows[rows["status"] == "red"], changed, quarter_id)
+        )
+        got = renderer.red_records(quarter_id, render._records(rows))
+        assert got == expected and [list(r) for r in got] == [list(r) for r in expected]
+        for record in got:
+            shown["with" if record["has_exception_report"] else "without"] += 1
+    assert shown["with"] and shown["without"]
