@@ -57,23 +57,27 @@ def quarter_numbers(
     """
     label = periods.parse(quarter).label()
     previous_label = periods.parse(previous).short_label() if previous else ""
-    # plain dicts: eight priorities, read a few times each, in every quarter's infographic
-    by_id = {row["priority_id"]: row for row in counts.to_dict("records")}
+    # plain lists and dicts, not frames' rows: eight priorities, read a few times each, in every
+    # quarter's infographic
+    names = ("green", "amber", "red", "grey")
+    by_id = dict(
+        zip(counts["priority_id"], zip(*(counts[s].tolist() for s in names), strict=True), strict=True)
+    )
     before = (
-        {row["priority_id"]: row for row in previous_counts.to_dict("records")}
+        dict(zip(previous_counts["priority_id"], previous_counts["green"].tolist(), strict=True))
         if previous_counts is not None and len(previous_counts)
         else None
     )
     tiles = []
     for priority_id, title in zip(priorities["priority_id"], priorities["title"], strict=True):
         row = by_id.get(priority_id)
-        statuses = {s: int(row[s]) if row is not None else 0 for s in ("green", "amber", "red", "grey")}
+        statuses = {s: int(row[n]) if row is not None else 0 for n, s in enumerate(names)}
         total = sum(statuses.values())
         if not total:
             continue
         was = None
         if before is not None:
-            was = int(before[priority_id]["green"]) if priority_id in before else 0
+            was = int(before[priority_id]) if priority_id in before else 0
         tiles.append(
             {
                 "priority_id": priority_id,
@@ -93,20 +97,22 @@ def quarter_numbers(
         f"{_plural(red, 'measure')} {'was' if red == 1 else 'were'} red: off target by more than the tolerance.",
     ]
     if previous:
-        ranked = changes[changes["status"].isin(RANK) & changes["status_before"].isin(RANK)]
-        better = int((ranked["status"].map(RANK) < ranked["status_before"].map(RANK)).sum())
-        worse = int((ranked["status"].map(RANK) > ranked["status_before"].map(RANK)).sum())
+        ranked = [
+            (RANK[now], RANK[was])
+            for now, was in zip(changes["status"], changes["status_before"], strict=True)
+            if now in RANK and was in RANK
+        ]
+        better = sum(now < was for now, was in ranked)
+        worse = sum(now > was for now, was in ranked)
         headlines.append(
             f"Since {previous_label}, {_plural(better, 'measure')} moved to a better status "
             f"and {worse} to a worse one."
         )
     projects = [
-        {
-            "title": str(r.title),
-            "status": str(r.status),
-            "percent": None if pd.isna(r.percent_complete) else int(r.percent_complete),
-        }
-        for r in key_projects.itertuples()
+        {"title": str(title), "status": str(status), "percent": None if pd.isna(percent) else int(percent)}
+        for title, status, percent in zip(
+            key_projects["title"], key_projects["status"], key_projects["percent_complete"], strict=True
+        )
     ]
     if projects:
         well = sum(p["status"] in PROJECTS_WELL for p in projects)
@@ -125,13 +131,10 @@ def quarter_numbers(
         "tiles": tiles,
         "headlines": headlines,
         "trend": [
-            {
-                "label": str(t.label),
-                "share": int(t.share_on_target),
-                "green": int(t.green),
-                "total": int(t.total),
-            }
-            for t in recent.itertuples()
+            {"label": str(label), "share": int(share), "green": int(green), "total": int(total)}
+            for label, share, green, total in zip(
+                recent["label"], recent["share_on_target"], recent["green"], recent["total"], strict=True
+            )
         ],
         "projects": projects,
     }

@@ -304,7 +304,11 @@ class Renderer(ReaderPages):
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
         self._annual: pd.DataFrame | None = None
-        self._status_of: dict | None = None
+        # each outturn's and exception report's row by (measure_id, period): every quarter looks
+        # its rows up here instead of merging the tables (made before the processes fork)
+        self._outturn_at: dict[tuple[str, str], int] | None = None
+        self._exception_at: dict[tuple[str, str], int] | None = None
+        self._shown_statuses: list | None = None
         self._statuses: dict[str, pd.DataFrame] = {}
         # measure_rows: each table's rows of one block of measures at a time, as records
         self._measure_ids: list[str] = self.measures["measure_id"].tolist()
@@ -328,7 +332,7 @@ class Renderer(ReaderPages):
         if quarter_id not in self._quarter_cache:
             if self._annual is None:
                 self._annual = report.annual_figures(self.perf)
-            rows = report.quarter_rows(self.perf, self.measures, quarter_id)
+            rows = report.quarter_rows(self.perf, self.measures, quarter_id, self._outturn_positions())
             self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf, self._annual)
         return self._quarter_cache[quarter_id]
 
@@ -363,20 +367,30 @@ class Renderer(ReaderPages):
         the headline counts need, for every quarter's trend, at a fraction of the cost."""
         if quarter_id in self._statuses:  # the overall counts and those by priority both ask
             return self._statuses[quarter_id]
-        if self._status_of is None:
-            perf = self.perf
-            self._status_of = dict(
-                zip(zip(perf["measure_id"], perf["period"], strict=True), perf["status"], strict=True)
-            )
+        at = self._outturn_positions()
+        if self._shown_statuses is None:
+            self._shown_statuses = [*self.perf["status"], None]  # position -1: no figure
         ids = self._measure_ids
+        frequencies = self.measures["frequency"]
+        period_of = {f: report.reporting_period(f, quarter_id) for f in set(frequencies)}
         shown = [
-            self._status_of.get((measure_id, report.reporting_period(frequency, quarter_id)))
-            for measure_id, frequency in zip(ids, self.measures["frequency"], strict=True)
+            self._shown_statuses[at.get((measure_id, period_of[frequency]), -1)]
+            for measure_id, frequency in zip(ids, frequencies, strict=True)
         ]
         statuses = [status if isinstance(status, str) else "grey" for status in shown]
         frame = pd.DataFrame({"measure_id": ids, "status": statuses, "period": quarter_id})
         self._statuses[quarter_id] = frame
         return frame
+
+    def _outturn_positions(self) -> dict[tuple[str, str], int]:
+        if self._outturn_at is None:
+            self._outturn_at = report.row_positions(self.perf)
+        return self._outturn_at
+
+    def _exception_positions(self) -> dict[tuple[str, str], int]:
+        if self._exception_at is None:
+            self._exception_at = report.row_positions(self.data.frames["exceptions"])
+        return self._exception_at
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
@@ -422,6 +436,10 @@ class Renderer(ReaderPages):
         for quarter_id in self.quarters:
             self._trend_row(quarter_id)
             self.counts(quarter_id, by="priority_id")
+        # what every quarter's report looks its rows up in: small, and made once for both processes
+        self._exception_positions()
+        if self._annual is None:
+            self._annual = report.annual_figures(self.perf)
         warm_up(self.env)
 
     def render(self) -> dict[str, Page]:
@@ -493,9 +511,6 @@ class Renderer(ReaderPages):
     def quarter_report(self, quarter_id: str) -> dict[str, Page]:
         """The quarter's report page, plus a page per priority when the council reports many measures."""
         rows = self.quarter(quarter_id)
-        reds = report.attach_exceptions(
-            rows[rows["status"] == "red"], self.data.frames["exceptions"], quarter_id
-        )
         updates = self.data.frames["project_updates"]
         updates = updates[updates["period"] == quarter_id].merge(self.projects, on="project_id", how="left")
         priorities = _records(self.priorities)
@@ -509,7 +524,7 @@ class Renderer(ReaderPages):
         base = f"reports/{quarter_id.lower()}"
         pages = {}
         by_priority = []
-        red_records = _records(reds)
+        red_records = self.red_records(quarter_id, records)
         if split:
             reds_by_priority: dict[str, list[dict]] = {}
             for record in red_records:

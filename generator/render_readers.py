@@ -63,6 +63,34 @@ class ReaderPages:
             cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
         return cache[quarter_id]
 
+    def red_records(self, quarter_id: str, records: list[dict]) -> list[dict]:
+        """The quarter's red rows with their exception reports, as records: what converting
+        :func:`report.attach_exceptions` of the red rows gives, made from the report's rows
+        (``records``, the quarter's rows already converted) instead of converting them again."""
+        exceptions = self.data.frames["exceptions"]
+        columns = [c for c in exceptions.columns if c not in ("measure_id", "period")]
+        reds = [record for record in records if record["status"] == "red"]
+        if reds and any(c in reds[0] for c in columns):  # a column of both: named as the merge names it
+            frame = self.quarter(quarter_id)
+            return _records(report.attach_exceptions(frame[frame["status"] == "red"], exceptions, quarter_id))
+        chosen = report.exception_report_rows(
+            [r["measure_id"] for r in reds],
+            [r["period"] for r in reds],
+            exceptions,
+            quarter_id,
+            self._exception_positions(),
+        )
+        written = iter(_records(exceptions.take([at for at in chosen if at >= 0])[columns]))
+        blank = dict.fromkeys(columns)
+        out = []
+        for record, at in zip(reds, chosen, strict=True):
+            reported = next(written) if at >= 0 else blank
+            overview = reported["overview"]
+            out.append(
+                {**record, **reported, "has_exception_report": overview is not None and str(overview) != ""}
+            )
+        return out
+
     def infographic(self, quarter_id: str) -> dict:
         """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
         cache = self.__dict__.setdefault("_glances", {})  # the report, the home page and the image share it
@@ -73,11 +101,9 @@ class ReaderPages:
     def _infographic(self, quarter_id: str) -> dict:
         index = self.quarters.index(quarter_id)
         previous = self.quarters[index - 1] if index else None
-        updates = self.data.frames["project_updates"]
-        key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
-        key_updates = key[["project_id", "title"]].merge(
-            updates[updates["period"] == quarter_id], on="project_id", how="inner"
-        )
+        key_updates = self._key_updates()
+        # the infographic draws the last eight quarters of the trend: only those are gathered
+        shown = self.quarters[max(0, index + 1 - infographic.TREND_QUARTERS) : index + 1]
         return infographic.quarter_numbers(
             quarter_id,
             previous,
@@ -85,9 +111,18 @@ class ReaderPages:
             self.counts(quarter_id, by="priority_id"),
             self.counts(previous, by="priority_id") if previous else None,
             self.changes(quarter_id) if previous else pd.DataFrame(columns=["status", "status_before"]),
-            self.quarter_trend(self.quarters[: index + 1]),
-            key_updates,
+            self.quarter_trend(shown),
+            key_updates[key_updates["period"] == quarter_id],
         )
+
+    def _key_updates(self) -> pd.DataFrame:
+        """Every update of a key project (its title beside it), in the order the key projects are
+        listed: merged once, and each quarter's infographic takes its own quarter's rows."""
+        if "_key_update_rows" not in self.__dict__:
+            updates = self.data.frames["project_updates"]
+            key = self.projects[self.projects["is_key"].fillna(False).astype(bool)]
+            self._key_update_rows = key[["project_id", "title"]].merge(updates, on="project_id", how="inner")
+        return self._key_update_rows
 
     def measures_index(self) -> dict[str, Page]:
         """/measures/ with its filters, and a page per status, priority, directorate and committee

@@ -13,6 +13,9 @@ Pure functions over the performance table; no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from . import periods
@@ -32,27 +35,71 @@ def reporting_period(frequency: str, quarter_id: str) -> str | None:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
-def quarter_rows(performance: pd.DataFrame, measures: pd.DataFrame, quarter_id: str) -> pd.DataFrame:
+def row_positions(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Each row's position in ``frame`` (the performance table, exceptions) by ``(measure_id, period)``.
+
+    Made once for a build, it lets every quarter's report find its rows by lookup instead of
+    merging the whole table again for each quarter."""
+    return {key: i for i, key in enumerate(zip(frame["measure_id"], frame["period"], strict=True))}
+
+
+def _merged_key(column: pd.Series, other: pd.Series) -> pd.Series:
+    # a merge's key column keeps its type only when both sides share it; otherwise it is object
+    return column if column.dtype == other.dtype else column.astype(object)
+
+
+def quarter_rows(
+    performance: pd.DataFrame,
+    measures: pd.DataFrame,
+    quarter_id: str,
+    positions: dict[tuple[str, str], int] | None = None,
+) -> pd.DataFrame:
     """One row per measure for the quarter's report: the measure's columns joined to its outturn row.
 
     Measures with no outturn for the quarter get status grey with reason ``no_value`` (or
     ``not_due`` for an annual measure before Q4), so a report always lists every measure.
+    ``positions``: :func:`row_positions` of ``performance``, when already made.
     """
-    wanted = measures[["measure_id", "frequency"]].copy()
-    wanted["period"] = [reporting_period(f, quarter_id) for f in wanted["frequency"]]
-    # only the periods this report shows: a small merge instead of one with every period's rows
-    shown = performance[performance["period"].isin(set(wanted["period"].dropna()))]
-    rows = wanted.merge(shown, on=["measure_id", "period"], how="left", suffixes=("", "_perf"))
-    not_due = rows["period"].isna()
-    missing = rows["status"].isna()
-    rows.loc[missing, "status"] = "grey"
-    rows.loc[missing, "computed_status"] = "grey"
-    rows.loc[missing, "status_source"] = "computed"
-    rows.loc[missing & not_due, "status_reason"] = NOT_DUE_REASON
-    rows.loc[missing & ~not_due, "status_reason"] = "no_value"
+    # a handful of frequencies: each one's reporting period worked out once, not per measure
+    period_of = {f: reporting_period(f, quarter_id) for f in set(measures["frequency"])}
+    shown = [period_of[f] for f in measures["frequency"]]
+    if positions is None:
+        # only the periods this report shows are looked up
+        performance = performance[performance["period"].isin({p for p in shown if p is not None})]
+        positions = row_positions(performance)
+    found = [
+        -1 if period is None else positions.get((measure_id, period), -1)
+        for measure_id, period in zip(measures["measure_id"], shown, strict=True)
+    ]
+    # each measure's outturn row by position; a measure without one gets a row of blanks, as a
+    # left merge gives it (a blank number or text is NaN)
+    columns = [c for c in performance.columns if c not in ("measure_id", "period")]
+    outturns = performance.reset_index(drop=True).reindex(index=found, columns=columns)
+    outturns.index = pd.RangeIndex(len(found))
+    missing = outturns["status"].isna()
+    if missing.any():
+        not_due = pd.Series([period is None for period in shown])
+        outturns["status"] = outturns["status"].mask(missing, "grey")
+        outturns["computed_status"] = outturns["computed_status"].mask(missing, "grey")
+        outturns["status_source"] = outturns["status_source"].mask(missing, "computed")
+        reason = outturns["status_reason"].mask(missing & not_due, NOT_DUE_REASON)
+        outturns["status_reason"] = reason.mask(missing & ~not_due, "no_value")
+    if "frequency" in outturns:
+        outturns = outturns.rename(columns={"frequency": "frequency_perf"})
+    own = measures.drop(columns=["frequency"]).reset_index(drop=True)
+    if own["measure_id"].dtype != performance["measure_id"].dtype:
+        own["measure_id"] = own["measure_id"].astype(object)
+    wanted = measures[["frequency"]].reset_index(drop=True)
+    wanted["period"] = _merged_key(pd.Series(shown), performance["period"])
+    # one row per measure, in the measures' order: what merging on measure_id gives, without the merge
+    clash = set(own.columns) & {*wanted.columns, *outturns.columns}
+    if clash:
+        own = own.rename(columns={c: f"{c}_x" for c in clash})
+        wanted = wanted.rename(columns={c: f"{c}_y" for c in clash})
+        outturns = outturns.rename(columns={c: f"{c}_y" for c in clash})
+    rows = pd.concat([own, wanted, outturns], axis=1)
     rows["report_period"] = quarter_id
-    out = measures.drop(columns=["frequency"]).merge(rows, on="measure_id", how="left")
-    return out
+    return rows
 
 
 def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -62,6 +109,16 @@ def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
     is left out: the measure did not get better or worse, it simply was not reported.
     """
     keep = ["measure_id", "status", "status_reason"]
+    ids = current["measure_id"]
+    if ids.equals(previous["measure_id"]) and ids.is_unique:
+        # two reports of the same measures in the same order (the renderer's): compared side by
+        # side, and only the changed rows taken, which is what the merge below gives
+        status, reason = (current[c].to_numpy() for c in keep[1:])
+        before, reason_before = (previous[c].to_numpy() for c in keep[1:])
+        shown = (status != before) & (reason != NOT_DUE_REASON) & (reason_before != NOT_DUE_REASON)
+        rows = np.flatnonzero(shown)
+        earlier = previous[keep[1:]].take(rows).reset_index(drop=True).add_suffix("_before")
+        return pd.concat([current[["title", *keep]].take(rows).reset_index(drop=True), earlier], axis=1)
     merged = current[["title", *keep]].merge(
         previous[keep], on="measure_id", how="inner", suffixes=("", "_before")
     )
@@ -92,37 +149,79 @@ def latest_annual(
     mid-year report can show last year's figure with its year instead of a bare grey.
     ``annual``: :func:`annual_figures` of ``performance``, when already made."""
     columns = {"period": "latest_year_period", "value": "latest_year_value", "status": "latest_year_status"}
-    out = rows.copy()
-    for column in columns.values():
-        out[column] = None
-    due = out["status_reason"] == NOT_DUE_REASON
+    due = (rows["status_reason"] == NOT_DUE_REASON).to_numpy()
     if not due.any():
-        return out
-    quarter = periods.parse(str(out["report_period"].iloc[0]))
-    wanted = set(out.loc[due, "measure_id"])
+        return rows.assign(**{column: None for column in columns.values()})
+    quarter = periods.parse(str(rows["report_period"].iloc[0]))
+    ids = rows["measure_id"].to_numpy()[due]
+    wanted = set(ids)
     annual = annual_figures(performance) if annual is None else annual
-    years = annual[annual["measure_id"].isin(wanted) & (annual["start_year"] < quarter.start_year)]
-    if years.empty:
-        return out
-    latest = years.groupby("measure_id").tail(1).set_index("measure_id")
-    for source, target in columns.items():
-        out.loc[due, target] = out.loc[due, "measure_id"].map(latest[source]).to_numpy()
-    return out
+    years = annual[annual["start_year"] < quarter.start_year]
+    # oldest first, so each measure's last figure is its latest
+    latest = {
+        measure_id: figure
+        for measure_id, *figure in zip(
+            years["measure_id"].tolist(), *(years[c].tolist() for c in columns), strict=True
+        )
+        if measure_id in wanted
+    }
+    out = {}
+    blank = [float("nan")] * len(columns)  # no earlier year: what a lookup of a missing key gives
+    found = [latest.get(measure_id, blank) for measure_id in ids]
+    for n, column in enumerate(columns.values()):
+        values = np.full(len(rows), None, dtype=object)
+        if latest:
+            values[due] = [figure[n] for figure in found]
+        # object, as before: text is not inferred as a string column
+        out[column] = pd.Series(values, index=rows.index, dtype=object)
+    return rows.assign(**out)
 
 
-def attach_exceptions(rows: pd.DataFrame, exceptions: pd.DataFrame, quarter_id: str) -> pd.DataFrame:
+def exception_report_rows(
+    measure_ids: Iterable[str],
+    shown_periods: Iterable[str | None],
+    exceptions: pd.DataFrame,
+    quarter_id: str,
+    positions: dict[tuple[str, str], int] | None = None,
+) -> list[int]:
+    """The exception report each report row shows (its position in ``exceptions``; -1 for none):
+    the one written for the outturn's own period if it has an overview, else the quarter's.
+    ``positions``: :func:`row_positions` of ``exceptions``, when already made."""
+    positions = row_positions(exceptions) if positions is None else positions
+    written = exceptions["overview"].notna().to_numpy()
+    chosen = []
+    for measure_id, period in zip(measure_ids, shown_periods, strict=True):
+        at = positions.get((measure_id, period), -1)
+        if at < 0 or not written[at]:  # no overview for the outturn's period: the quarter's report
+            at = positions.get((measure_id, quarter_id), -1)
+        chosen.append(at)
+    return chosen
+
+
+def attach_exceptions(
+    rows: pd.DataFrame,
+    exceptions: pd.DataFrame,
+    quarter_id: str,
+    positions: dict[tuple[str, str], int] | None = None,
+) -> pd.DataFrame:
     """Join each report row to its exception report, written for the outturn's own period or for the quarter.
 
     A monthly measure's exception report is usually written for the quarter (``2026-27-Q2``), not
-    for the month whose figure the report shows; both are accepted.
+    for the month whose figure the report shows; both are accepted. ``positions``:
+    :func:`row_positions` of ``exceptions``, when already made.
     """
+    chosen = exception_report_rows(rows["measure_id"], rows["period"], exceptions, quarter_id, positions)
+    # each row's exception report by position; a row without one gets blanks, as a left merge gives
     columns = [c for c in exceptions.columns if c not in ("measure_id", "period")]
-    own = rows.merge(exceptions, on=["measure_id", "period"], how="left", suffixes=("", "_exc"))
-    quarterly = exceptions[exceptions["period"] == quarter_id].drop(columns="period")
-    by_quarter = rows[["measure_id"]].merge(quarterly, on="measure_id", how="left")
-    lacking = own["overview"].isna().to_numpy()
-    for column in columns:
-        own.loc[lacking, column] = by_quarter.loc[lacking, column].to_numpy()
+    reports = exceptions.reset_index(drop=True).reindex(index=chosen, columns=columns)
+    reports.index = pd.RangeIndex(len(chosen))
+    clash = [c for c in columns if c in rows.columns]
+    if clash:
+        reports = reports.rename(columns={c: f"{c}_exc" for c in clash})
+    own = pd.concat([rows.reset_index(drop=True), reports], axis=1)
+    for key in ("measure_id", "period"):
+        if own[key].dtype != exceptions[key].dtype:
+            own[key] = own[key].astype(object)
     own["has_exception_report"] = own["overview"].notna() & own["overview"].astype(str).ne("")
     return own
 
