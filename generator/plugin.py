@@ -23,6 +23,7 @@ import html
 import logging
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -75,7 +76,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self._nav = None
         self._second = None
         self._fragments: dict[tuple, str] = {}  # Material's parts shared by a folder's pages
-        self._around: dict[tuple, tuple[str, str]] = {}  # the same, either side of the page's title
+        self._around: dict[tuple, tuple[str, str]] = {}  # the same, either side of a page's own text
         self._translators: dict = {}  # Material's lang.t by language
         self._env = None
         self._autoescape = False
@@ -317,7 +318,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
             return caller()
         return self._shared_around("content", page, content, caller=caller)
 
-    def _translations(self, config):
+    def _translations(self, config) -> Callable[[str], str]:
         """Material's ``lang.t``, each string looked up once a build: a translation depends only
         on the theme's language and the key (the language files are imported without context)."""
         language = config.theme.get("language")
