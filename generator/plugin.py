@@ -23,6 +23,7 @@ import html
 import logging
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -76,7 +77,11 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self._claims: parallel.Claims | None = None  # MkDocs' pages, shared out as they are reached
         self._order: dict[str, int] = {}  # each page's place in MkDocs' order, by src_uri
         self._in_second = False  # True in the forked child
-        self._fragments: dict[tuple[str, str], str] = {}
+        self._fragments: dict[tuple, str] = {}  # Material's parts shared by a folder's pages
+        self._around: dict[tuple, tuple[str, str]] = {}  # the same, either side of a page's own text
+        self._translators: dict = {}  # Material's lang.t by language
+        self._env = None
+        self._autoescape = False
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config):
@@ -245,8 +250,15 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         # perfsite's partials/nav.html and tabs.html wrap Material's own (reached as material/…)
         material = PrefixLoader({"material": FileSystemLoader(get_theme_dir("material"))})
         env.loader = ChoiceLoader([env.loader, material])
+        self._env = env
+        self._autoescape = env.autoescape is not False  # titles are printed raw only without it
         self._fragments = {}
+        self._around = {}
+        self._translators = {}
         env.globals["perfsite_shared"] = self._shared
+        env.globals["perfsite_shared_around"] = self._shared_around
+        env.globals["perfsite_translations"] = self._translations
+        env.globals["perfsite_content"] = self._content
         build_page = getattr(mkdocs_build, "_build_page", None)
         pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
         if not (self.whole_build and build_page and len(pages) >= 2 * SPLIT_PAGES and parallel.can_fork()):
@@ -279,17 +291,70 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         self._second = parallel.fork(render_theirs)
         return env
 
-    def _shared(self, name: str, page, *, caller) -> str:
-        """A part of Material's page (the navigation, the tabs) made once per folder for the
-        generated pages outside the navigation: nothing in it is theirs (no item is active, and
-        its links, relative to the page, are the same from any page of one folder)."""
+    def _folder(self, page) -> tuple[str, int] | None:
+        """Where a page's shared parts are kept: its folder and depth, for a generated page outside
+        the navigation (no nav item is active, no previous or next page), else None. Links relative
+        to such a page are the same from any page of one folder and depth, as none point inside it."""
         generated = self.pages.get(page.file.src_uri) if page is not None else None
-        if generated is None or generated.in_nav:
+        if generated is None or generated.in_nav or page.previous_page or page.next_page:
+            return None
+        return posixpath.dirname(page.url.rstrip("/")), page.url.count("/")
+
+    def _shared(self, name: str, page, *, caller) -> str:
+        """A part of Material's page in which nothing is the page's own (the navigation, the tabs,
+        the search form, the footer, the scripts, the config JSON), made once per folder."""
+        folder = self._folder(page)
+        if folder is None:
             return caller()
-        key = (name, posixpath.dirname(page.url.rstrip("/")))
+        key = (name, *folder)
         if key not in self._fragments:
             self._fragments[key] = caller()
         return self._fragments[key]
+
+    def _shared_around(self, name: str, page, text, *, caller) -> str:
+        """A part of Material's page in which only ``text`` is the page's own, printed raw (the
+        header's title, the content's HTML): made once per folder as what is either side of it.
+        The split is kept only when the text occurs exactly once in the part (overlaps counted),
+        so it cannot be anywhere else."""
+        folder = self._folder(page)
+        if folder is None or not text or not isinstance(text, str) or self._autoescape:
+            return caller()
+        key = (name, *folder)
+        around = self._around.get(key)
+        if around is None:
+            made = caller()
+            at = made.find(text)
+            if at >= 0 and made.find(text, at + 1) < 0:  # once, overlaps counted
+                self._around[key] = (made[:at], made[at + len(text) :])
+            return made
+        return around[0] + text + around[1]
+
+    def _content(self, page, *, caller) -> str:
+        """Material's content partial around a generated page's HTML. In ``perfsite build`` the
+        rest of it (tags, edit buttons, dates, feedback) comes from plugins and settings the site
+        does not have, and the page heading from the HTML itself: the same for a folder's pages."""
+        content = page.content if page is not None else None
+        if not (self.whole_build and isinstance(content, str) and "<h1" in content and page.edit_url is None):
+            return caller()
+        return self._shared_around("content", page, content, caller=caller)
+
+    def _translations(self, config) -> Callable[[str], str]:
+        """Material's ``lang.t``, each string looked up once a build: a translation depends only
+        on the theme's language and the key (the language files are imported without context)."""
+        language = config.theme.get("language")
+        t = self._translators.get(language)
+        if t is None:
+            material = self._env.get_template("material/partials/language.html")
+            strings: dict = {}
+            lookup = material.make_module({"config": config}).t
+
+            def t(key):
+                if key not in strings:
+                    strings[key] = lookup(key)
+                return strings[key]
+
+            self._translators[language] = t
+        return t
 
     def on_post_build(self, *, config):
         second, self._second = self._second, None

@@ -182,24 +182,62 @@ def test_mkdocs_runs_no_markdown_over_the_pages_perfsite_rendered(tmp_path, monk
     assert converted == ["accessibility/index.md"]  # the hand-written page, and nothing else
 
 
-def test_materials_navigation_made_once_a_folder_is_what_each_page_would_have_had(tmp_path, monkeypatch):
-    """Measure, project and report-priority pages share Material's navigation and tabs (made once
-    per folder): the site must be byte for byte the one made page by page."""
+SHARED_PARTS = ("nav", "tabs", "search", "styles", "analytics", "footer", "config", "scripts")
+HOSTILE_TITLES = {
+    "m0001": "Search",  # also in the header's search box: its title is not where the header is split
+    "m0002": "e",  # everywhere in the header
+    "m0003": 'Residents\' "trust" < 5 & > 3 (%)',
+    "m0004": 'Search & "Rescue" performance',  # the council's name, in part
+}
+
+
+def test_materials_parts_made_once_a_folder_are_what_each_page_would_have_had(tmp_path, monkeypatch):
+    """Measure, project and report-priority pages share Material's navigation, tabs, header, search
+    form, footer, scripts and the content partial around their HTML (made once per folder), and
+    Material's strings are looked up once: the site, and its preview, must be byte for byte the
+    ones Material makes page by page with its own partials, hostile titles and names included."""
+    import collections
+    import json
+    import shutil
+
     from generator import plugin
 
     pkg = synthesise(tmp_path / "pkg", measures=30, years=2, projects=6, seed=3)
-    real = plugin.PerfsitePlugin._shared
-    rendered = []
+    rewrite(pkg / "measures.csv", lambda r: r.update(title=HOSTILE_TITLES.get(r["measure_id"], r["title"])))
+    rewrite(
+        pkg / "measures.csv",
+        lambda r: r.update(description='Rents < £5 & "fair" > 2') if r["measure_id"] == "m0005" else None,
+    )
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["council"]["name"] = 'Search & "Rescue" <Borough>'
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    made: collections.Counter = collections.Counter()
+    shared, around = plugin.PerfsitePlugin._shared, plugin.PerfsitePlugin._shared_around
 
     def counted(self, name, page, *, caller):
-        return real(self, name, page, caller=lambda: rendered.append(name) or caller())
+        return shared(self, name, page, caller=lambda: made.update([name]) or caller())
+
+    def counted_around(self, name, page, text, *, caller):
+        return around(self, name, page, text, caller=lambda: made.update([name]) or caller())
 
     monkeypatch.setattr(plugin.PerfsitePlugin, "_shared", counted)
-    shared = build_module.build(pkg, tmp_path / "shared")
-    assert rendered.count("nav") < shared.pages / 2, "the navigation was made for every page"
+    monkeypatch.setattr(plugin.PerfsitePlugin, "_shared_around", counted_around)
+    result = build_module.build(pkg, tmp_path / "shared")
+    for name in (*SHARED_PARTS, "header", "content"):
+        assert 0 < made[name] < result.pages / 2, f"Material's {name} was made for most pages: {made[name]}"
+    build_module.build(pkg, tmp_path / "shared-preview", preview=True)
+    # Material's own partials (perfsite's are taken off the theme's path), every part made for every page
+    own = tmp_path / "overrides"
+    shutil.copytree(plugin.THEME_OVERRIDES, own, ignore=shutil.ignore_patterns("partials"))
+    monkeypatch.setattr(plugin, "THEME_OVERRIDES", own)
     monkeypatch.setattr(plugin.PerfsitePlugin, "_shared", lambda self, name, page, *, caller: caller())
     build_module.build(pkg, tmp_path / "each")
+    build_module.build(pkg, tmp_path / "each-preview", preview=True)
     assert tree_digest(tmp_path / "shared") == tree_digest(tmp_path / "each")
+    assert tree_digest(tmp_path / "shared-preview") == tree_digest(tmp_path / "each-preview")
+    page = (tmp_path / "shared" / "measures" / "m0003" / "index.html").read_text(encoding="utf-8")
+    assert "Residents&#x27; &quot;trust&quot; &lt; 5 &amp; &gt; 3 (%)" in page
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
