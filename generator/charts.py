@@ -17,14 +17,13 @@ import textwrap
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup, escape
 
 from . import chart_svg, periods
-from .formatting import quantise, quantise_scalar
+from .formatting import quantise_scalar
 
 # Colour-blind-safe status colours, each paired with a shape and a word; the hex values
 # also meet AA contrast for white (green, red, grey) or black (amber) text on badges.
@@ -49,12 +48,11 @@ _LAYOUT = dict(
 )
 
 
-def rounded(values, decimals: int) -> list:
-    """Values rounded as the tables round them (half away from zero), None where missing."""
-    floats = np.asarray(values.to_numpy(dtype="float64", na_value=np.nan))
-    mask = np.isnan(floats)
-    steps = quantise(np.where(mask, 0.0, floats), decimals) / 10**decimals
-    return [None if m else float(v) for m, v in zip(mask.tolist(), steps.tolist(), strict=True)]
+def rounded(values: list, decimals: int) -> list:
+    """Figures rounded as the tables round them (half away from zero, :func:`quantise_scalar`,
+    which the rules' tests hold equal to ``quantise``), None where missing (None or NaN)."""
+    scale = 10**decimals
+    return [None if v is None or v != v else quantise_scalar(v, decimals) / scale for v in values]
 
 
 def to_json(fig: go.Figure | dict) -> str:
@@ -119,12 +117,6 @@ def _measure_skeleton(unit_suffix: str) -> dict:
     return json.loads(to_json(fig))
 
 
-def _rounded_figures(values: list, decimals: int) -> list:
-    """:func:`rounded` for a list of figures (None where missing), without numpy for a few dozen."""
-    scale = 10**decimals
-    return [None if v is None else quantise_scalar(v, decimals) / scale for v in values]
-
-
 def measure_figure(history: list[dict], unit_suffix: str = "", decimals: int = 0) -> dict:
     """Outturn against target over time for one measure, as a plotly figure dict.
 
@@ -134,7 +126,7 @@ def measure_figure(history: list[dict], unit_suffix: str = "", decimals: int = 0
     """
     skeleton = _measure_skeleton(unit_suffix)
     labels = [periods.short_label(r["period"]) for r in history]
-    values = _rounded_figures([r["value"] for r in history], decimals)
+    values = rounded([r["value"] for r in history], decimals)
     statuses = [r["status"] for r in history]
     traces = [{**skeleton["data"][0], "x": labels, "y": values}]
     for index, status in enumerate(STATUS_ORDER, start=1):
@@ -147,7 +139,7 @@ def measure_figure(history: list[dict], unit_suffix: str = "", decimals: int = 0
             )
     targets = [r["target"] for r in history]
     if any(t is not None for t in targets):
-        traces.append({**skeleton["data"][-1], "x": labels, "y": _rounded_figures(targets, decimals)})
+        traces.append({**skeleton["data"][-1], "x": labels, "y": rounded(targets, decimals)})
     return {"data": traces, "layout": skeleton["layout"]}
 
 
@@ -324,7 +316,9 @@ def benchmark_traces(
                 "mode": "markers",
                 "name": str(comparator),
                 "x": [periods.parse(at).short_label() for at, *_ in placed],
-                "y": rounded(pd.Series([value for _, _, value, _ in placed], dtype="float64"), decimals),
+                "y": rounded(
+                    pd.Series([value for _, _, value, _ in placed], dtype="float64").tolist(), decimals
+                ),
                 "customdata": [periods.parse(period).short_label() for _, period, *_ in placed],
                 "marker": {
                     "symbol": style["symbol"],

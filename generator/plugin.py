@@ -345,15 +345,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         t = self._translators.get(language)
         if t is None:
             material = self._env.get_template("material/partials/language.html")
-            strings: dict = {}
-            lookup = material.make_module({"config": config}).t
-
-            def t(key):
-                if key not in strings:
-                    strings[key] = lookup(key)
-                return strings[key]
-
-            self._translators[language] = t
+            t = self._translators[language] = functools.cache(material.make_module({"config": config}).t)
         return t
 
     def on_post_build(self, *, config):

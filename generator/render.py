@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -199,6 +199,15 @@ def format_figure(value, measure: dict) -> str:
     )
 
 
+def _direction_cells(row: dict) -> str:
+    """The last two cells of a table row (and its end): the direction since the last period and
+    since the same period last year."""
+    return (
+        f'<td data-label="Since last period">{direction_badge(row["direction_vs_previous"])}</td>'
+        f'<td data-label="Since last year">{direction_badge(row["direction_vs_last_year"])}</td></tr>\n'
+    )
+
+
 def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
     """The rows of a report's measures table (``_macros.html.j2``, ``measure_table``), one line each.
 
@@ -228,8 +237,7 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
             f'<td data-label="Outturn">{escape(format_figure(r["value"], r))}</td>'
             f'<td data-label="Target">{escape(format_figure(r["target"], r))}</td>'
             f'<td data-label="Status">{status_badge(r["status"], r["status_source"])}{annual}</td>'
-            f'<td data-label="Since last period">{direction_badge(r["direction_vs_previous"])}</td>'
-            f'<td data-label="Since last year">{direction_badge(r["direction_vs_last_year"])}</td></tr>\n'
+            f"{_direction_cells(r)}"
         )
     return Markup("".join(out))
 
@@ -256,8 +264,7 @@ def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict
             f'<td data-label="Outturn">{escape(format_figure(value, measure))}{notes}</td>'
             f'<td data-label="Target">{escape(format_figure(h["target"], measure))}</td>'
             f'<td data-label="Status">{status_badge(h["status"], h["status_source"])}</td>'
-            f'<td data-label="Since last period">{direction_badge(h["direction_vs_previous"])}</td>'
-            f'<td data-label="Since last year">{direction_badge(h["direction_vs_last_year"])}</td></tr>\n'
+            f"{_direction_cells(h)}"
         )
     return Markup("".join(out))
 
@@ -303,12 +310,6 @@ class Renderer(ReaderPages):
         self._benchmark_rows = f["benchmarks"].groupby("measure_id", sort=False).indices
         self._quarter_cache: dict[str, pd.DataFrame] = {}
         self._counts_cache: dict[tuple, pd.DataFrame] = {}
-        self._annual: pd.DataFrame | None = None
-        # each outturn's and exception report's row by (measure_id, period): every quarter looks
-        # its rows up here instead of merging the tables (made before the processes fork)
-        self._outturn_at: dict[tuple[str, str], int] | None = None
-        self._exception_at: dict[tuple[str, str], int] | None = None
-        self._shown_statuses: list | None = None
         self._statuses: dict[str, pd.DataFrame] = {}
         # measure_rows: each table's rows of one block of measures at a time, as records
         self._measure_ids: list[str] = self.measures["measure_id"].tolist()
@@ -325,15 +326,10 @@ class Renderer(ReaderPages):
         }
 
     # -- shared helpers ------------------------------------------------------------
-    def fmt(self, value, measure: dict) -> str:
-        return format_figure(value, measure)
-
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
-            if self._annual is None:
-                self._annual = report.annual_figures(self.perf)
-            rows = report.quarter_rows(self.perf, self.measures, quarter_id, self._outturn_positions())
-            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf, self._annual)
+            rows = report.quarter_rows(self.perf, self.measures, quarter_id, self._outturn_positions)
+            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf, self._annual_figures)
         return self._quarter_cache[quarter_id]
 
     def page(self, template: str, **context) -> str:
@@ -341,7 +337,7 @@ class Renderer(ReaderPages):
             "council": self.data.council,
             "descriptor": self.data.descriptor,
             "preview": self.data.preview,
-            "fmt": self.fmt,
+            "fmt": format_figure,
             "status_meaning": STATUS_MEANING,
             "licence": standard.licence(self.data.descriptor),
         }
@@ -367,9 +363,7 @@ class Renderer(ReaderPages):
         the headline counts need, for every quarter's trend, at a fraction of the cost."""
         if quarter_id in self._statuses:  # the overall counts and those by priority both ask
             return self._statuses[quarter_id]
-        at = self._outturn_positions()
-        if self._shown_statuses is None:
-            self._shown_statuses = [*self.perf["status"], None]  # position -1: no figure
+        at = self._outturn_positions
         ids = self._measure_ids
         frequencies = self.measures["frequency"]
         period_of = {f: report.reporting_period(f, quarter_id) for f in set(frequencies)}
@@ -382,15 +376,23 @@ class Renderer(ReaderPages):
         self._statuses[quarter_id] = frame
         return frame
 
+    # each outturn's and exception report's row by (measure_id, period): every quarter looks its
+    # rows up here instead of merging the tables (made before the processes fork)
+    @cached_property
     def _outturn_positions(self) -> dict[tuple[str, str], int]:
-        if self._outturn_at is None:
-            self._outturn_at = report.row_positions(self.perf)
-        return self._outturn_at
+        return report.row_positions(self.perf)
 
+    @cached_property
     def _exception_positions(self) -> dict[tuple[str, str], int]:
-        if self._exception_at is None:
-            self._exception_at = report.row_positions(self.data.frames["exceptions"])
-        return self._exception_at
+        return report.row_positions(self.data.frames["exceptions"])
+
+    @cached_property
+    def _shown_statuses(self) -> list:
+        return [*self.perf["status"], None]  # position -1: no figure
+
+    @cached_property
+    def _annual_figures(self) -> pd.DataFrame:
+        return report.annual_figures(self.perf)
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
@@ -437,9 +439,7 @@ class Renderer(ReaderPages):
             self._trend_row(quarter_id)
             self.counts(quarter_id, by="priority_id")
         # what every quarter's report looks its rows up in: small, and made once for both processes
-        self._exception_positions()
-        if self._annual is None:
-            self._annual = report.annual_figures(self.perf)
+        _ = self._exception_positions, self._annual_figures
         warm_up(self.env)
 
     def render(self) -> dict[str, Page]:

@@ -78,7 +78,7 @@ class ReaderPages:
             [r["period"] for r in reds],
             exceptions,
             quarter_id,
-            self._exception_positions(),
+            self._exception_positions,
         )
         written = iter(_records(exceptions.take([at for at in chosen if at >= 0])[columns]))
         blank = dict.fromkeys(columns)
