@@ -108,7 +108,8 @@ def writing(place: str | Path, kept: str = "nothing was changed") -> Iterator[No
         reason = disk_problem(exc)
         if reason is None:
             raise
-        where = exc.filename if exc.filename not in (None, "") else place
+        # a copy names its source first and what it was writing second
+        where = next((n for n in (exc.filename2, exc.filename) if n not in (None, "")), place)
         raise WriteFailed(
             f"could not write {where}: {reason}; {kept}. Free some space or choose another place, then run it again"
         ) from exc
