@@ -2,49 +2,32 @@
 
 Every command that writes goes through :func:`guard_write_target` first: ``build --out``, ``synth``,
 ``init``, ``import`` and ``template``. A typo in a path must never cost a council its data, so a
-command writes only a new or empty place, a place it made itself, or, for ``import``, a package
-folder; never a folder a person works in (the current folder, the home folder, perfsite's own
-checkout, or a parent of one of them). What each command accepts:
-
-=================================  =========  =========  =========  =========  ==============
-the target is…                     build      synth      init       import     template
-=================================  =========  =========  =========  =========  ==============
-new, or an empty folder            yes        yes        yes        yes        (a new .xlsx)
-a file                             no         no         no         no         an .xlsx workbook
-                                                                               with --force
-a folder                           see below  see below  no if not  see below  no
-                                                         empty
-a folder holding datapackage.json  no         no         no         yes        --
-inside a package folder            no [1]_    no         no         no         no
-holding files it did not make      no         --force,   no         no         --
-                                              beside
-                                              them [2]_
-what it made before                yes        --force    --         --         --force
-current folder or a parent         no         no         if empty   if a       --
-                                                                    package
-home folder or a parent            no         no         no         no         --
-perfsite's checkout or a parent    no         no         no         no         --
-a folder whose parent is missing   creates    creates    creates    creates    no: create it
-                                                                               first
-=================================  =========  =========  =========  =========  ==============
-
-.. [1] for ``build``: inside, or holding, the package being built.
-.. [2] never over a file of the same name; what synth made before is recorded in its marker.
+command writes only a new or empty place, a place it made itself (marked), or, for ``import``, a
+package folder; never a folder a person works in (the current folder for a whole-folder write, the
+home folder, perfsite's own checkout, or a parent of one of them), never inside a package (but for
+``import`` into the package itself), and never over a file it did not make. The README's table
+("The output folder is guarded, and so is every place a command writes") lists what each command
+accepts.
 
 Refusals are :class:`WriteRefused` (exit code 2): nothing has been touched. A write the disk
 refuses (full, over quota, read-only, permission denied) becomes :class:`WriteFailed` through
-:func:`writing`, with a plain message; the commands write into a temporary place first, so what
-was there before is left as it was.
+:func:`writing`, with a plain message; the commands write into a temporary place first
+(:func:`temp_beside`, :func:`move_into`), so what was there before is left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
-from collections.abc import Iterator
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
+from . import standard
 from .errors import PerfsiteError
 
 DESCRIPTOR = "datapackage.json"
@@ -138,8 +121,6 @@ def built_site(folder: Path) -> bool:
 
 def synth_made(folder: Path) -> list[str] | None:
     """The names a previous ``synth`` wrote into ``folder`` (from its marker), or None."""
-    import json
-
     try:
         record = json.loads((folder / SYNTH_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -165,30 +146,34 @@ def guard_write_target(
     reading: str | Path | None = None,
     cwd: Path | None = None,
 ) -> Path:
-    """The resolved place a command may write, or :class:`WriteRefused` saying why not (see the
-    module's table). ``reading`` is the package the command reads (build: never written into)."""
-    doing = _DOING[kind]
-    given = Path(path)
-    target = _resolved(given)
+    """The resolved place a command may write, or :class:`WriteRefused` saying why not (the
+    README's table). ``reading`` is the package the command reads (build: never written into)."""
+    target = _resolved(Path(path))
 
-    def refuse(why: str, fix: str = _FIX[kind]) -> None:
-        raise WriteRefused(f"{doing} {target}: {why}; {fix}")
+    def refuse(why: str, fix: str = _FIX[kind]) -> NoReturn:
+        raise WriteRefused(f"{_DOING[kind]} {target}: {why}; {fix}")
 
     try:
         return _check(target, kind, force, reading, cwd, refuse)
     except OSError as exc:  # a folder on the way cannot be read: refuse rather than guess
-        reason = DISK_REASONS.get(exc.errno, exc.strerror or str(exc))
-        refuse(f"{exc.filename or target} cannot be read ({reason})")
-        raise AssertionError("unreachable") from exc
+        refuse(f"{exc.filename or target} cannot be read ({DISK_REASONS.get(exc.errno, exc.strerror)})")
 
 
-def _check(target: Path, kind: str, force: bool, reading, cwd, refuse) -> Path:
+Refuse = Callable[..., NoReturn]
+
+
+def _check(
+    target: Path, kind: str, force: bool, reading: str | Path | None, cwd: Path | None, refuse: Refuse
+) -> Path:
     cwd = _resolved(cwd or Path.cwd())
     home = _resolved(Path.home())
     if kind == WORKBOOK:
         return _check_workbook(target, force, refuse)
     if target.exists() and not target.is_dir():
         refuse("it is a file, not a folder")
+    existing = next((f for f in target.parents if f.exists()), None)
+    if existing is not None and not existing.is_dir():
+        refuse(f"{existing} is a file, not a folder")
     if reading is not None:
         package = _resolved(Path(reading))
         if target == package or target.is_relative_to(package):
@@ -243,12 +228,10 @@ def _check(target: Path, kind: str, force: bool, reading, cwd, refuse) -> Path:
 
 def synth_names() -> list[str]:
     """The names synth writes at the top of its folder."""
-    from . import standard
-
     return [DESCRIPTOR, "schemas", "archive", SYNTH_MARKER, *(f"{r}.csv" for r in standard.RESOURCES)]
 
 
-def _check_workbook(target: Path, force: bool, refuse) -> Path:
+def _check_workbook(target: Path, force: bool, refuse: Refuse) -> Path:
     if target.is_dir():
         refuse("it is a folder", "give a file name ending .xlsx, such as ./performance.xlsx")
     if target.suffix.lower() != ".xlsx":
@@ -283,20 +266,31 @@ def _is_zip(path: Path) -> bool:
 
 def temp_beside(target: Path, tag: str = ".perfsite-tmp-") -> Path:
     """A new empty folder beside ``target`` (same disk, so it can be renamed into place)."""
-    import secrets
-
-    target.parent.mkdir(parents=True, exist_ok=True)
     path = target.parent / f".{target.name}{tag}{os.getpid()}-{secrets.token_hex(4)}"
-    os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
+    with cannot_create(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
     return path
+
+
+@contextlib.contextmanager
+def cannot_create(folder: Path, what: str = "a folder") -> Iterator[None]:
+    """A folder or file that cannot be made where a person asked (a system folder such as /proc)
+    is a plain message, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if disk_problem(exc) is not None:
+            raise  # said by writing()
+        raise WriteFailed(
+            f"cannot create {what} in {folder}: {exc.strerror or exc}; choose another place"
+        ) from exc
 
 
 def move_into(new: Path, target: Path, replace: list[str] | None = None) -> None:
     """Put what ``new`` holds at ``target``: rename it there when ``target`` is absent or empty,
     otherwise move each entry in, after removing only the names in ``replace`` (what the command
     made before). Never writes over anything else."""
-    import shutil
-
     if not target.exists():
         os.rename(new, target)
         return

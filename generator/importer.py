@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from . import standard
 from .archive import ARCHIVE
 from .errors import ERROR, WARNING, Issue, errors_of
-from .guard import IMPORT, guard_write_target, writing
+from .guard import IMPORT, cannot_create, guard_write_target, writing
 from .package import descriptor_for
 from .workbook import SETTINGS
 from .workbook_read import Book, column_label, read_book, read_workbook, where
@@ -217,8 +217,9 @@ def _write_package(staging: Path, package_dir: Path) -> None:
     """Copy the staged files into the package: each is written beside its target first and renamed
     over it only once every file is written, so a full disk leaves the package as it was."""
     placed: list[tuple[Path, Path]] = []
-    try:
+    with cannot_create(package_dir.parent):
         package_dir.mkdir(parents=True, exist_ok=True)
+    try:
         for source in sorted(staging.rglob("*")):
             rel = source.relative_to(staging)
             if source.is_file() and rel.parts[0] != ARCHIVE:

@@ -91,7 +91,7 @@ def _not_regular(path: Path) -> str | None:
     except OSError:
         return None  # missing: reported as file-missing
     if stat.S_ISDIR(mode):
-        return "it is a folder, not a CSV file"
+        return "it is a folder, not a file"
     if not stat.S_ISREG(mode):
         return "it is not an ordinary file (a pipe, a device or a socket)"
     return None

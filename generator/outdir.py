@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
-from .guard import SITE, WriteRefused, built_site, guard_write_target
+from .guard import SITE, WriteRefused, built_site, cannot_create, guard_write_target
 from .guard import SITE_MARKER as MARKER  # in the root of every folder perfsite built
 
 _TMP = ".perfsite-tmp-"  # .<name>.perfsite-tmp-<pid>-<random>: a build under way (or killed)
@@ -79,11 +79,12 @@ def fresh_temp(target: Path) -> Path:
     """A new empty folder beside ``target`` for MkDocs to write, with the usual permissions.
 
     (``mkdtemp`` would make it 0700, unreadable by a web server running as another user.)"""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent):
-        remove_leftovers(target)
-    path = target.parent / f".{target.name}{_TMP}{os.getpid()}-{secrets.token_hex(4)}"
-    os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
+    with cannot_create(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(target.parent):
+            remove_leftovers(target)
+        path = target.parent / f".{target.name}{_TMP}{os.getpid()}-{secrets.token_hex(4)}"
+        os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
     return path
 
 

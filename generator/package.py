@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from . import standard
+from .errors import PerfsiteError, errors_of, shorten
 from .guard import INIT, guard_write_target, move_into, temp_beside, writing
 
 
@@ -46,8 +47,28 @@ def write_empty_package(package_dir: Path, council: str) -> Path:
             (staging / "datapackage.json").write_text(
                 json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
+            _check_as_package_data(staging, council)
             move_into(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return target
+
+
+class InitRefused(PerfsiteError):
+    """``init --council``: a name the package's own checks refuse; nothing was written."""
+
+    exit_code = 2
+
+
+def _check_as_package_data(staging: Path, council: str) -> None:
+    """What a person typed for the new package is checked as ``validate`` checks the package."""
+    from .validate import validate
+
+    _, issues = validate(staging)
+    problems = [i for i in errors_of(issues) if i.field in ("council.name", "title")]
+    if problems:
+        raise InitRefused(
+            f"--council {shorten(council)!r} cannot be the council's name: {problems[0].message}"
+            + (f" — {problems[0].hint}" if problems[0].hint else "")
+        )

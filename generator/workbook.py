@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import standard
 from .errors import ValidationFailed, errors_of
-from .guard import WORKBOOK, guard_write_target, writing
+from .guard import WORKBOOK, cannot_create, guard_write_target, writing
 
 SETTINGS = [
     ("council_name", "The council's name", "council.name"),
@@ -181,7 +181,7 @@ def write_template(out: str | Path, package_dir: str | Path | None = None, force
     # saved beside the target, then renamed over it: a full disk leaves the old workbook whole
     fresh = destination.with_name(f".{destination.name}.perfsite-tmp-{os.getpid()}")
     kept = "the old workbook is kept" if destination.exists() else "no workbook was written"
-    with writing(destination, kept):
+    with writing(destination, kept), cannot_create(destination.parent, "the workbook"):
         try:
             book.save(fresh)
             os.replace(fresh, destination)

@@ -237,3 +237,29 @@ def test_the_guard_is_one_rule_for_every_kind():
         for place in (home, home.parent, ROOT):
             with pytest.raises(guard.WriteRefused):
                 guard.guard_write_target(place, kind, force=True, reading=ROOT / "data" / "example")
+
+
+@pytest.mark.parametrize("command", ["build", "synth", "init", "import", "template"])
+def test_a_path_through_a_file_is_refused_plainly(work, small_book, command):
+    below = work / "a-file" / "below"
+    args = {
+        "build": ["build", work / "council", "--out", below],
+        "synth": ["synth", below, "--measures", "3", "--years", "1", "--projects", "1"],
+        "init": ["init", below],
+        "import": ["import", small_book, below],
+        "template": ["template", below.with_suffix(".xlsx")],
+    }[command]
+    before = digest(work)
+    result = run(args)
+    assert result.exit_code == 2, result.output
+    assert "a-file is a file, not a folder" in result.output
+    assert digest(work) == before
+
+
+@pytest.mark.parametrize("council", ["Northmoor\u202e District", "", "   "])
+def test_init_checks_the_council_name_as_validate_checks_the_package(work, council):
+    result = run(["init", work / "new", "--council", council])
+    assert result.exit_code == 2, result.output
+    assert "--council" in result.output and "Traceback" not in result.output
+    assert not (work / "new").exists()
+    assert not [p for p in work.iterdir() if ".perfsite-tmp-" in p.name]
