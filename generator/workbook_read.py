@@ -7,7 +7,11 @@ hidden sheets (whatever they hold would be imported unseen). A cell formatted as
 holds a fraction (53.9% is stored as 0.539): for a measure whose unit is percent it becomes the
 figure the officer typed (53.9). Hidden rows are imported, with a warning. The file's
 uncompressed size is checked before openpyxl opens it, so a zip bomb is refused in
-milliseconds. Row numbers are Excel's own, blank rows included.
+milliseconds, and what each sheet stores is counted from its XML first
+(:mod:`generator.workbook_scan`), so an absurd sheet is refused before it is loaded. Only the
+cells a sheet stores are read (:func:`stored_cells`): time and memory follow the content, not
+the address of the last cell. Row numbers are Excel's own, blank rows included. A sheet whose
+name differs only in capitals or spaces is read with a warning (:func:`match_sheets`).
 """
 
 from __future__ import annotations

@@ -284,3 +284,16 @@ def test_nothing_a_person_types_ends_in_a_traceback_in_the_real_command(tmp_path
         assert "Traceback" not in result.stderr, (args, result.stderr)
         assert result.stderr.strip(), args
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "folder", "loop"]
+
+
+@pytest.mark.parametrize("where", ["a file", "nowhere", "a pipe"])
+def test_validate_json_on_an_odd_path_is_still_a_json_report(tmp_path, where):
+    path = tmp_path / "x"
+    if where == "a file":
+        path.write_text("x")
+    elif where == "a pipe":
+        os.mkfifo(path)
+    result = run(["validate", "--json", path])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["valid"] is False and report["errors"][0]["code"] == "package-not-found"
