@@ -169,10 +169,10 @@ def sheet_issues(values, name: str) -> list[Issue]:
 
 
 def _header_issue(ws, resource: str, sheet: str) -> Issue | None:
-    expected = standard.field_names(resource)
     header = [("" if c.value is None else str(c.value).strip()) for c in ws[1]] if ws.max_row >= 1 else []
     while header and header[-1] == "":
         header.pop()
+    expected = standard.expected_header(resource, header)  # a workbook may lack an optional column
     if header == expected:
         return None
     for index, want in enumerate(expected):
