@@ -10,7 +10,9 @@ waiting for theirs (a quarter's figures are collected before its report is added
 are set in advance): they appear when it is added, and are not warned about.
 
 A figure (an outturn's or a benchmark's value) for a period that has not ended by the day
-validation runs cannot be an actual: it is a warning, with the day the period ends.
+validation runs cannot be an actual: it is a warning, with the day the period ends. So is a
+``published_date`` after that day (a warning, not an error: the officer's clock and a server's may
+be a time zone apart).
 
 Checks over the package's text frames, like :mod:`generator.checks`: rows whose period cannot be
 read are left to the errors that say so.
@@ -137,6 +139,34 @@ def unended_figure_issues(package: Package, today: datetime.date) -> list[Issue]
     return issues
 
 
+def future_publication_issues(package: Package, today: datetime.date) -> list[Issue]:
+    """A ``published_date`` after today: ``perfsite publish`` never writes one, so it was typed by hand,
+    and the site would say the report was published on a day still to come."""
+    frame = package.raw.get("publications")
+    if frame is None or "published_date" not in frame.columns:
+        return []
+    dates = pd.to_datetime(frame["published_date"].str.strip(), errors="coerce", format="%Y-%m-%d")
+    values = frame["published_date"].tolist()
+    return [
+        Issue(
+            "published-date-in-future",
+            f"published_date is after today ({today.isoformat()}): the site would say the report was "
+            "published on a day still to come",
+            file=package.file_of("publications"),
+            row=row,
+            field="published_date",
+            value=values[position],
+            hint="check the date; `perfsite publish` sets it on the day of publishing",
+            severity=WARNING,
+        )
+        for position, row in flagged_rows(frame, (dates > pd.Timestamp(today)).to_numpy())
+    ]
+
+
 def release_issues(package: Package, today: datetime.date) -> list[Issue]:
-    """Rows no report releases, and figures for periods not yet ended."""
-    return [*unreleased_row_issues(package), *unended_figure_issues(package, today)]
+    """Rows no report releases, figures for periods not yet ended, reports published in the future."""
+    return [
+        *unreleased_row_issues(package),
+        *unended_figure_issues(package, today),
+        *future_publication_issues(package, today),
+    ]

@@ -80,7 +80,10 @@ def readable_frames(package: Package, issues: list[Issue]) -> dict[str, pd.DataF
     measure_ids = set(kept["measures"]["measure_id"])
     for name in ("targets", "outturns", "exceptions"):
         kept[name] = kept[name].loc[kept[name]["measure_id"].isin(measure_ids).to_numpy(bool)]
-    readable = Package(path=package.path, descriptor=package.descriptor, raw=kept, files=package.files)
+    if all(len(kept[name]) == len(package.raw[name]) for name in STATUS_INPUTS):
+        readable = package  # every row readable (the usual case): the frames the build uses too
+    else:
+        readable = Package(path=package.path, descriptor=package.descriptor, raw=kept, files=package.files)
     frames = typed(readable)
     return {name: frames[name] for name in STATUS_INPUTS}
 

@@ -283,6 +283,13 @@ def _stopped_early(task, file: str, rows: int) -> Issue | None:
     )
 
 
+def _without_optional_fields(name: str) -> dict:
+    """The canonical schema as it was before its optional columns were added (packages keep a copy)."""
+    schema = standard.schema(name)
+    optional = standard.OPTIONAL_FIELDS.get(name, ())
+    return {**schema, "fields": [f for f in schema["fields"] if f["name"] not in optional]}
+
+
 def declared_schema_issues(package: Package) -> list[Issue]:
     """A package may declare schemas; one that differs from the canonical schema is a warning."""
     issues = []
@@ -304,7 +311,7 @@ def declared_schema_issues(package: Package) -> list[Issue]:
                 except (OSError, ValueError):
                     declared = None
         name = entry["name"]
-        if declared != standard.schema(name):
+        if declared != standard.schema(name) and declared != _without_optional_fields(name):
             issues.append(
                 Issue(
                     "schema-differs",

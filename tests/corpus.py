@@ -693,6 +693,13 @@ def _printed_status_differs(p):
     return ("reported-status-differs", "outturns.csv", row, "reported_status")
 
 
+def _published_tomorrow(p):
+    row = set_cell(
+        p, "publications.csv", "published_date", "2026-12-04", lambda r: r["period"] == "2026-27-Q1"
+    )
+    return ("published-date-in-future", "publications.csv", row, "published_date")
+
+
 WARNING_CASES = [
     Case("figure-before-its-period-ends", _figure_before_period_ends, "once its period is over"),
     Case(
@@ -708,6 +715,7 @@ WARNING_CASES = [
     Case("target-between-reports", _target_in_a_gap, "add 2023-24-Q3 to publications.csv"),
     Case("benchmark-before-the-first-report", _benchmark_before_the_first_report, "2022-23-Q4"),
     Case("printed-status-differs", _printed_status_differs, "status_override"),
+    Case("published-tomorrow", _published_tomorrow, "sets it on the day of publishing"),
 ]
 
 
@@ -752,7 +760,7 @@ def _beside(plant_other):
 
     def plant(p):
         measure, _, row = drop_exception_report(p)
-        return [("no-exception-report", "outturns.csv", row, "period"), *plant_other(p, measure)]
+        return [("no-exception-report", "outturns.csv", row, "period"), *plant_other(p, measure, row)]
 
     return plant
 
@@ -761,30 +769,30 @@ def _other_measure(p, measure, **where):
     return [m for m in measures_by(p, **where) if m != measure]
 
 
-def _bad_polarity_elsewhere(p, measure):
+def _bad_polarity_elsewhere(p, measure, red_row):
     row = set_cell(p, "measures.csv", "polarity", "up", lambda r: r["measure_id"] != measure)
     return [("not-allowed", "measures.csv", row, "polarity")]
 
 
-def _unknown_measure_in_outturns(p, measure):
+def _unknown_measure_in_outturns(p, measure, red_row):
     row = append_row(
         p, "outturns.csv", {"measure_id": "no-such-measure", "period": "2026-27-Q1", "value": "4"}
     )
     return [("unknown-reference", "outturns.csv", row, "measure_id")]
 
 
-def _duplicate_outturn_elsewhere(p, measure):
+def _duplicate_outturn_elsewhere(p, measure, red_row):
     _, rows = read_rows(p, "outturns.csv")
     row = append_row(p, "outturns.csv", next(r for r in rows if r["measure_id"] != measure))
     return [("duplicate-row", "outturns.csv", row, "period")]
 
 
-def _bad_period_elsewhere(p, measure):
+def _bad_period_elsewhere(p, measure, red_row):
     row = set_cell(p, "outturns.csv", "period", "2024-26-Q1", lambda r: r["measure_id"] != measure)
     return [("bad-period", "outturns.csv", row, "period")]
 
 
-def _huge_value_elsewhere(p, measure):
+def _huge_value_elsewhere(p, measure, red_row):
     row = set_cell(
         p,
         "outturns.csv",
@@ -795,18 +803,21 @@ def _huge_value_elsewhere(p, measure):
     return [("number-out-of-range", "outturns.csv", row, "value")]
 
 
-def _unreadable_benchmarks(p, measure):
+def _unreadable_benchmarks(p, measure, red_row):
     return [_not_utf8(p, "benchmarks.csv")]
 
 
-def _no_council_name(p, measure):
+def _no_council_name(p, measure, red_row):
     edit_descriptor(p, lambda d: d["council"].__setitem__("name", ""))
     return [("council-missing", "datapackage.json", None, "council.name")]
 
 
-def _html_in_the_reds_commentary(p, measure):
-    row = set_cell(p, "outturns.csv", "commentary", "<b>late</b>", lambda r: r["measure_id"] == measure)
-    return [("unsafe-html", "outturns.csv", row, "commentary")]
+def _html_in_the_reds_commentary(p, measure, red_row):
+    """An error in free text does not change a status: the red's own row is still rated."""
+    header, rows = read_rows(p, "outturns.csv")
+    rows[red_row - 2]["commentary"] = "<b>late</b>"
+    write_rows(p, "outturns.csv", header, rows)
+    return [("unsafe-html", "outturns.csv", red_row, "commentary")]
 
 
 def _long_cell_and_type_error(p):
