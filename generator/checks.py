@@ -374,6 +374,23 @@ def period_issues(package: Package) -> list[Issue]:
                             hint="a financial year is written 2024-25: the second year follows the first",
                         )
                     )
+        if resource == "publications":
+            # a report is for a quarter (or, rarely, a whole year); a month's figures are released
+            # by their quarter's report, so a report for a month would release nothing
+            months = {v for v, p in parsed.items() if p and p.kind == "month"}
+            for position, row in flagged_rows(frame, [t in months for t in text]):
+                quarter = periods.parse(text[position]).quarter()
+                issues.append(
+                    Issue(
+                        "publication-for-a-month",
+                        "a report is for a quarter: a month's figures are published in their quarter's report",
+                        file=file,
+                        row=row,
+                        field="period",
+                        value=text[position],
+                        hint=f"write the quarter the month falls in, {quarter.id}",
+                    )
+                )
         if resource in ("targets", "outturns") and start and end:
             outside_years = {
                 v for v, p in parsed.items() if p and not start.start_year <= p.start_year <= end.start_year

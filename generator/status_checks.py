@@ -63,6 +63,8 @@ def readable_frames(package: Package, issues: list[Issue]) -> dict[str, pd.DataF
     errors = errors_of(issues)
     if any(i.file == "datapackage.json" and (i.field or "").startswith("rag") for i in errors):
         return None
+    if any(i.code == "package-unreadable" for i in errors):
+        return None  # frictionless read nothing: no cell's type is known
     kept: dict[str, pd.DataFrame] = {}
     for name in STATUS_INPUTS:
         frame = package.raw.get(name)
@@ -92,7 +94,8 @@ def missing_exception_warnings(package: Package, frames: dict[str, pd.DataFrame]
     """A red in a published or approved quarter without an exception report: the site says none was published."""
     publications = frames["publications"]
     considered = publications[publications["status"].isin(("published", "approved"))]
-    gated = gate.restrict({**typed(Package(path=package.path)), **frames}, considered)
+    others = typed(Package(path=package.path))  # empty frames for the resources gating also reads
+    gated = gate.restrict({**others, **frames}, considered)
     performance = rules.performance_table(
         gated["measures"], gated["targets"], gated["outturns"], package.rag, with_summaries=False
     )

@@ -608,7 +608,17 @@ def _too_many_digits(p):
     return ("too-many-digits", "outturns.csv", row, "value")
 
 
+def _publication_for_a_month(p):
+    row = append_row(
+        p,
+        "publications.csv",
+        {"period": "2026-27-M07", "title": "October", "status": "draft", "committee_date": "2026-12-20"},
+    )
+    return ("publication-for-a-month", "publications.csv", row, "period")
+
+
 CASES.append(Case("value-with-too-many-digits", _too_many_digits, "decimal_places"))
+CASES.append(Case("publication-for-a-month", _publication_for_a_month, "2026-27-Q3"))
 
 #: the day warning cases are validated on (a figure for a period after it is "not ended")
 TODAY = datetime.date(2026, 12, 3)
