@@ -149,9 +149,15 @@ def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
     return numbers(_texts(frame, name), frame.index)
 
 
+def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
+    """Whether a file was read and its header has ``columns``: a check that needs a column the
+    header lacks is left out, as the header's own error says what is wrong."""
+    return frame is not None and all(c in frame.columns for c in columns)
+
+
 def _measure_lookup(package: Package, column: str) -> dict[str, str]:
     measures = package.raw.get("measures")
-    if measures is None or column not in measures.columns:
+    if not _has(measures, "measure_id", column):
         return {}
     return dict(zip(measures["measure_id"], measures[column], strict=False))
 
@@ -369,6 +375,23 @@ def period_issues(package: Package) -> list[Issue]:
                             hint="a financial year is written 2024-25: the second year follows the first",
                         )
                     )
+        if resource == "publications":
+            # a report is for a quarter (or, rarely, a whole year); a month's figures are released
+            # by their quarter's report, so a report for a month would release nothing
+            months = {v for v, p in parsed.items() if p and p.kind == "month"}
+            for position, row in flagged_rows(frame, [t in months for t in text]):
+                quarter = periods.parse(text[position]).quarter()
+                issues.append(
+                    Issue(
+                        "publication-for-a-month",
+                        "a report is for a quarter: a month's figures are published in their quarter's report",
+                        file=file,
+                        row=row,
+                        field="period",
+                        value=text[position],
+                        hint=f"write the quarter the month falls in, {quarter.id}",
+                    )
+                )
         if resource in ("targets", "outturns") and start and end:
             outside_years = {
                 v for v, p in parsed.items() if p and not start.start_year <= p.start_year <= end.start_year
@@ -480,7 +503,8 @@ def outturn_issues(package: Package) -> list[Issue]:
     issues = []
     empty_value = [not v.strip() for v in _texts(frame, "value")]
     no_reason = [not v.strip() for v in _texts(frame, "missing_reason")]
-    for _, row in flagged_rows(frame, np.logical_and(empty_value, no_reason)):
+    checked = _has(frame, "value", "missing_reason")
+    for _, row in flagged_rows(frame, np.logical_and(empty_value, no_reason) & checked):
         issues.append(
             Issue(
                 "missing-reason",
@@ -495,7 +519,8 @@ def outturn_issues(package: Package) -> list[Issue]:
     overrides = _texts(frame, "status_override")
     override = [bool(v.strip()) for v in overrides]
     no_override_reason = [not v.strip() for v in _texts(frame, "override_reason")]
-    for position, row in flagged_rows(frame, np.logical_and(override, no_override_reason)):
+    checked = _has(frame, "status_override", "override_reason")
+    for position, row in flagged_rows(frame, np.logical_and(override, no_override_reason) & checked):
         issues.append(
             Issue(
                 "override-reason",
@@ -558,13 +583,13 @@ def measure_issues(package: Package) -> list[Issue]:
 def publication_issues(package: Package) -> list[Issue]:
     """Published periods need outturns and a publication date no earlier than the committee."""
     frame = package.raw.get("publications")
-    if frame is None:
+    if not _has(frame, "period", "status"):
         return []
     file = package.file_of("publications")
     issues = []
     outturns = package.raw.get("outturns")
     reported = set()
-    if outturns is not None and "period" in outturns.columns:
+    if _has(outturns, "period"):
         for value in outturns["period"].unique():
             p = periods.try_parse(value)
             if p:
@@ -573,7 +598,9 @@ def publication_issues(package: Package) -> list[Issue]:
                     reported.add(p.quarter().id)
     status = _col(frame, "status")
     published = status.eq("published")
-    for position, row in flagged_rows(frame, published & ~frame["period"].isin(reported)):
+    # outturns.csv unread, or without its period column: its own error says so
+    lacking = ~frame["period"].isin(reported) & _has(outturns, "period")
+    for position, row in flagged_rows(frame, published & lacking):
         issues.append(
             Issue(
                 "published-without-outturns",
@@ -585,7 +612,8 @@ def publication_issues(package: Package) -> list[Issue]:
                 hint="add the period's outturns, or set the status back to approved",
             )
         )
-    for _, row in flagged_rows(frame, published & _col(frame, "published_date").str.strip().eq("")):
+    no_date = _col(frame, "published_date").str.strip().eq("") & _has(frame, "published_date")
+    for _, row in flagged_rows(frame, published & no_date):
         issues.append(
             Issue(
                 "published-date-missing",

@@ -309,12 +309,26 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
             "Withdrawn published figures",
             [f"{x['measure_id'] or 'whole report'} {x['period']}: {x['reason']}" for x in r.withdrawals],
         ),
+        (
+            "Printed status differs (the site shows perfsite's)",
+            [
+                f"{x['measure_id']} {x['period']}: printed {x['reported_status']}, perfsite {x['status']} "
+                f"({x['cause']}: {x['explanation']})"
+                for x in r.disagreements
+            ],
+        ),
     ]
     for title, items in sections:
         if items:
             click.echo(f"\n{title} ({len(items)}):")
             for item in items:
                 click.echo(f"  - {item}")
+    if r.suggested_tolerance:
+        t = r.suggested_tolerance
+        click.echo(
+            f"\nTolerances: {t['words']} would reproduce {t['reproduced']} of the {t['compared']} statuses "
+            "the council printed (see `perfsite validate` for the setting)"
+        )
     click.echo(f"\n`perfsite publish {package_dir} {r.period}` would make public:")
     for name, rows in sorted(r.would_publish.items()):
         click.echo(f"  {name}.csv: {rows} more row(s)")

@@ -127,6 +127,15 @@ def withdrawals(package: Package, first: pd.DataFrame | None = None) -> pd.DataF
     return frame.drop_duplicates(["measure_id", "period"], keep="first").reset_index(drop=True)
 
 
+def _unread(package: Package, name: str, *columns: str) -> bool:
+    """A file the package lists but that could not be read, or whose header lacks ``columns``: its
+    own error says so, and checks that would read it as empty are left out."""
+    frame = package.raw.get(name)
+    if frame is None:
+        return name in package.files
+    return not set(columns) <= set(frame.columns)
+
+
 def _published_periods(package: Package) -> tuple[pd.DataFrame, set[str]]:
     pubs = package.raw.get("publications")
     if pubs is None or not {"period", "status"} <= set(pubs.columns):
@@ -137,6 +146,8 @@ def _published_periods(package: Package) -> tuple[pd.DataFrame, set[str]]:
 def publication_state_issues(package: Package) -> list[Issue]:
     """``published`` and the archive must agree: each published period has its snapshot, and a
     snapshot's period stays published unless its withdrawal is recorded."""
+    if _unread(package, "publications", "period", "status"):
+        return []
     pubs, published = _published_periods(package)
     archived = {s.name for s in archive.snapshots(package.path)}
     interrupted = archive.pending(package.path)
@@ -220,7 +231,13 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
     # plain lists: a large archive has a published figure for every outturn row
     published_keys = list(zip(first["measure_id"].tolist(), first["period"].tolist(), strict=True))
     columns = (first["publication"].tolist(), first["published_value"].tolist())
+    # which figures are gone cannot be told from a file that was not read
+    unread = _unread(package, "outturns", "measure_id", "period") or _unread(
+        package, "withdrawals", "period", "measure_id"
+    )
     for (measure_id, period), publication, value in zip(published_keys, *columns, strict=True):
+        if unread:
+            break
         if (measure_id, period) in present or (measure_id, period) in figure_keys or publication in whole:
             continue
         issues.append(

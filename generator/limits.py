@@ -15,6 +15,7 @@ import pandas as pd
 from . import periods, standard
 from .checks import cell_issue, cells_containing, cells_searched, column_issues, flagged_rows, numbers
 from .errors import Issue
+from .formatting import MAX_SCALED
 from .load import Package
 
 #: the largest magnitude a figure, target or tolerance may have (a council's budget is ~1e9)
@@ -55,6 +56,43 @@ def number_issues(package: Package) -> list[Issue]:
     )
 
     return column_issues(package, lambda resource: _typed_fields(resource, "number", "integer"), bad, issue)
+
+
+def precision_issues(package: Package) -> list[Issue]:
+    """Figures are compared and shown as whole counts of the measure's smallest step, exact only
+    below 10**15 of them: 1e12 is fine at two decimal places, too many digits at four."""
+    measures = package.raw.get("measures")
+    if measures is None or not {"measure_id", "decimal_places"} <= set(measures.columns):
+        return []
+    places = {
+        m: int(d)
+        for m, d in zip(measures["measure_id"], measures["decimal_places"], strict=True)
+        if d.isdigit()
+    }
+    issues = []
+    for resource, column in (("outturns", "value"), ("targets", "target"), ("benchmarks", "value")):
+        frame = package.raw.get(resource)
+        if frame is None or not {"measure_id", column} <= set(frame.columns):
+            continue
+        values = frame[column].tolist()
+        figures = numbers(values, frame.index).abs()
+        allowed = frame["measure_id"].map(places)
+        steps = figures * np.power(10.0, allowed.fillna(0).astype(float))
+        # larger figures are refused by number_issues: each is reported once
+        for position, row in flagged_rows(frame, steps.ge(MAX_SCALED) & figures.le(MAX_NUMBER)):
+            issues.append(
+                Issue(
+                    "too-many-digits",
+                    f"at the measure's {int(allowed.iloc[position])} decimal places this figure has more "
+                    "than 15 digits, too many to round and compare exactly",
+                    file=package.file_of(resource),
+                    row=row,
+                    field=column,
+                    value=values[position],
+                    hint="lower the measure's decimal_places, or report in a larger unit (e.g. £ thousands)",
+                )
+            )
+    return issues
 
 
 def rag_number_issues(descriptor: dict) -> list[Issue]:
@@ -168,6 +206,7 @@ def limit_issues(package: Package) -> list[Issue]:
     """Every limit check over a loaded package."""
     return [
         *number_issues(package),
+        *precision_issues(package),
         *rag_number_issues(package.descriptor),
         *date_issues(package),
         *period_year_issues(package),

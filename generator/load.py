@@ -479,7 +479,7 @@ def read_csv_text(text: str, resource: str) -> pd.DataFrame:
 
 
 def shape_issues(frame: pd.DataFrame, file: str) -> list[Issue]:
-    """A repeated column name or an over-long cell: the file cannot be checked further."""
+    """A repeated column name (the file cannot be checked further) or an over-long cell."""
     issues = []
     seen = set()
     for name in frame.columns:
@@ -535,7 +535,9 @@ def load(package_dir: str | Path) -> Package:
             frame = read_csv_text(text, name)
             problems = shape_issues(frame, rel)
             package.issues.extend(problems)
-            if not problems:  # a file that cannot be checked is left out, like an unreadable one
+            # a repeated column makes the file ambiguous: it is left out, like an unreadable one
+            # (an over-long cell is reported, and the rest of the file is still checked)
+            if not any(i.code == "duplicate-header" for i in problems):
                 package.raw[name] = frame
                 package.encodings[name] = encoding
     return package

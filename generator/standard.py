@@ -31,6 +31,9 @@ RESOURCES = (
     "withdrawals",
 )
 OPTIONAL_RESOURCES = frozenset({"benchmarks", "withdrawals"})
+#: columns a file may leave out (each is the last of its schema): perfsite reads an absent one as
+#: empty, so packages written before the column existed stay valid
+OPTIONAL_FIELDS = {"outturns": ("reported_status",)}
 
 #: one line on each resource, for the data page and the data dictionary
 RESOURCE_DESCRIPTIONS = {
@@ -208,6 +211,13 @@ def field_names(resource: str) -> list[str]:
 
 def fields(resource: str) -> dict[str, dict]:
     return {f["name"]: f for f in schema(resource)["fields"]}
+
+
+def expected_header(resource: str, header: list[str]) -> list[str]:
+    """The columns a file with ``header`` must have: the schema's, less the optional columns
+    (:data:`OPTIONAL_FIELDS`) the file leaves out."""
+    absent = set(OPTIONAL_FIELDS.get(resource, ())) - set(header)
+    return [name for name in field_names(resource) if name not in absent]
 
 
 def free_text_fields(resource: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import gate, periods, report, rules
+from . import gate, periods, report, reported, rules
 from .errors import PerfsiteError
 
 
@@ -40,6 +40,10 @@ class StatusReport:
     withdrawals: list[dict] = field(default_factory=list)
     would_publish: dict[str, int] = field(default_factory=dict)  # resource → rows newly public
     warnings: int = 0
+    # printed statuses (outturns.reported_status) of this report that differ, with the cause, and
+    # the tolerance settings that would reproduce most printed statuses (see generator.reported)
+    disagreements: list[dict] = field(default_factory=list)
+    suggested_tolerance: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -121,6 +125,7 @@ def summarise(
     changes = report.status_changes(current, before) if before is not None else current.iloc[0:0]
     gained = _row_counts(after)
     had = _row_counts(now_public)
+    printed = reported.compare(after["measures"], after["targets"], after["outturns"], rag)
     return StatusReport(
         period=period,
         publication_status=str(row["status"]),
@@ -136,6 +141,12 @@ def summarise(
         withdrawals=_records(withdrawals, ["measure_id", "period", "published_value", "reason", "scope"]),
         would_publish={name: gained[name] - had[name] for name in gained if gained[name] != had[name]},
         warnings=warnings,
+        disagreements=[
+            d.to_dict()
+            for d in (printed.disagreements if printed else [])
+            if gate.releasing_publication(d.period) == period
+        ],
+        suggested_tolerance=printed.suggestion.to_dict() if printed and printed.suggestion else None,
     )
 
 

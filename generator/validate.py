@@ -11,6 +11,8 @@ Three layers, each returning :class:`~generator.errors.Issue` values:
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime
 import json
 import warnings
 from collections.abc import Callable
@@ -18,16 +20,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks, history, limits, parallel, safety, standard
+from . import checks, history, limits, parallel, release, safety, standard, status_checks
 from .errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from .hints import for_cell, for_enum
-from .load import Package, load
+from .load import MAX_FILE_BYTES, Package, load
 
 
 def _frictionless_resource(package: Package, name: str, loaded: set[str]):
     from frictionless import Resource, Schema
 
     descriptor = json.loads(json.dumps(standard.schema(name)))
+    # an optional column the file leaves out is read as empty, not reported missing
+    expected = standard.expected_header(name, list(package.raw[name].columns))
+    descriptor["fields"] = [f for f in descriptor["fields"] if f["name"] in expected]
     # a foreign key into a resource that could not be read would only add noise
     descriptor["foreignKeys"] = [
         fk for fk in descriptor.get("foreignKeys", []) if fk["reference"]["resource"] in loaded
@@ -47,7 +52,9 @@ def _article(kind: str) -> str:
     return words.get(kind, f"a {kind}")
 
 
-def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict[int, dict]) -> Issue:
+def _issue_from_frictionless(
+    name: str, file: str, error: dict, row_values: dict[int, dict], header: list[str]
+) -> Issue:
     kind = error.get("type", "error")
     row = error.get("rowNumber")
     field = error.get("fieldName") or None
@@ -157,7 +164,7 @@ def _issue_from_frictionless(name: str, file: str, error: dict, row_values: dict
             hint=f"use an identifier that exists in {target}.csv, or add that row there first",
         )
     if kind in ("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"):
-        expected = ",".join(standard.field_names(name))
+        expected = ",".join(header)
         what = {
             "missing-label": f"the header lacks the column {field}",
             "incorrect-label": f"the header has {error.get('label')!r} where the schema expects {field}",
@@ -217,7 +224,11 @@ def schema_issues(package: Package) -> list[Issue]:
         _frictionless_resource(package, name, loaded) for name in standard.RESOURCES if name in loaded
     ]
     issues: list[Issue] = []
+    limit = csv.field_size_limit()
     try:
+        # a cell over the csv module's limit is reported by the loader; the rest of its file is
+        # still checked (no cell is longer than its file)
+        csv.field_size_limit(max(limit, MAX_FILE_BYTES + 1))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tasks = FrictionlessPackage(resources=resources, basepath=str(package.path)).validate().tasks
@@ -230,15 +241,18 @@ def schema_issues(package: Package) -> list[Issue]:
                 file="datapackage.json",
             )
         ]
+    finally:
+        csv.field_size_limit(limit)
     for task in tasks:
         name = task.name
         file = package.file_of(name)
         raw = package.raw.get(name)
         key = standard.schema(name).get("primaryKey", [])
+        header = standard.expected_header(name, list(raw.columns) if raw is not None else [])
         for error in task.errors:
             descriptor = error.to_descriptor()
             row_values = _key_values(raw, key, descriptor)
-            issues.append(_issue_from_frictionless(name, file, descriptor, row_values))
+            issues.append(_issue_from_frictionless(name, file, descriptor, row_values, header))
         stopped = _stopped_early(task, file, len(raw) if raw is not None else 0)
         if stopped:
             issues.append(stopped)
@@ -269,6 +283,13 @@ def _stopped_early(task, file: str, rows: int) -> Issue | None:
     )
 
 
+def _without_optional_fields(name: str) -> dict:
+    """The canonical schema as it was before its optional columns were added (packages keep a copy)."""
+    schema = standard.schema(name)
+    optional = standard.OPTIONAL_FIELDS.get(name, ())
+    return {**schema, "fields": [f for f in schema["fields"] if f["name"] not in optional]}
+
+
 def declared_schema_issues(package: Package) -> list[Issue]:
     """A package may declare schemas; one that differs from the canonical schema is a warning."""
     issues = []
@@ -290,7 +311,7 @@ def declared_schema_issues(package: Package) -> list[Issue]:
                 except (OSError, ValueError):
                     declared = None
         name = entry["name"]
-        if declared != standard.schema(name):
+        if declared != standard.schema(name) and declared != _without_optional_fields(name):
             issues.append(
                 Issue(
                     "schema-differs",
@@ -304,65 +325,18 @@ def declared_schema_issues(package: Package) -> list[Issue]:
     return issues
 
 
-def missing_exception_warnings(package: Package) -> list[Issue]:
-    """A red in a published or approved quarter without an exception report: the site says none was published."""
-    from . import gate, periods, report, rules
-    from .load import typed
-
-    frames = typed(package)
-    publications = frames["publications"]
-    considered = publications[publications["status"].isin(("published", "approved"))]
-    gated = gate.restrict(frames, considered)
-    performance = rules.performance_table(
-        gated["measures"], gated["targets"], gated["outturns"], package.rag, with_summaries=False
-    )
-    quarters = [p for p in considered["period"] if periods.parse(p).kind == "quarter"]
-    missing = report.missing_exception_reports(performance, gated["measures"], gated["exceptions"], quarters)
-    if missing.empty:
-        return []
-    issues = []
-    outturns = package.raw["outturns"]
-    row_of = {
-        (m, p): i + 2
-        for i, (m, p) in enumerate(
-            zip(outturns["measure_id"].tolist(), outturns["period"].tolist(), strict=True)
-        )
-    }
-    for r in missing.itertuples():
-        issues.append(
-            Issue(
-                "no-exception-report",
-                f"measure {r.measure_id} is red in the {r.quarter} report but has no exception report; the site will say none was published",
-                file=package.file_of("outturns"),
-                row=row_of.get((r.measure_id, r.period)),
-                field="period",
-                value=r.period,
-                hint=f"add a row to exceptions.csv for {r.measure_id} and {r.quarter} with the overview and actions to improve",
-                severity=WARNING,
-            )
-        )
-    return issues
-
-
-#: the resources statuses are computed from: warnings that need statuses wait only for these
-STATUS_INPUTS = ("measures", "targets", "outturns", "exceptions", "publications")
-
-
-def _statuses_computable(package: Package, issues: list[Issue]) -> bool:
-    """Statuses can be computed when their inputs were read and have no errors, whatever else is wrong:
-    warnings such as a red without an exception report then appear beside errors elsewhere."""
-    files = {package.file_of(name) for name in STATUS_INPUTS}
-    return all(name in package.raw for name in STATUS_INPUTS) and not any(
-        i.file in files or i.file in (None, "datapackage.json") for i in errors_of(issues)
-    )
-
-
-def validate_package(package: Package, meanwhile: Callable[[], object] | None = None) -> list[Issue]:
+def validate_package(
+    package: Package,
+    meanwhile: Callable[[], object] | None = None,
+    today: datetime.date | None = None,
+) -> list[Issue]:
     """Every issue of a loaded package, errors and warnings, sorted by file, row and field.
 
     ``meanwhile``: work done in this process while frictionless checks a large council's files
     in the second one, once perfsite's own checks have found no error (compiling templates, and
-    working out the figures that are kept if frictionless finds no error either)."""
+    working out the figures that are kept if frictionless finds no error either). ``today``: the
+    day a figure's period must have ended by (default: the real day)."""
+    today = today or datetime.date.today()
     issues = list(package.issues)
     if package.descriptor:
         issues += declared_schema_issues(package)
@@ -380,36 +354,38 @@ def validate_package(package: Package, meanwhile: Callable[[], object] | None = 
                 *safety.safety_issues(package),
                 *limits.limit_issues(package),
                 *history.record_issues(package),
+                *release.release_issues(package, today),
             ]
             if meanwhile is not None and large and not errors_of(issues + found):
                 meanwhile()
             return found
 
         def frictionless_then_warnings() -> tuple[list[Issue], list[Issue] | None]:
-            # frictionless finishes first: the second process then looks for reds without an
-            # exception report, in case perfsite's checks find no error in their inputs either
+            # frictionless finishes first: the second process then works out the warnings that
+            # need statuses, in case perfsite's checks find no error either (usually so)
             found = schema_issues(package)
-            unreported = None
-            if large and _statuses_computable(package, issues + found):
+            early = None
+            if large and not errors_of(issues + found):
                 with contextlib.suppress(Exception):  # if needed, worked out again below
-                    unreported = missing_exception_warnings(package)
-            return found, unreported
+                    early = status_checks.status_issues(package, issues + found)
+            return found, early
 
-        by_perfsite, (by_frictionless, unreported) = parallel.side_by_side(
+        by_perfsite, (by_frictionless, early) = parallel.side_by_side(
             ours_then_meanwhile, frictionless_then_warnings, parallel=large
         )
         issues += by_frictionless + by_perfsite
-        if _statuses_computable(package, issues):
-            issues += unreported if unreported is not None else missing_exception_warnings(package)
+        # statuses are computed over the rows no error makes unusable, whatever else is wrong
+        exact = early is not None and not errors_of(by_perfsite)
+        issues += early if exact else status_checks.status_issues(package, issues)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first
     unique = list(dict.fromkeys(issues))
     return sorted(unique, key=lambda i: (i.severity != ERROR, *i.sort_key()))
 
 
-def validate(package_dir: str | Path) -> tuple[Package, list[Issue]]:
-    """Load and validate a package folder."""
+def validate(package_dir: str | Path, today: datetime.date | None = None) -> tuple[Package, list[Issue]]:
+    """Load and validate a package folder (``today``: see :func:`validate_package`)."""
     package = load(package_dir)
-    return package, validate_package(package)
+    return package, validate_package(package, today=today)
 
 
 def require_valid(package_dir: str | Path, strict: bool = False) -> Package:

@@ -241,7 +241,6 @@ def sheet_issues(values, name: str, matched: set[str] | frozenset[str] = frozens
 
 
 def _header_issue(header_cells: dict[int, object], resource: str, sheet: str) -> Issue | None:
-    expected = standard.field_names(resource)
     width = max(header_cells, default=0)
     header = [
         ""
@@ -251,6 +250,7 @@ def _header_issue(header_cells: dict[int, object], resource: str, sheet: str) ->
     ]
     while header and header[-1] == "":
         header.pop()
+    expected = standard.expected_header(resource, header)  # a workbook may lack an optional column
     if header == expected:
         return None
     for index, want in enumerate(expected):

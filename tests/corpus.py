@@ -9,6 +9,7 @@ in-process tests and the subprocess test that proves no traceback ever reaches t
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import shutil
@@ -586,6 +587,318 @@ CASES += SAFETY_CASES
 
 def make(case: Case, where: Path) -> tuple[Path, Expected]:
     """Copy the example into ``where``/case-id, plant the case's defect, return (path, expected)."""
+    pkg = where / case.id
+    shutil.copytree(EXAMPLE, pkg, symlinks=True)
+    return pkg, case.plant(pkg)
+
+
+# -- issue 21: every problem in one run; periods no report releases or not yet ended; printed statuses --
+
+
+def _too_many_digits(p):
+    header, rows = read_rows(p, "measures.csv")
+    measure = next(r for r in rows if r["unit"] == "count")
+    measure["decimal_places"] = "4"
+    write_rows(p, "measures.csv", header, rows)
+    row = append_row(
+        p,
+        "outturns.csv",
+        {"measure_id": measure["measure_id"], "period": "2026-27-Q1", "value": "123456789012"},
+    )
+    return ("too-many-digits", "outturns.csv", row, "value")
+
+
+def _publication_for_a_month(p):
+    row = append_row(
+        p,
+        "publications.csv",
+        {"period": "2026-27-M07", "title": "October", "status": "draft", "committee_date": "2026-12-20"},
+    )
+    return ("publication-for-a-month", "publications.csv", row, "period")
+
+
+CASES.append(Case("value-with-too-many-digits", _too_many_digits, "decimal_places"))
+CASES.append(Case("publication-for-a-month", _publication_for_a_month, "2026-27-Q3"))
+
+#: the day warning cases are validated on (a figure for a period after it is "not ended")
+TODAY = datetime.date(2026, 12, 3)
+
+
+def drop_exception_report(p: Path) -> tuple[str, str, int]:
+    """Delete the last exception report (a red in the last quarter); return the measure, quarter and
+    the spreadsheet row of the outturn its report shows, which then is a red without one."""
+    from generator import report
+
+    header, rows = read_rows(p, "exceptions.csv")
+    dropped = rows[-1]
+    write_rows(p, "exceptions.csv", header, rows[:-1])
+    measure, quarter = dropped["measure_id"], dropped["period"]
+    frequency = {r["measure_id"]: r["frequency"] for r in read_rows(p, "measures.csv")[1]}[measure]
+    shown = report.reporting_period(frequency, quarter)
+    _, outturns = read_rows(p, "outturns.csv")
+    row = next(i + 2 for i, r in enumerate(outturns) if (r["measure_id"], r["period"]) == (measure, shown))
+    return measure, quarter, row
+
+
+def _figure_before_period_ends(p):
+    q = set(measures_by(p, frequency="quarterly"))
+    row = set_cell(
+        p,
+        "outturns.csv",
+        "period",
+        "2026-27-Q3",
+        lambda r: r["measure_id"] in q and r["period"] == "2026-27-Q2",
+    )
+    return ("period-not-ended", "outturns.csv", row, "period")
+
+
+def _update_without_publication(p):
+    _, updates = read_rows(p, "project_updates.csv")
+    row = append_row(
+        p,
+        "project_updates.csv",
+        {
+            "project_id": updates[0]["project_id"],
+            "period": "2022-23-Q4",  # before the first report
+            "status": "on_track",
+            "percent_complete": "40",
+            "update": "On track.",
+        },
+    )
+    return ("period-not-released", "project_updates.csv", row, "period")
+
+
+def _quarter_missing_from_publications(p):
+    header, rows = read_rows(p, "publications.csv")
+    write_rows(p, "publications.csv", header, [r for r in rows if r["period"] != "2023-24-Q2"])
+    shutil.move(p / "archive" / "2023-24-Q2", p.parent / f"{p.name}-2023-24-Q2")  # never published
+    _, outturns = read_rows(p, "outturns.csv")
+    row = next(i + 2 for i, r in enumerate(outturns) if r["period"] == "2023-24-Q2")
+    return ("period-not-released", "outturns.csv", row, "period")
+
+
+def _target_in_a_gap(p):
+    header, rows = read_rows(p, "publications.csv")
+    write_rows(p, "publications.csv", header, [r for r in rows if r["period"] != "2023-24-Q3"])
+    shutil.move(p / "archive" / "2023-24-Q3", p.parent / f"{p.name}-2023-24-Q3")  # never published
+    _, targets = read_rows(p, "targets.csv")
+    row = next(i + 2 for i, r in enumerate(targets) if r["period"] == "2023-24-Q3")
+    return ("period-not-released", "targets.csv", row, "period")
+
+
+def _benchmark_before_the_first_report(p):
+    _, benchmarks = read_rows(p, "benchmarks.csv")
+    row = append_row(p, "benchmarks.csv", {**benchmarks[0], "period": "2022-23"})
+    return ("period-not-released", "benchmarks.csv", row, "period")
+
+
+def _printed_status_differs(p):
+    row = set_cell(
+        p,
+        "outturns.csv",
+        "reported_status",
+        "red",
+        lambda r: r["value"] != "" and r["status_override"] == "" and r["period"] == "2026-27-Q1",
+    )
+    return ("reported-status-differs", "outturns.csv", row, "reported_status")
+
+
+def _published_tomorrow(p):
+    row = set_cell(
+        p, "publications.csv", "published_date", "2026-12-04", lambda r: r["period"] == "2026-27-Q1"
+    )
+    return ("published-date-in-future", "publications.csv", row, "published_date")
+
+
+WARNING_CASES = [
+    Case("figure-before-its-period-ends", _figure_before_period_ends, "once its period is over"),
+    Case(
+        "project-update-without-publication",
+        _update_without_publication,
+        "add 2022-23-Q4 to publications.csv",
+    ),
+    Case(
+        "quarter-missing-from-publications",
+        _quarter_missing_from_publications,
+        "add 2023-24-Q2 to publications.csv",
+    ),
+    Case("target-between-reports", _target_in_a_gap, "add 2023-24-Q3 to publications.csv"),
+    Case("benchmark-before-the-first-report", _benchmark_before_the_first_report, "2022-23-Q4"),
+    Case("printed-status-differs", _printed_status_differs, "status_override"),
+    Case("published-tomorrow", _published_tomorrow, "sets it on the day of publishing"),
+]
+
+
+# -- several problems at once: each is reported, and nothing that only follows from another --------
+
+
+@dataclass(frozen=True)
+class Several:
+    id: str
+    plant: Callable[[Path], list[tuple[str, str, int | None, str | None]]]  # every (code, file, row, field)
+    absent: frozenset[str] = frozenset()  # codes that would only follow from the planted problems
+
+
+def _not_utf8(p, file):
+    (p / file).write_bytes((p / file).read_bytes() + "x,Caf\u00e9\n".encode("cp1252"))
+    return ("file-not-utf8", file, (p / file).read_bytes().count(b"\n"), None)
+
+
+def _rename_column(p, file, old, new):
+    text = (p / file).read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    (p / file).write_text(
+        ",".join(new if c == old else c for c in header.split(",")) + "\n" + rest, encoding="utf-8"
+    )
+    return ("bad-header", file, 1, old)
+
+
+def _issue_example(p):
+    measure, quarter, row = drop_exception_report(p)
+    other = lambda r: r["measure_id"] != measure and r["value"] != "" and r["period"] == "2024-25-Q1"  # noqa: E731
+    first = set_cell(p, "outturns.csv", "value", "47.5%", other)
+    second = set_cell(p, "outturns.csv", "value", "1,095", lambda r: other(r) and r["value"] != "47.5%")
+    return [
+        ("type-error", "outturns.csv", first, "value"),
+        ("type-error", "outturns.csv", second, "value"),
+        ("no-exception-report", "outturns.csv", row, "period"),
+    ]
+
+
+def _beside(plant_other):
+    """A red without an exception report beside another problem: both are listed."""
+
+    def plant(p):
+        measure, _, row = drop_exception_report(p)
+        return [("no-exception-report", "outturns.csv", row, "period"), *plant_other(p, measure, row)]
+
+    return plant
+
+
+def _other_measure(p, measure, **where):
+    return [m for m in measures_by(p, **where) if m != measure]
+
+
+def _bad_polarity_elsewhere(p, measure, red_row):
+    row = set_cell(p, "measures.csv", "polarity", "up", lambda r: r["measure_id"] != measure)
+    return [("not-allowed", "measures.csv", row, "polarity")]
+
+
+def _unknown_measure_in_outturns(p, measure, red_row):
+    row = append_row(
+        p, "outturns.csv", {"measure_id": "no-such-measure", "period": "2026-27-Q1", "value": "4"}
+    )
+    return [("unknown-reference", "outturns.csv", row, "measure_id")]
+
+
+def _duplicate_outturn_elsewhere(p, measure, red_row):
+    _, rows = read_rows(p, "outturns.csv")
+    row = append_row(p, "outturns.csv", next(r for r in rows if r["measure_id"] != measure))
+    return [("duplicate-row", "outturns.csv", row, "period")]
+
+
+def _bad_period_elsewhere(p, measure, red_row):
+    row = set_cell(p, "outturns.csv", "period", "2024-26-Q1", lambda r: r["measure_id"] != measure)
+    return [("bad-period", "outturns.csv", row, "period")]
+
+
+def _huge_value_elsewhere(p, measure, red_row):
+    row = set_cell(
+        p,
+        "outturns.csv",
+        "value",
+        "1e20",
+        lambda r: r["measure_id"] in _other_measure(p, measure, unit="count") and r["value"] != "",
+    )
+    return [("number-out-of-range", "outturns.csv", row, "value")]
+
+
+def _unreadable_benchmarks(p, measure, red_row):
+    return [_not_utf8(p, "benchmarks.csv")]
+
+
+def _no_council_name(p, measure, red_row):
+    edit_descriptor(p, lambda d: d["council"].__setitem__("name", ""))
+    return [("council-missing", "datapackage.json", None, "council.name")]
+
+
+def _html_in_the_reds_commentary(p, measure, red_row):
+    """An error in free text does not change a status: the red's own row is still rated."""
+    header, rows = read_rows(p, "outturns.csv")
+    rows[red_row - 2]["commentary"] = "<b>late</b>"
+    write_rows(p, "outturns.csv", header, rows)
+    return [("unsafe-html", "outturns.csv", red_row, "commentary")]
+
+
+def _long_cell_and_type_error(p):
+    row = set_cell(
+        p, "outturns.csv", "value", "47.5%", lambda r: r["value"] != "" and r["period"] == "2026-27-Q1"
+    )
+    header, rows = read_rows(p, "outturns.csv")
+    rows[0]["commentary"] = "word " * 30_000
+    write_rows(p, "outturns.csv", header, rows)
+    return [("cell-too-long", "outturns.csv", 2, "commentary"), ("type-error", "outturns.csv", row, "value")]
+
+
+def _rag_invalid_and_type_error(p):
+    drop_exception_report(p)
+    edit_descriptor(p, lambda d: d["rag"].__setitem__("tolerance_type", "percent"))
+    row = set_cell(p, "measures.csv", "is_key", "Yes")
+    return [
+        ("rag-invalid", "datapackage.json", None, "rag.tolerance_type"),
+        ("type-error", "measures.csv", row, "is_key"),
+    ]
+
+
+SEVERAL = [
+    Several("issue-21-two-type-errors-and-a-red-without-report", _issue_example),
+    Several("red-without-report-beside-a-bad-measure", _beside(_bad_polarity_elsewhere)),
+    Several("red-without-report-beside-an-unknown-measure", _beside(_unknown_measure_in_outturns)),
+    Several("red-without-report-beside-a-duplicate-row", _beside(_duplicate_outturn_elsewhere)),
+    Several("red-without-report-beside-a-bad-period", _beside(_bad_period_elsewhere)),
+    Several("red-without-report-beside-a-huge-value", _beside(_huge_value_elsewhere)),
+    Several("red-without-report-beside-an-unreadable-file", _beside(_unreadable_benchmarks)),
+    Several("red-without-report-beside-a-package-error", _beside(_no_council_name)),
+    Several("red-without-report-beside-html-in-its-own-row", _beside(_html_in_the_reds_commentary)),
+    Several("long-cell-and-a-type-error-in-one-file", _long_cell_and_type_error),
+    # tolerances that are not valid give no statuses; everything else is still checked
+    Several(
+        "rag-invalid-beside-a-type-error", _rag_invalid_and_type_error, frozenset({"no-exception-report"})
+    ),
+    Several(
+        "unreadable-outturns",
+        lambda p: [_not_utf8(p, "outturns.csv")],
+        frozenset({"published-figure-removed", "published-without-outturns", "no-exception-report"}),
+    ),
+    Several(
+        "unreadable-publications",
+        lambda p: [_not_utf8(p, "publications.csv")],
+        frozenset({"unpublished-without-withdrawal", "period-not-released"}),
+    ),
+    Several(
+        "outturns-value-column-renamed",
+        lambda p: [_rename_column(p, "outturns.csv", "value", "figure")],
+        frozenset({"missing-reason", "published-figure-removed"}),
+    ),
+    Several(
+        "outturns-period-column-renamed",
+        lambda p: [_rename_column(p, "outturns.csv", "period", "quarter")],
+        frozenset({"published-figure-removed", "published-without-outturns", "period-not-released"}),
+    ),
+    Several("measures-id-column-renamed", lambda p: [_rename_column(p, "measures.csv", "measure_id", "id")]),
+    Several(
+        "publications-period-column-renamed",
+        lambda p: [_rename_column(p, "publications.csv", "period", "quarter")],
+        frozenset({"unpublished-without-withdrawal", "period-not-released"}),
+    ),
+    Several(
+        "project-updates-period-column-renamed",
+        lambda p: [_rename_column(p, "project_updates.csv", "period", "quarter")],
+    ),
+]
+
+
+def make_several(case: Several, where: Path) -> tuple[Path, list[Expected]]:
     pkg = where / case.id
     shutil.copytree(EXAMPLE, pkg, symlinks=True)
     return pkg, case.plant(pkg)

@@ -78,6 +78,7 @@ def packages(draw) -> dict[str, object]:
     """A package as {"datapackage.json": descriptor, "<resource>.csv": [row dicts] or None}."""
     start = draw(st.integers(2019, 2023))
     years = draw(st.integers(1, 2))
+    printed = draw(st.booleans())  # outturns.reported_status, the optional column
     plan_years = [periods.Period(start + i, "year", 0) for i in range(years)]
     quarters = [periods.Period(y.start_year, "quarter", q) for y in plan_years for q in range(1, 5)]
     chosen = sorted(draw(st.sets(st.sampled_from(quarters), min_size=1, max_size=min(len(quarters), 5))))
@@ -162,19 +163,20 @@ def packages(draw) -> dict[str, object]:
         for period in own:
             missing = draw(st.integers(0, 9)) == 0
             override = draw(st.sampled_from(["", "", "", *_enum("outturns", "status_override")]))
-            rows["outturns"].append(
-                {
-                    "measure_id": m,
-                    "period": period,
-                    "value": "" if missing else _number(draw, unit, places),
-                    "missing_reason": draw(TEXT) if missing else "",
-                    "status_override": override,
-                    "override_reason": draw(TEXT) if override else "",
-                    "commentary": draw(OPTIONAL_TEXT),
-                    "data_quality_note": draw(OPTIONAL_TEXT),
-                    "revision_note": draw(OPTIONAL_TEXT),
-                }
-            )
+            row = {
+                "measure_id": m,
+                "period": period,
+                "value": "" if missing else _number(draw, unit, places),
+                "missing_reason": draw(TEXT) if missing else "",
+                "status_override": override,
+                "override_reason": draw(TEXT) if override else "",
+                "commentary": draw(OPTIONAL_TEXT),
+                "data_quality_note": draw(OPTIONAL_TEXT),
+                "revision_note": draw(OPTIONAL_TEXT),
+            }
+            if printed:  # the optional column, present in some packages only
+                row["reported_status"] = draw(st.sampled_from(["", *_enum("outturns", "reported_status")]))
+            rows["outturns"].append(row)
         if draw(st.booleans()):
             rows["methodology"].append(
                 {
@@ -327,9 +329,13 @@ def write_package(spec: dict[str, object], where: Path) -> Path:
         rows = spec[f"{name}.csv"]
         if rows is None:
             continue
+        present = [key for row in rows for key in row]
         with open(where / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(
-                fh, fieldnames=standard.field_names(name), lineterminator="\n", quoting=csv.QUOTE_ALL
+                fh,
+                fieldnames=standard.expected_header(name, present),  # optional columns when drawn
+                lineterminator="\n",
+                quoting=csv.QUOTE_ALL,
             )
             writer.writeheader()
             writer.writerows(rows)

@@ -391,13 +391,13 @@ def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_o
         rows = list(csv.reader(f))
     with (pkg / "exceptions.csv").open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([rows[0], *rows[1::2]])  # half the exception reports gone
-    from generator import validate as validate_module
+    from generator import status_checks
 
     forked, here = [], []
-    real_fork, real_warnings = parallel.fork, validate_module.missing_exception_warnings
+    real_fork, real_warnings = parallel.fork, status_checks.status_issues
     monkeypatch.setattr(parallel, "fork", lambda work, **kw: forked.append(work) or real_fork(work, **kw))
     monkeypatch.setattr(
-        validate_module, "missing_exception_warnings", lambda p: here.append(1) or real_warnings(p)
+        status_checks, "status_issues", lambda p, issues: here.append(1) or real_warnings(p, issues)
     )
     two = validate_package(load(pkg))
     assert len(forked) == 1

@@ -261,7 +261,7 @@ def test_a_publish_killed_at_any_step_leaves_the_old_or_new_state_and_rerunning_
     )
     assert killed.returncode == 9, killed.stderr
     assert (pkg / "publications.csv").read_bytes() in (old_publications, new_publications), "never a part"
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [], "\n".join(map(str, errors_of(issues)))
     if _status_of(pkg, NEXT) == "published":
         assert (pkg / "archive" / NEXT / "manifest.json").is_file()
@@ -277,7 +277,7 @@ def test_a_publish_killed_at_any_step_leaves_the_old_or_new_state_and_rerunning_
             published_cleanly / "archive" / NEXT / name
         ).read_bytes()
     assert not [p.name for p in (pkg / "archive").iterdir() if p.name.startswith(".")], "leftovers cleaned"
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
 
 

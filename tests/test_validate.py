@@ -13,7 +13,18 @@ from generator import standard
 from generator.errors import errors_of, warnings_of
 from generator.validate import validate
 
-from .corpus import CASES, EXAMPLE, make, read_rows, set_cell, write_rows
+from .corpus import (
+    CASES,
+    EXAMPLE,
+    SEVERAL,
+    TODAY,
+    WARNING_CASES,
+    make,
+    make_several,
+    read_rows,
+    set_cell,
+    write_rows,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -203,3 +214,66 @@ def test_a_red_without_an_exception_report_is_a_warning(tmp_path):
     warned = [i for i in warnings_of(issues) if i.code == "no-exception-report"]
     assert len(warned) == 1 and warned[0].file == "outturns.csv" and warned[0].row
     assert f"measure {dropped['measure_id']} is red in the {dropped['period']} report" in warned[0].message
+
+
+# -- issue 21: every problem in one run, and the warnings that need statuses or the calendar -------
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c.id for c in WARNING_CASES])
+def test_warning_cases_name_file_row_and_field_and_do_not_fail(case, tmp_path):
+    pkg, (code, file, row, field) = make(case, tmp_path)
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [], "\n".join(map(str, errors_of(issues)))
+    found = [(i.code, i.file, i.row, i.field) for i in warnings_of(issues)]
+    assert (code, file, row, field) in found, "\n".join(map(str, issues))
+    issue = next(
+        i for i in warnings_of(issues) if (i.code, i.file, i.row, i.field) == (code, file, row, field)
+    )
+    assert case.hint.lower() in (issue.hint or "").lower() + issue.message.lower(), str(issue)
+
+
+@pytest.mark.parametrize("case", SEVERAL, ids=[c.id for c in SEVERAL])
+def test_every_problem_is_reported_in_one_run_and_nothing_that_only_follows(case, tmp_path):
+    pkg, expected = make_several(case, tmp_path)
+    _, issues = validate(pkg, today=TODAY)
+    found = [(i.code, i.file, i.row, i.field) for i in issues]
+    for planted in expected:
+        assert planted in found, (planted, "\n".join(map(str, issues)))
+    cascaded = [str(i) for i in issues if i.code in case.absent]
+    assert cascaded == [], "\n".join(cascaded)
+    planted_files = {file for _, file, _, _ in expected}
+    # an unreadable file or a wrong header is one error, not one per row of another check
+    if all(code in ("file-not-utf8", "bad-header") for code, *_ in expected):
+        assert [
+            i
+            for i in errors_of(issues)
+            if i.file not in planted_files or i.code not in {c for c, *_ in expected}
+        ] == []
+
+
+def test_the_red_without_a_report_is_found_beside_type_errors_on_the_command_line(tmp_path):
+    """Issue 21's example, as an officer runs it: both type errors and the warning in one run."""
+    pkg, expected = make_several(SEVERAL[0], tmp_path)
+    result = run_in_process("validate", str(pkg))
+    assert result.exit_code == 1
+    for _, file, row, field in expected:
+        assert f"{file}, row {row}, field {field}" in result.output, result.output[-3000:]
+    assert "has no exception report" in result.output
+
+
+def test_a_figure_for_a_period_ended_yesterday_is_fine_and_one_ending_today_is_not(tmp_path):
+    import datetime
+    import shutil
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE, pkg)
+    end = datetime.date(2026, 9, 30)  # the end of 2026-27-Q2, the example's last quarter
+    _, after = validate(pkg, today=end + datetime.timedelta(days=1))
+    assert not [i for i in after if i.code == "period-not-ended"]
+    _, on = validate(pkg, today=end)
+    warned = [i for i in on if i.code == "period-not-ended"]
+    rows = read_rows(pkg, "outturns.csv")[1]
+    with_figure = [r for r in rows if r["period"] in ("2026-27-Q2", "2026-27-M06") and r["value"] != ""]
+    assert len(warned) == len(with_figure) > 0
+    assert all(i.severity == "warning" and "2026-09-30" in i.message for i in warned)
+    assert errors_of(on) == []
