@@ -32,7 +32,9 @@ CHAINED_RESOURCES = frozenset(standard.RESOURCES)
 #: snapshots from before the chain hold at least the resources a package must have
 UNCHAINED_RESOURCES = frozenset(standard.RESOURCES) - standard.OPTIONAL_RESOURCES
 
-_RESTORE = "restore it from a backup (or a copy of the public site's data/archive/); the archive must not be edited"
+_RESTORE = (
+    "restore it from a backup (or a copy of the public site's data/archive/); the archive must not be edited"
+)
 
 
 def _issue(code: str, message: str, file: str, hint: str = _RESTORE, severity: str = "error", value=None):
@@ -63,7 +65,11 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
             hint="delete the link; to restore a snapshot, copy its files (not a link to them) from a backup",
         )
     if name == HEAD:
-        return None if archive.regular_file(path) else _issue("archive-unexpected", "chain.json is not a file", rel)
+        return (
+            None
+            if archive.regular_file(path)
+            else _issue("archive-unexpected", "chain.json is not a file", rel)
+        )
     if name == LOCK or (name.startswith(PENDING_PREFIX) and archive.regular_file(path)):
         return None  # publishing's own lock and markers (an interrupted publish is history's to report)
     if name.startswith(TEMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp")):
@@ -86,7 +92,11 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
     return _issue(
         "archive-unexpected",
         f"a {kind} perfsite did not write: archive/ holds only snapshots written by `perfsite publish`"
-        + (" (a snapshot's folder is named exactly by its period, e.g. 2026-27-Q2)" if kind == "folder" else ""),
+        + (
+            " (a snapshot's folder is named exactly by its period, e.g. 2026-27-Q2)"
+            if kind == "folder"
+            else ""
+        ),
         rel,
         hint="move it out of the package; nothing but the snapshots' own files is ever published",
     )

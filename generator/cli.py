@@ -214,7 +214,9 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
     from .publish import publish_corrections, publish_period
 
     if corrections and (period or adopt):
-        raise click.UsageError("--corrections releases corrections on their own: give no PERIOD and no --adopt")
+        raise click.UsageError(
+            "--corrections releases corrections on their own: give no PERIOD and no --adopt"
+        )
     if not corrections and not period:
         raise click.UsageError("give the PERIOD to publish (e.g. 2026-27-Q2), or --corrections")
 
@@ -299,7 +301,10 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
             "Withdrawn published figures",
             [f"{x['measure_id'] or 'whole report'} {x['period']}: {x['reason']}" for x in r.withdrawals],
         ),
-        ("Corrections not yet public (the next publish releases them)", [correction_line(x) for x in r.corrections]),
+        (
+            "Corrections not yet public (the next publish releases them)",
+            [correction_line(x) for x in r.corrections],
+        ),
     ]
     for title, items in sections:
         if items:

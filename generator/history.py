@@ -114,7 +114,9 @@ def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.Dat
         return outturns
     _, released = archive.newest_release(package)
     keys = list(zip(outturns["measure_id"], outturns["period"], strict=True))
-    added = set(zip(*(pending.loc[pending["kind"] == "added", c] for c in ("measure_id", "period")), strict=True))
+    added = set(
+        zip(*(pending.loc[pending["kind"] == "added", c] for c in ("measure_id", "period")), strict=True)
+    )
     corrected = pending[pending["kind"] == "corrected"]
     out = outturns.copy()
     if len(corrected):

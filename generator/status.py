@@ -152,7 +152,9 @@ def correction_line(c: dict) -> str:
     if c["kind"] == "added":
         return f"{c['measure_id']} {c['period']}: {c['value'] or 'empty'} (added since it was published)"
     note = f" ({c['revision_note']})" if c.get("revision_note") else ""
-    return f"{c['measure_id']} {c['period']}: {c['released_value'] or 'empty'} → {c['value'] or 'empty'}{note}"
+    return (
+        f"{c['measure_id']} {c['period']}: {c['released_value'] or 'empty'} → {c['value'] or 'empty'}{note}"
+    )
 
 
 def publish_warnings(r: StatusReport) -> list[str]:

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 MEASURES = pd.DataFrame(
     {"measure_id": ["m1"], "title": ["Calls answered"], "unit": ["percent"], "unit_label": [""]}
 )
-PUBLICATIONS = pd.DataFrame(
-    {"period": ["2025-26-Q1", "2025-26-Q2"], "published_date": ["2025-09-20", "2025-11-21"]}
-)
+RELEASES = [("2025-26-Q1", "2025-09-20"), ("2025-26-Q2", "2025-11-21")]
 
 
 def snapshot(value: str) -> pd.DataFrame:
@@ -43,7 +41,7 @@ def test_the_log_names_the_release_and_date_of_each_value_and_ignores_extra_colu
         }
     )
     snapshots = {"2025-26-Q1": snapshot("71"), "2025-26-Q2": snapshot("73.5")}
-    log = revision_log(revised, PUBLICATIONS, snapshots, MEASURES)
+    log = revision_log(revised, RELEASES, snapshots, MEASURES)
     assert list(log.columns) == COLUMNS
     row = log.iloc[0].to_dict()
     assert row["first_published_value"] == 71.0 and row["value"] == 73.5
@@ -51,9 +49,9 @@ def test_the_log_names_the_release_and_date_of_each_value_and_ignores_extra_colu
     assert (row["revised_in"], row["revised_published_date"]) == ("2025-26-Q2", "2025-11-21")
     assert row["unit_label"] == "%" and row["revision_note"] == "Late returns added"
     # corrected after the latest release: no release carries the new value yet
-    later = revision_log(revised, PUBLICATIONS, {"2025-26-Q1": snapshot("71")}, MEASURES).iloc[0]
+    later = revision_log(revised, RELEASES, {"2025-26-Q1": snapshot("71")}, MEASURES).iloc[0]
     assert later["revised_in"] == "" and later["revised_published_date"] == ""
-    assert revision_log(revised.iloc[0:0], PUBLICATIONS, snapshots, MEASURES).empty
+    assert revision_log(revised.iloc[0:0], RELEASES, snapshots, MEASURES).empty
 
 
 def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path):
