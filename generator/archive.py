@@ -357,6 +357,10 @@ def publishing_lock(package_dir: Path, on_wait: Callable[[], None] | None = None
             f"{root} is not a folder of the package (a link or a file): perfsite writes snapshots only "
             "into a real archive/ folder inside the package; move it away and restore the archive from a backup"
         )
+    if is_link(root / LOCK):  # opening it must never reach (and truncate) another file
+        raise PublishError(
+            f"{root / LOCK} is a link: it is perfsite's own lock file; delete the link and publish again"
+        )
     try:
         root.mkdir(exist_ok=True)
         lock = FileLock(root / LOCK, fallback_to_soft=False)

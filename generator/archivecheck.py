@@ -53,6 +53,20 @@ def _live_files(package: Package) -> set[tuple[int, int]]:
     return found
 
 
+def _system_file(name: str) -> bool:
+    return name in SYSTEM_FILES or name.startswith("._")
+
+
+def _system_file_issue(rel: str) -> Issue:
+    return _issue(
+        "archive-system-file",
+        "a file the operating system left in the archive (a folder was opened in Finder or Explorer); it is never published",
+        rel,
+        hint="delete it",
+        severity=WARNING,
+    )
+
+
 def _entry_issue(path: Path, rel: str) -> Issue | None:
     """What is wrong with an entry of ``archive/`` that is not a snapshot (``None``: it is
     perfsite's own)."""
@@ -80,14 +94,8 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
             hint="the next `perfsite publish` removes it (or delete it)",
             severity=WARNING,
         )
-    if name in SYSTEM_FILES or name.startswith("._"):
-        return _issue(
-            "archive-system-file",
-            "a file the operating system left in the archive; it is never published",
-            rel,
-            hint="delete it",
-            severity=WARNING,
-        )
+    if _system_file(name):
+        return _system_file_issue(rel)
     kind = "folder" if path.is_dir() else "file"
     return _issue(
         "archive-unexpected",
@@ -129,6 +137,8 @@ def _snapshot_issues(release: Release, rel: str, live: set[tuple[int, int]], ver
                     hint="delete the link and restore the snapshot's own file from a backup",
                 )
             )
+        elif name not in listed and _system_file(name) and archive.regular_file(path):
+            issues.append(_system_file_issue(f"{rel}/{name}"))
         elif name not in listed:
             issues.append(
                 _issue(

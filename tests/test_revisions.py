@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generator.formatting import format_value
-from generator.publish import publish
+from generator.publish import publish, publish_corrections
 from generator.revisionlog import COLUMNS, revision_log
 from generator.synth import synthesise
 
@@ -69,6 +69,7 @@ def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path
             row.update(value=str(revised_value), revision_note=note)
 
     rewrite(pkg / "outturns.csv", revise)
+    publish_corrections(pkg, datetime.date(2026, 11, 27), today=datetime.date(2026, 12, 1))
     out, _ = build_site(pkg, tmp_path / "w")
     log = pd.read_csv(out / "data" / "revisions.csv", dtype=str, keep_default_na=False)
     assert len(log) == 1
@@ -76,10 +77,12 @@ def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path
     assert (row["measure_id"], row["period"], row["revision_note"]) == ("m0002", UNPUBLISHED, note)
     assert float(row["first_published_value"]) == float(first["value"])
     assert float(row["value"]) == revised_value
-    assert row["first_published_date"] == "2026-11-20" and row["revised_in"] == ""
+    assert row["first_published_date"] == "2026-11-20"
+    assert (row["revised_in"], row["revised_published_date"]) == ("corrections-2026-11-27", "2026-11-27")
     page = (out / "data" / "revisions" / "index.html").read_text(encoding="utf-8")
     assert format_value(float(first["value"]), "count", 0) in page
     assert format_value(float(revised_value), "count", 0) in page
     assert "20 November 2026" in page and note + "." in page
+    assert "the corrections release of 27 November 2026" in page
     assert 'href="../revisions.csv"' in page
     assert 'href="revisions/"' in (out / "data" / "index.html").read_text(encoding="utf-8")
