@@ -66,7 +66,7 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 #: how long a publish waits for another publish of the same package to finish
 LOCK_WAIT_SECONDS = 60.0
 
-_CORRECTIONS_RE = re.compile(r"^corrections-(\d{4}-\d{2}-\d{2})(?:-([2-9]|[1-9][0-9]))?$")
+_CORRECTIONS_RE = re.compile(r"^corrections-([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]))?$")
 _CHECKSUM_RE = re.compile(r"^[0-9a-f]{64}$")
 #: a file a manifest may list: a plain lower-case name, no folder, no hidden file, no ``..``
 _FILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.(csv|json)$")
@@ -520,11 +520,13 @@ def _read_archive(package: Package) -> None:
     frames = []
     newest: pd.DataFrame | None = None
     newest_name = ""
+    interrupted = pending(package.path)
     for release in releases(package.path):
         frame = _read_outturns(release.path)
         if frame is None:
             continue
-        newest, newest_name = frame, release.name
+        if release.name not in interrupted:  # a release whose publish is unfinished is not public yet
+            newest, newest_name = frame, release.name
         if release.kind != "report":
             continue  # a corrections release first publishes nothing
         # each snapshot repeats earlier publications: keep what this one released

@@ -123,6 +123,16 @@ def _snapshot_issues(release: Release, rel: str, live: set[tuple[int, int]], ver
             )
         ]
     issues = []
+    if release.kind == archive.CORRECTIONS and "chain" not in manifest:
+        # corrections releases began with the chain: one without is not one perfsite wrote
+        issues.append(
+            _issue(
+                "archive-unrecorded",
+                "a corrections release without a chain: perfsite did not write it",
+                f"{rel}/{MANIFEST}",
+                hint="move it out of the package",
+            )
+        )
     listed = dict(manifest["files"])
     for path in sorted(release.path.iterdir()):
         name = path.name

@@ -137,6 +137,17 @@ def _check_ended(period: str, date: dt.date) -> None:
         )
 
 
+def _check_in_order(package_dir: Path, date: dt.date) -> None:
+    """A release is dated no earlier than the latest one: releases reach the public in order, and
+    the site shows each published figure as the newest release carried it."""
+    latest = max(archive.releases(package_dir), key=archive.Release.order, default=None)
+    if latest is not None and date.isoformat() < latest.published_date:
+        raise PublishError(
+            f"the date {date.isoformat()} is before the latest release ({latest.name}, "
+            f"{latest.published_date}): releases are dated in the order they reach the public"
+        )
+
+
 def _write_publications(package_dir: Path, file: str, pubs: pd.DataFrame) -> None:
     archive.replace_file(Path(package_dir) / file, csv_bytes(pubs))
 
@@ -249,6 +260,7 @@ def publish_period(
         date = date or today
         _check_date(date, today, committee)
         _check_ended(period, date)
+        _check_in_order(package_dir, date)
         snapshot = archive.snapshot_dir(package_dir, period)
         if snapshot.exists() or archive.is_link(snapshot):
             raise PublishError(
@@ -296,14 +308,9 @@ def publish_corrections(
                 "no correction is waiting: every published figure in outturns.csv is as the latest release "
                 "carried it, so there is nothing to release; nothing was changed"
             )
-        latest = max((r.published_date for r in archive.releases(package_dir)), default="")
         date = date or today
         _check_date(date, today, "")
-        if date.isoformat() < latest:
-            raise PublishError(
-                f"the release date {date.isoformat()} is before the latest release ({latest}): "
-                "releases are dated in the order they reach the public"
-            )
+        _check_in_order(package_dir, date)
         if on_report is not None:
             on_report(_correction_lines(pending))
         pubs = package.raw["publications"]

@@ -824,6 +824,9 @@ class Renderer(ReaderPages):
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
+            corrections_released=sorted(
+                {p.split("/")[2] for p in sizes if p.startswith("data/archive/corrections-")}
+            ),
             dictionary=downloads.dictionary(package),
             cite=self.cite(title, "data/"),
             jsonld=Markup(jsonld),

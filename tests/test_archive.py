@@ -369,3 +369,52 @@ def test_any_change_to_the_archive_is_refused_or_leaves_nothing_of_it_in_the_sit
 
 def test_archive_issues_is_silent_on_an_archive_perfsite_wrote(chained):
     assert archive_issues(load(chained)) == []
+
+
+def test_a_corrections_release_dropped_into_an_unchained_archive_is_refused(tmp_path):
+    """Corrections releases began with the chain: one without is not perfsite's, even where the
+    archive is too old to have a chain (its figures would otherwise become the public ones)."""
+    pkg = Path(shutil.copytree(EXAMPLE, tmp_path / "pkg"))
+    fake = pkg / "archive" / "corrections-2026-10-01"
+    shutil.copytree(pkg / "archive" / "2026-27-Q1", fake)
+    manifest = manifest_of(pkg, fake.name)
+    manifest.update(release="corrections", published_date="2026-10-01")
+    del manifest["period"]
+    write_manifest(pkg, fake.name, manifest)
+    _, issues = validate(pkg)
+    assert ("archive-unrecorded", f"archive/{fake.name}/manifest.json") in {
+        (i.code, i.file) for i in errors_of(issues)
+    }
+
+
+def test_publish_never_follows_a_lock_file_that_is_a_link(pkg):
+    from generator.errors import PublishError
+
+    (pkg / "archive" / archive.LOCK).unlink(missing_ok=True)
+    (pkg / "archive" / archive.LOCK).symlink_to(pkg / "outturns.csv")
+    before = (pkg / "outturns.csv").read_bytes()
+    with pytest.raises(PublishError, match="is a link"):
+        publish_period(pkg, "2026-27-Q3", dt.date(2027, 1, 10), today=TODAY)
+    assert (pkg / "outturns.csv").read_bytes() == before
+    _, issues = validate(pkg)
+    assert ("archive-link", "archive/.lock") in {(i.code, i.file) for i in errors_of(issues)}
+
+
+def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
+    """The site shows each figure as the newest release carried it: releases are dated in order."""
+    from generator.errors import PublishError
+    from generator.publish import publish_corrections
+
+    pkg = Path(shutil.copytree(EXAMPLE, tmp_path / "pkg"))
+    env02 = lambda r: (r["measure_id"], r["period"]) == ("env-02", "2026-27-Q1")  # noqa: E731
+    set_cell(pkg, "outturns.csv", "value", "101", env02)
+    set_cell(pkg, "outturns.csv", "revision_note", "Late returns", env02)
+    publish_corrections(pkg, dt.date(2026, 12, 20), today=TODAY)
+    with pytest.raises(
+        PublishError, match=r"before the latest release \(corrections-2026-12-20, 2026-12-20\)"
+    ):
+        publish_period(pkg, "2026-27-Q2", dt.date(2026, 12, 10), today=TODAY)
+    assert (
+        publish_period(pkg, "2026-27-Q2", dt.date(2026, 12, 20), today=TODAY).published_date == "2026-12-20"
+    )
+    assert [r.name for r in archive.releases(pkg)][-2:] == ["corrections-2026-12-20", "2026-27-Q2"]

@@ -136,6 +136,9 @@ def test_publish_corrections_releases_them_and_the_report_stays_as_considered(co
     measure = pd.read_csv(out / "data" / "measures" / f"{MEASURE}.csv", dtype=str, keep_default_na=False)
     assert measure.loc[measure["period"] == QUARTER, "value"].map(float).tolist() == [987654.0]
     assert (out / "data" / "archive" / name / "manifest.json").is_file()
+    data_page = (out / "data" / "index.html").read_text(encoding="utf-8")
+    assert f'href="archive/{name}/manifest.json"' in data_page
+    assert "of the corrections release of 1 December 2026" in data_page
 
 
 def test_a_corrections_release_is_dated_in_order_and_named_apart_on_one_day(corrected, tmp_path):
@@ -275,6 +278,18 @@ def test_publish_tells_the_officer_before_anything_is_archived(tmp_path):
 
     publish_period(pkg, "2026-27-Q2", dt.date(2026, 12, 10), today=TODAY, on_report=report)
     assert any("without a figure for 2026-27-Q2" in line for line in told)
+
+
+def test_publish_needs_a_period_or_corrections_but_not_both(corrected):
+    pkg = corrected[0]
+    for args in ([], ["2026-27-Q2", "--corrections"], ["--corrections", "--adopt"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "publish", str(pkg), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
 
 
 def test_a_period_is_published_only_after_it_has_ended(tmp_path):
