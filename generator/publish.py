@@ -20,8 +20,10 @@ running it again (or any later publish) finishes it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -148,6 +150,21 @@ def _check_in_order(package_dir: Path, date: dt.date) -> None:
         )
 
 
+@contextlib.contextmanager
+def _writing(what: str):
+    """A write that fails (a full disk, a folder made read-only) is a plain message: each step is
+    atomic, so nothing published is lost or half-written, and running the command again finishes."""
+    try:
+        yield
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        where = f" {exc.filename}" if exc.filename else ""
+        raise PublishError(
+            f"could not write{where} while {what} ({reason}); nothing published was lost or half-written: "
+            "fix that, then run the same command again"
+        ) from exc
+
+
 def _write_publications(package_dir: Path, file: str, pubs: pd.DataFrame) -> None:
     archive.replace_file(Path(package_dir) / file, csv_bytes(pubs))
 
@@ -235,8 +252,9 @@ def publish_period(
     package_dir = Path(package_dir)
     today = today or dt.date.today()
     with archive.publishing_lock(package_dir, on_wait):
-        archive.clean_leftovers(package_dir)
-        finished = _finish_interrupted(package_dir)
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
         names = tuple(r.period for r in finished if r.period != period)
         done = next((r for r in finished if r.period == period), None)
         if done is not None:
@@ -274,10 +292,11 @@ def publish_period(
         files = snapshot_files(package.raw, gate.included_publications(pubs))
         manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
         # the marker goes down before the snapshot appears and goes once publications.csv says so
-        archive.mark_pending(package_dir, period, date.isoformat())
-        archive.write_snapshot(package_dir, period, files, manifest, list(standard.RESOURCES))
-        _write_publications(package_dir, package.file_of("publications"), pubs)
-        archive.clear_pending(package_dir, period)
+        with _writing(f"publishing {period}"):
+            archive.mark_pending(package_dir, period, date.isoformat())
+            archive.write_snapshot(package_dir, period, files, manifest, list(standard.RESOURCES))
+            _write_publications(package_dir, package.file_of("publications"), pubs)
+            archive.clear_pending(package_dir, period)
         return PublishResult(period, snapshot, date.isoformat(), finished=names)
 
 
@@ -294,8 +313,9 @@ def publish_corrections(
     package_dir = Path(package_dir)
     today = today or dt.date.today()
     with archive.publishing_lock(package_dir, on_wait):
-        archive.clean_leftovers(package_dir)
-        finished = _finish_interrupted(package_dir)
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
         done = next((r for r in finished if archive.release_kind(r.period) == archive.CORRECTIONS), None)
         if done is not None:
             names = tuple(r.period for r in finished if r is not done)
@@ -324,9 +344,10 @@ def publish_corrections(
                 for m, p, k in zip(pending["measure_id"], pending["period"], pending["kind"], strict=True)
             ],
         }
-        archive.mark_pending(package_dir, name, date.isoformat())
-        snapshot = archive.write_snapshot(package_dir, name, files, manifest, list(standard.RESOURCES))
-        archive.clear_pending(package_dir, name)
+        with _writing("releasing the corrections"):
+            archive.mark_pending(package_dir, name, date.isoformat())
+            snapshot = archive.write_snapshot(package_dir, name, files, manifest, list(standard.RESOURCES))
+            archive.clear_pending(package_dir, name)
         return PublishResult(name, snapshot, date.isoformat(), corrections=len(pending), finished=names)
 
 
@@ -347,8 +368,9 @@ def _adopt(
     package_dir: Path, wanted: list[str] | None, today: dt.date, on_wait: Callable[[], None] | None = None
 ) -> list[PublishResult]:
     with archive.publishing_lock(package_dir, on_wait):
-        archive.clean_leftovers(package_dir)
-        finished = _finish_interrupted(package_dir)
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
         if wanted is not None and [r for r in finished if r.period in wanted]:
             return [r for r in finished if r.period in wanted]
         return _adopt_locked(package_dir, wanted, today)
@@ -399,11 +421,12 @@ def _adopt_locked(package_dir: Path, wanted: list[str] | None, today: dt.date) -
             "committee_date": str(pubs.at[row, "committee_date"]),
             "adopted": True,
         }
-        archive.mark_pending(package_dir, period, published_date)
-        snapshot = archive.write_snapshot(
-            package_dir, period, snapshot_files(package.raw, then), manifest, list(standard.RESOURCES)
-        )
-        archive.clear_pending(package_dir, period)
+        with _writing(f"adopting {period}"):
+            archive.mark_pending(package_dir, period, published_date)
+            snapshot = archive.write_snapshot(
+                package_dir, period, snapshot_files(package.raw, then), manifest, list(standard.RESOURCES)
+            )
+            archive.clear_pending(package_dir, period)
         archived.add(period)
         results.append(PublishResult(period, snapshot, published_date, adopted=True))
     return results

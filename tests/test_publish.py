@@ -340,3 +340,24 @@ def test_a_withdrawn_figure_is_shown_on_the_site_like_a_revision(tmp_path):
     assert "Withdrawn figures" in log and reason in log
     measure_csv = (out / "data" / "measures" / "env-01.csv").read_text(encoding="utf-8-sig")
     assert "2025-26-Q2" not in measure_csv
+
+
+def test_a_full_disk_during_publish_is_a_plain_message_and_running_again_finishes(pkg, monkeypatch):
+    import errno
+
+    before = (pkg / "publications.csv").read_bytes()
+
+    def full(step: str) -> None:
+        if step == "wrote outturns.csv":
+            raise OSError(errno.ENOSPC, "No space left on device", str(pkg / "archive" / "x"))
+
+    monkeypatch.setattr(archive, "after_step", full)
+    with pytest.raises(
+        PublishError, match=r"while publishing 2026-27-Q2 \(the disk is full\); nothing published"
+    ):
+        publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
+    assert (pkg / "publications.csv").read_bytes() == before and not (pkg / "archive" / NEXT).exists()
+    monkeypatch.setattr(archive, "after_step", lambda step: None)
+    assert publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY).published_date == "2026-12-10"
+    _, issues = validate(pkg)
+    assert errors_of(issues) == [] and warnings_of(issues) == []
