@@ -66,10 +66,11 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 #: how long a publish waits for another publish of the same package to finish
 LOCK_WAIT_SECONDS = 60.0
 
-_CORRECTIONS_RE = re.compile(r"^corrections-([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]))?$")
-_CHECKSUM_RE = re.compile(r"^[0-9a-f]{64}$")
+# matched whole (fullmatch: a trailing newline is no part of a name)
+_CORRECTIONS_RE = re.compile(r"corrections-([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9]|[1-9][0-9]))?")
+_CHECKSUM_RE = re.compile(r"[0-9a-f]{64}")
 #: a file a manifest may list: a plain lower-case name, no folder, no hidden file, no ``..``
-_FILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.(csv|json)$")
+_FILE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.(csv|json)")
 
 
 def _no_op(stage: str) -> None:
@@ -89,7 +90,7 @@ def release_kind(name: str) -> str | None:
     p = periods.try_parse(name)
     if p is not None:
         return "report" if p.id == name else None
-    match = _CORRECTIONS_RE.match(name)
+    match = _CORRECTIONS_RE.fullmatch(name)
     if match is None:
         return None
     try:
@@ -101,16 +102,16 @@ def release_kind(name: str) -> str | None:
 
 def is_file_name(name: object) -> bool:
     """A name a manifest may list (``outturns.csv``): never a path, a link target or a variant."""
-    return isinstance(name, str) and bool(_FILE_NAME_RE.match(name))
+    return isinstance(name, str) and bool(_FILE_NAME_RE.fullmatch(name))
 
 
 def is_checksum(value: object) -> bool:
-    return isinstance(value, str) and bool(_CHECKSUM_RE.match(value))
+    return isinstance(value, str) and bool(_CHECKSUM_RE.fullmatch(value))
 
 
 def release_date_of(name: str) -> str | None:
     """The date in a corrections release's name (``corrections-2027-01-20`` → ``2027-01-20``)."""
-    match = _CORRECTIONS_RE.match(name)
+    match = _CORRECTIONS_RE.fullmatch(name)
     return match[1] if match else None
 
 
