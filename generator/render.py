@@ -137,6 +137,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.globals["chart_html"] = charts.chart_html
     env.globals["measure_table_rows"] = measure_table_rows
     env.globals["history_rows"] = history_rows
+    env.globals["revised_mark"] = revised_mark
     return env
 
 
@@ -248,15 +249,16 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
     return Markup("".join(out))
 
 
-def revised_mark(row: dict, root: str) -> Markup:
-    """A report row's figure is shown as published; when it was corrected since, this says so: the
+def revised_mark(row: dict, root: str | None) -> Markup:
+    """A quarter's figure is shown as published; when it was corrected since, this says so: the
     corrected value, the release and date it became public (or, in a preview, that it is not
-    public yet) and the council's note."""
+    public yet) and the council's note. ``root``: the way to the site's root, for the link to the
+    revisions log (``None``: no link)."""
     if not isinstance(row.get("revised_in"), str):
         return Markup("")
     value = escape(format_figure(row["revised_value"], row))
     note = f" {escape(sentence(row['revised_note']))}" if row.get("revised_note") else ""
-    link = f'<a href="{escape(root)}data/revisions/">Revised</a>'
+    link = "Revised" if root is None else f'<a href="{escape(root)}data/revisions/">Revised</a>'
     if row["revised_in"]:
         when = escape(release_label(row["revised_in"], row["revised_published_date"]))
         return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}.{note}</span>')

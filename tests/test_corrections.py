@@ -129,6 +129,11 @@ def test_publish_corrections_releases_them_and_the_report_stays_as_considered(co
     row = report[report.index(f'measures/{MEASURE}/"') :].split("</tr>")[0]
     assert f">{first}<br>" in row.replace(",", "")
     assert f"Revised</a> to {shown} in the corrections release of 1 December 2026. {NOTE}." in row
+    # wherever the quarter is shown as considered, the figure carries its mark
+    mark = f"to {shown} in the corrections release of 1 December 2026. {NOTE}."
+    for where in ("measures/index.html", "priorities/p01/index.html"):
+        assert mark in (out / where).read_text(encoding="utf-8"), where
+    assert report.count(mark) == 2, "the measures table and the exception report of a red as published"
     page = (out / "measures" / MEASURE / "index.html").read_text(encoding="utf-8")
     assert "corrected in the corrections release of 1 December 2026" in page
     revisions = (out / "data" / "revisions" / "index.html").read_text(encoding="utf-8")
