@@ -89,9 +89,9 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
     if name.startswith(TEMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp")):
         return _issue(
             "archive-leftover",
-            "a temporary folder or file left by an interrupted publish; it is never read or published",
+            "a temporary folder or file of a publish (running now, or interrupted); it is never read or published",
             rel,
-            hint="the next `perfsite publish` removes it (or delete it)",
+            hint="the next `perfsite publish` removes it (or delete it once no publish is running)",
             severity=WARNING,
         )
     if _system_file(name):
