@@ -226,7 +226,7 @@ class PortUnavailable(PerfsiteError):
 
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
-@click.argument("period")
+@click.argument("period", required=False)
 @click.option(
     "--date",
     "on",
@@ -239,21 +239,49 @@ class PortUnavailable(PerfsiteError):
     is_flag=True,
     help="Archive a period published before perfsite was used, keeping its published_date (PERIOD 'all': every such period).",
 )
-def publish(package_dir: Path, period: str, on, adopt: bool) -> None:
+@click.option(
+    "--corrections",
+    is_flag=True,
+    help="Release the corrections to published figures now, as their own dated release (no PERIOD).",
+)
+def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections: bool) -> None:
     """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
     from .publish import adopt as adopt_all
-    from .publish import publish_period
+    from .publish import publish_corrections, publish_period
 
-    if adopt and period == "all":
+    if corrections and (period or adopt):
+        raise click.UsageError(
+            "--corrections releases corrections on their own: give no PERIOD and no --adopt"
+        )
+    if not corrections and not period:
+        raise click.UsageError("give the PERIOD to publish (e.g. 2026-27-Q2), or --corrections")
+
+    def waiting() -> None:
+        click.echo("Another publish of this package is running; waiting for it to finish…", err=True)
+
+    def before(lines: list[str]) -> None:
+        for line in lines:
+            click.echo(f"! {line}", err=True)
+
+    date = on.date() if on else None
+    if corrections:
+        results = [publish_corrections(package_dir, date, on_wait=waiting, on_report=before)]
+    elif adopt and period == "all":
         results = adopt_all(package_dir)
     else:
-        results = [publish_period(package_dir, period, on.date() if on else None, adopt=adopt)]
+        results = [publish_period(package_dir, period, date, adopt=adopt, on_wait=waiting, on_report=before)]
     for r in results:
+        for name in r.finished:
+            click.echo(f"✓ finished the interrupted publish of {name} first")
         if r.adopted:
             click.echo(f"✓ {r.period} (published {r.published_date}) is archived in {r.snapshot}")
         elif r.completed:
             click.echo(
                 f"✓ finished the interrupted publish of {r.period}: published {r.published_date}, snapshot in {r.snapshot}"
+            )
+        elif r.corrections:
+            click.echo(
+                f"✓ {r.corrections} correction(s) released on {r.published_date}; snapshot with checksums in {r.snapshot}"
             )
         else:
             click.echo(f"✓ {r.period} is published; snapshot with checksums in {r.snapshot}")
@@ -268,7 +296,7 @@ def publish(package_dir: Path, period: str, on, adopt: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""
-    from .status import one_line
+    from .status import correction_line, one_line
     from .status import status as run
 
     r = run(package_dir, period)
@@ -316,6 +344,10 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
                 f"({x['cause']}: {x['explanation']})"
                 for x in r.disagreements
             ],
+        ),
+        (
+            "Corrections not yet public (the next publish releases them)",
+            [correction_line(x) for x in r.corrections],
         ),
     ]
     for title, items in sections:

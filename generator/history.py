@@ -11,6 +11,11 @@ the package today:
 - a period marked ``published`` needs its snapshot, which only ``perfsite publish`` makes
   (``--adopt`` for quarters published before perfsite was used): there is no side door.
 
+A correction becomes public with a release (the next report's publish, or ``publish
+--corrections``): until then the public site shows each published figure as the newest release
+carried it (:func:`as_released`), and :func:`pending_corrections` lists what the next release
+would make public.
+
 Pure functions over a loaded package and its archive; they read the archive, never write.
 """
 
@@ -18,11 +23,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import archive, gate, periods
+from . import archive, archivecheck, gate, periods
 from .errors import WARNING, Issue
 from .load import Package
 
 REVISION_COLUMNS = ["measure_id", "period", "published_value", "value", "revision_note", "row"]
+PENDING_COLUMNS = ["measure_id", "period", "released_value", "value", "revision_note", "row", "kind"]
 WITHDRAWAL_COLUMNS = [
     "measure_id",
     "period",
@@ -42,11 +48,23 @@ def _column(frame: pd.DataFrame | None, name: str) -> pd.Series:
     return frame[name].astype(str)
 
 
-def revisions(package: Package, first: pd.DataFrame | None = None) -> pd.DataFrame:
+def _changed(before: pd.Series, text: pd.Series) -> pd.Series:
+    """Where the figure ``text`` differs from ``before`` as numbers (both empty: the same)."""
+    old = pd.to_numeric(before.replace("", None), errors="coerce")
+    now = pd.to_numeric(text.replace("", None), errors="coerce")
+    unreadable = now.isna() & text.astype(str).str.strip().ne("")  # a type error, reported once by validate
+    return ~((old == now) | (old.isna() & now.isna()) | unreadable)
+
+
+def revisions(
+    package: Package, first: pd.DataFrame | None = None, outturns: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Published values that differ now from what was first published: measure_id, period,
     published_value, value, revision_note, row (spreadsheet row in outturns.csv). ``first`` is
-    :func:`generator.archive.first_published_values`, when the caller has it already."""
-    outturns = package.raw.get("outturns")
+    :func:`generator.archive.first_published_values`, when the caller has it already;
+    ``outturns`` the figures to compare (default the package's own; :func:`as_released` for
+    what the public has)."""
+    outturns = package.raw.get("outturns") if outturns is None else outturns
     first = archive.first_published_values(package) if first is None else first
     if outturns is None or first.empty or not {"measure_id", "period", "value"} <= set(outturns.columns):
         return pd.DataFrame(columns=REVISION_COLUMNS)
@@ -54,11 +72,61 @@ def revisions(package: Package, first: pd.DataFrame | None = None) -> pd.DataFra
         revision_note=_column(outturns, "revision_note"), row=outturns.index + 2
     )
     joined = current.merge(first.drop(columns="publication"), on=["measure_id", "period"], how="inner")
-    before = pd.to_numeric(joined["published_value"].replace("", None), errors="coerce")
-    now = pd.to_numeric(joined["value"].replace("", None), errors="coerce")
-    unreadable = now.isna() & joined["value"].str.strip().ne("")  # a type error, reported once by validate
-    changed = ~((before == now) | (before.isna() & now.isna()) | unreadable)
+    changed = _changed(joined["published_value"], joined["value"])
     return joined.loc[changed, REVISION_COLUMNS].reset_index(drop=True)
+
+
+def pending_corrections(package: Package) -> pd.DataFrame:
+    """Published figures the public has not received as they are now, which the next release
+    (a report's publish, or ``publish --corrections``) makes public: ``kind`` ``corrected`` (the
+    value differs from the newest release's, ``released_value``) or ``added`` (a figure for a
+    published period that no release carried). Columns :data:`PENDING_COLUMNS`."""
+    _, released = archive.newest_release(package)
+    outturns = package.raw.get("outturns")
+    wanted = {"measure_id", "period", "value"}
+    if released is None or outturns is None or not wanted <= set(outturns.columns):
+        return pd.DataFrame(columns=PENDING_COLUMNS)
+    _, published = _published_periods(package)
+    releasing = {
+        p: bool(periods.try_parse(p)) and gate.releasing_publication(p) in published
+        for p in outturns["period"].unique()
+    }
+    live = outturns[outturns["period"].map(releasing).astype(bool)]
+    live = live[["measure_id", "period", "value"]].assign(
+        revision_note=_column(live, "revision_note"), row=live.index + 2
+    )
+    carried = released[["measure_id", "period", "value"]].rename(columns={"value": "released_value"})
+    joined = live.merge(carried, on=["measure_id", "period"], how="left", indicator=True)
+    added = joined["_merge"] == "left_only"
+    corrected = ~added & _changed(joined["released_value"].fillna(""), joined["value"])
+    joined["kind"] = added.map({True: "added", False: "corrected"})
+    joined["released_value"] = joined["released_value"].fillna("")
+    return joined.loc[added | corrected, PENDING_COLUMNS].reset_index(drop=True)
+
+
+def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The package's outturns (text) with each published figure as the newest release carried it:
+    a corrected figure's row as released, a figure added to a published period since left out.
+    What a public build shows; the package's own rows when nothing is waiting."""
+    outturns = package.raw["outturns"]
+    pending = pending_corrections(package) if pending is None else pending
+    if pending.empty:
+        return outturns
+    _, released = archive.newest_release(package)
+    keys = list(zip(outturns["measure_id"], outturns["period"], strict=True))
+    added = set(
+        zip(*(pending.loc[pending["kind"] == "added", c] for c in ("measure_id", "period")), strict=True)
+    )
+    corrected = pending[pending["kind"] == "corrected"]
+    out = outturns.copy()
+    if len(corrected):
+        at = {k: i for i, k in enumerate(zip(released["measure_id"], released["period"], strict=True))}
+        columns = [c for c in out.columns if c in released.columns]
+        for row in (corrected["row"] - 2).tolist():
+            source = released.iloc[at[keys[row]]]
+            out.loc[out.index[row], columns] = [str(source[c]) for c in columns]
+    keep = [k not in added for k in keys]
+    return out[keep].reset_index(drop=True)
 
 
 def revision_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
@@ -149,7 +217,8 @@ def publication_state_issues(package: Package) -> list[Issue]:
     if _unread(package, "publications", "period", "status"):
         return []
     pubs, published = _published_periods(package)
-    archived = {s.name for s in archive.snapshots(package.path)}
+    found = archive.releases(package.path)
+    archived = {r.name for r in found if r.kind == "report"}
     interrupted = archive.pending(package.path)
     rows = _withdrawal_rows(package)
     withdrawn = set(rows.loc[rows["measure_id"] == "", "period"])
@@ -184,6 +253,17 @@ def publication_state_issues(package: Package) -> list[Issue]:
                     field="status",
                     value=period,
                     hint="set its status back to approved, or delete the withdrawal",
+                )
+            )
+    for release in found:
+        if release.kind == archive.CORRECTIONS and release.name in interrupted:
+            issues.append(
+                Issue(
+                    "publish-interrupted",
+                    f"the corrections release {release.name} was interrupted after its snapshot was written",
+                    file=f"{archive.ARCHIVE}/{release.name}",
+                    hint=f"run `perfsite publish {where} --corrections` again to finish it",
+                    severity=WARNING,
                 )
             )
     for period in sorted(archived - published, key=periods.sort_key):
@@ -255,7 +335,7 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
             )
         )
     published_keys = set(published_keys)
-    archived = {s.name for s in archive.snapshots(package.path)}
+    archived = {r.name for r in archive.releases(package.path) if r.kind == "report"}
     file = package.file_of("withdrawals")
     for w in rows.itertuples():
         key = (w.measure_id, w.period)
@@ -297,7 +377,7 @@ def record_issues(package: Package) -> list[Issue]:
     withdrawals recorded, and ``published`` reached only through ``perfsite publish``."""
     first = archive.first_published_values(package)
     return [
-        *archive.archive_issues(package),
+        *archivecheck.archive_issues(package),
         *revision_issues(package, first),
         *publication_state_issues(package),
         *withdrawal_issues(package, first),

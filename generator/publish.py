@@ -1,34 +1,44 @@
 """Publish: after committee, release a period and keep an immutable snapshot of what was published.
 
-``perfsite publish PACKAGE PERIOD`` checks the package is valid and the period approved with a
-committee date no later than the publication date (itself no later than today), writes
-``archive/<period>/`` (every resource as the public site now holds it, plus ``manifest.json``
-with SHA-256 checksums) and marks the period published in ``publications.csv``. This is the
-only way to ``published``: :mod:`generator.history` reports a published period without its
-snapshot. ``--adopt`` archives, once, a quarter that was published before perfsite was used,
-keeping its original ``published_date``.
+``perfsite publish PACKAGE PERIOD`` checks the package is valid, the period approved with a
+committee date no later than the publication date (itself no later than today, and after the
+period has ended), writes ``archive/<period>/`` (every resource as the public site now holds
+it, plus ``manifest.json`` with SHA-256 checksums and the chain) and marks the period published
+in ``publications.csv``. This is the only way to ``published``: :mod:`generator.history`
+reports a published period without its snapshot. ``--adopt`` archives, once, a quarter that
+was published before perfsite was used, keeping its original ``published_date``.
+``--corrections`` releases corrected published figures between reports as
+``archive/corrections-<date>/``.
 
-Crash safety is :mod:`generator.archive`'s: a publish killed at any point leaves the old state
-or the new, and running the same command again finishes or explains.
+A correction to a published figure becomes public with the next release, whichever it is: the
+release that first carries the corrected value is the one it became public in.
+
+One publish of a package at a time (:func:`generator.archive.publishing_lock`); crash safety is
+:mod:`generator.archive`'s: a publish killed at any point leaves the old state or the new, and
+running it again (or any later publish) finishes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import archive, gate, periods, standard
-from .archive import ARCHIVE, archive_issues, first_published_values, sha256, snapshots
+from .archive import ARCHIVE, first_published_values, sha256, snapshots
+from .archivecheck import archive_issues
 from .downloads import resource_csvs
 from .errors import PublishError, ValidationFailed, errors_of
-from .history import record_issues, revision_issues, revisions, withdrawals
-from .load import Package
+from .formatting import uk_date
+from .history import pending_corrections, record_issues, revision_issues, revisions, withdrawals
+from .load import Package, load
 
 __all__ = [
     "ARCHIVE",
@@ -37,6 +47,7 @@ __all__ = [
     "archive_issues",
     "first_published_values",
     "publish",
+    "publish_corrections",
     "publish_period",
     "record_issues",
     "revision_issues",
@@ -50,13 +61,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PublishResult:
-    """What a publish did: ``completed`` when it finished an interrupted publish, ``adopted`` for --adopt."""
+    """What a publish did: ``completed`` when it finished an interrupted publish, ``adopted`` for
+    --adopt; ``finished`` names other interrupted releases it finished first."""
 
     period: str
     snapshot: Path
     published_date: str
     completed: bool = False
     adopted: bool = False
+    corrections: int = 0  # figures a corrections release made public
+    finished: tuple[str, ...] = field(default=())
+
+
+#: what a publish tells the officer before it archives (see :func:`generator.status.publish_warnings`)
+Report = Callable[[list[str]], None]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -89,6 +107,7 @@ def _load_valid(package_dir: Path, tolerated: Iterable[str] = ()) -> Package:
     blocking = [i for i in errors_of(issues) if i.code not in set(tolerated)]
     if blocking:
         raise ValidationFailed(issues)
+    package.issues = issues
     return package
 
 
@@ -110,32 +129,107 @@ def _check_date(date: dt.date, today: dt.date, committee: str, what: str = "the 
         raise PublishError(f"{what} {date.isoformat()} is before the committee date {committee}")
 
 
-def _write_publications(package: Package, pubs: pd.DataFrame) -> None:
-    archive.replace_file(package.path / package.file_of("publications"), csv_bytes(pubs))
+def _check_ended(period: str, date: dt.date) -> None:
+    """A period is published only once it has ended: its figures cannot be final before."""
+    end = periods.parse(period).dates()[1]
+    if date <= end:
+        raise PublishError(
+            f"{period} ends on {uk_date(end.isoformat())}: a period is published only after it has ended "
+            f"(the publication date is {uk_date(date.isoformat())}); nothing was changed"
+        )
 
 
-def _complete(package: Package, pubs: pd.DataFrame, row: int, period: str) -> PublishResult:
-    """Finish a publish that was killed after its snapshot reached its place."""
-    snapshot = archive.snapshot_dir(package.path, period)
-    manifest = archive.read_manifest(snapshot) or {}
-    date = str(manifest.get("published_date") or "")
-    if pubs.at[row, "status"] != "published":
-        if manifest.get("period") != period or not date:
+def _check_in_order(package_dir: Path, date: dt.date) -> None:
+    """A release is dated no earlier than the latest one: releases reach the public in order, and
+    the site shows each published figure as the newest release carried it."""
+    latest = max(archive.releases(package_dir), key=archive.Release.order, default=None)
+    if latest is not None and date.isoformat() < latest.published_date:
+        raise PublishError(
+            f"the date {date.isoformat()} is before the latest release ({latest.name}, "
+            f"{latest.published_date}): releases are dated in the order they reach the public"
+        )
+
+
+@contextlib.contextmanager
+def _writing(what: str):
+    """A write that fails (a full disk, a folder made read-only) is a plain message: each step is
+    atomic, so nothing published is lost or half-written, and running the command again finishes."""
+    try:
+        yield
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        where = f" {exc.filename}" if exc.filename else ""
+        raise PublishError(
+            f"could not write{where} while {what} ({reason}); nothing published was lost or half-written: "
+            "fix that, then run the same command again"
+        ) from exc
+
+
+def _write_publications(package_dir: Path, file: str, pubs: pd.DataFrame) -> None:
+    archive.replace_file(Path(package_dir) / file, csv_bytes(pubs))
+
+
+def _finish_interrupted(package_dir: Path) -> list[PublishResult]:
+    """Finish every release whose snapshot reached its place before its publish was killed: make
+    it the chain's head, and for a report mark it published with its manifest's date. Each is a
+    whole snapshot a publish had already checked and written; only its bookkeeping was left."""
+    results = []
+    for name in sorted(archive.pending(package_dir)):
+        release = archive.release_of(package_dir, name)
+        if release is None:
+            continue  # no snapshot: clean_leftovers removed the marker
+        manifest = release.manifest or {}
+        date = str(manifest.get("published_date") or "")
+        if release.manifest_sha256 is None or not date:
             raise PublishError(
-                f"archive/{period}/ was left by an interrupted publish but its manifest is unreadable; "
-                f"move archive/{period}/ out of the package and publish again"
+                f"archive/{name}/ was left by an interrupted publish but its manifest is unreadable; "
+                f"move archive/{name}/ out of the package and publish again"
             )
-        pubs = pubs.copy()
-        pubs.at[row, "status"] = "published"
-        pubs.at[row, "published_date"] = date
-        _write_publications(package, pubs)
-    archive.clear_pending(package.path, period)
-    return PublishResult(period, snapshot, str(pubs.at[row, "published_date"]), completed=True)
+        head = archive.read_head(package_dir)
+        if head is None or head["latest"] != name:
+            archive.write_head(package_dir, release)
+        if release.kind == "report" and not manifest.get("adopted"):
+            if manifest.get("period") != name:
+                raise PublishError(
+                    f"archive/{name}/manifest.json does not name {name}; move archive/{name}/ out of the package and publish again"
+                )
+            package = load(package_dir)
+            pubs = package.raw.get("publications")
+            if pubs is not None and "status" in pubs.columns:
+                row = _row_of(pubs, name)
+                if pubs.at[row, "status"] != "published":
+                    pubs = pubs.copy()
+                    pubs.at[row, "status"] = "published"
+                    pubs.at[row, "published_date"] = date
+                    _write_publications(package_dir, package.file_of("publications"), pubs)
+        archive.clear_pending(package_dir, name)
+        results.append(
+            PublishResult(
+                name,
+                release.path,
+                date,
+                completed=True,
+                adopted=bool(manifest.get("adopted")),
+                corrections=len(manifest.get("corrections") or []),
+            )
+        )
+    return results
 
 
 def publish(package_dir: str | Path, period: str, date: dt.date | None = None) -> Path:
     """Mark ``period`` published and archive what the public site now holds; return the snapshot folder."""
     return publish_period(package_dir, period, date).snapshot
+
+
+def _what_becomes_public(package: Package, period: str) -> list[str]:
+    """The warnings of ``perfsite status`` for ``period``: what the officer should know first."""
+    from . import status
+
+    if periods.parse(period).kind != "quarter":
+        lines = []
+    else:
+        lines = status.publish_warnings(status.report_of(package, period))
+    return lines
 
 
 def publish_period(
@@ -145,52 +239,122 @@ def publish_period(
     *,
     adopt: bool = False,
     today: dt.date | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_report: Report | None = None,
 ) -> PublishResult:
     """Mark ``period`` published and archive what the public site now holds (or, with ``adopt``,
-    archive a period published before perfsite was used). ``today`` is for tests."""
+    archive a period published before perfsite was used). ``on_report`` is told, before anything
+    is written, what will become public that deserves a second look; ``today`` is for tests."""
     if adopt:
         if date is not None:
             raise PublishError("--adopt keeps the period's original published_date; leave out --date")
-        return _adopt(Path(package_dir), [period], today or dt.date.today())[0]
+        return _adopt(Path(package_dir), [period], today or dt.date.today(), on_wait)[0]
     package_dir = Path(package_dir)
     today = today or dt.date.today()
-    archive.clean_leftovers(package_dir)
-    package = _load_valid(package_dir)
-    pubs = package.raw["publications"]
-    row = _row_of(pubs, period)
-    status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
-    snapshot = archive.snapshot_dir(package_dir, period)
-    if period in archive.pending(package_dir) and snapshot.is_dir():
-        return _complete(package, pubs, row, period)
-    if status == "published":
-        raise PublishError(
-            f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
-        )
-    if status != "approved":
-        raise PublishError(
-            f"{period} is {status}, not approved: only a period the committee has approved can be published"
-        )
-    if not committee:
-        raise PublishError(
-            f"{period} has no committee_date: record when the committee considered it before publishing"
-        )
-    date = date or today
-    _check_date(date, today, committee)
-    if snapshot.exists():
-        raise PublishError(
-            f"{snapshot} already exists: a snapshot is never overwritten (was {period} published and withdrawn?)"
-        )
-    pubs = pubs.copy()
-    pubs.at[row, "status"] = "published"
-    pubs.at[row, "published_date"] = date.isoformat()
-    files = snapshot_files(package.raw, gate.included_publications(pubs))
-    manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
-    # the marker goes down before the snapshot appears and goes once publications.csv says so
-    archive.mark_pending(package_dir, period, date.isoformat())
-    archive.write_snapshot(package_dir, period, files, manifest)
-    _write_publications(package, pubs)
-    archive.clear_pending(package_dir, period)
-    return PublishResult(period, snapshot, date.isoformat())
+    with archive.publishing_lock(package_dir, on_wait):
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
+        names = tuple(r.period for r in finished if r.period != period)
+        done = next((r for r in finished if r.period == period), None)
+        if done is not None:
+            return replace(done, finished=names)
+        package = _load_valid(package_dir)
+        pubs = package.raw["publications"]
+        row = _row_of(pubs, period)
+        status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
+        if status == "published":
+            raise PublishError(
+                f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
+            )
+        if status != "approved":
+            raise PublishError(
+                f"{period} is {status}, not approved: only a period the committee has approved can be published"
+            )
+        if not committee:
+            raise PublishError(
+                f"{period} has no committee_date: record when the committee considered it before publishing"
+            )
+        date = date or today
+        _check_date(date, today, committee)
+        _check_ended(period, date)
+        _check_in_order(package_dir, date)
+        snapshot = archive.snapshot_dir(package_dir, period)
+        if snapshot.exists() or archive.is_link(snapshot):
+            raise PublishError(
+                f"{snapshot} already exists: a snapshot is never overwritten (was {period} published and withdrawn?)"
+            )
+        if on_report is not None:
+            on_report(_what_becomes_public(package, period))
+        pubs = pubs.copy()
+        pubs.at[row, "status"] = "published"
+        pubs.at[row, "published_date"] = date.isoformat()
+        files = snapshot_files(package.raw, gate.included_publications(pubs))
+        manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
+        # the marker goes down before the snapshot appears and goes once publications.csv says so
+        with _writing(f"publishing {period}"):
+            archive.mark_pending(package_dir, period, date.isoformat())
+            archive.write_snapshot(package_dir, period, files, manifest, list(standard.RESOURCES))
+            _write_publications(package_dir, package.file_of("publications"), pubs)
+            archive.clear_pending(package_dir, period)
+        return PublishResult(period, snapshot, date.isoformat(), finished=names)
+
+
+def publish_corrections(
+    package_dir: str | Path,
+    date: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_report: Report | None = None,
+) -> PublishResult:
+    """Release the corrections to published figures now, between reports: archive what the public
+    site holds with them as ``archive/corrections-<date>/``. ``publications.csv`` is unchanged."""
+    package_dir = Path(package_dir)
+    today = today or dt.date.today()
+    with archive.publishing_lock(package_dir, on_wait):
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
+        done = next((r for r in finished if archive.release_kind(r.period) == archive.CORRECTIONS), None)
+        if done is not None:
+            names = tuple(r.period for r in finished if r is not done)
+            return replace(done, finished=names)
+        names = tuple(r.period for r in finished)
+        package = _load_valid(package_dir)
+        pending = pending_corrections(package)
+        if pending.empty:
+            raise PublishError(
+                "no correction is waiting: every published figure in outturns.csv is as the latest release "
+                "carried it, so there is nothing to release; nothing was changed"
+            )
+        date = date or today
+        _check_date(date, today, "")
+        _check_in_order(package_dir, date)
+        if on_report is not None:
+            on_report(_correction_lines(pending))
+        pubs = package.raw["publications"]
+        files = snapshot_files(package.raw, gate.included_publications(pubs))
+        name = archive.corrections_name(package_dir, date.isoformat())
+        manifest = {
+            "release": archive.CORRECTIONS,
+            "published_date": date.isoformat(),
+            "corrections": [
+                {"measure_id": m, "period": p, "kind": k}
+                for m, p, k in zip(pending["measure_id"], pending["period"], pending["kind"], strict=True)
+            ],
+        }
+        with _writing("releasing the corrections"):
+            archive.mark_pending(package_dir, name, date.isoformat())
+            snapshot = archive.write_snapshot(package_dir, name, files, manifest, list(standard.RESOURCES))
+            archive.clear_pending(package_dir, name)
+        return PublishResult(name, snapshot, date.isoformat(), corrections=len(pending), finished=names)
+
+
+def _correction_lines(pending: pd.DataFrame) -> list[str]:
+    from .status import correction_line
+
+    return [correction_line(r) for r in pending.to_dict("records")]
 
 
 def adopt(package_dir: str | Path, period_ids: Iterable[str] | None = None, today: dt.date | None = None):
@@ -200,20 +364,28 @@ def adopt(package_dir: str | Path, period_ids: Iterable[str] | None = None, toda
     )
 
 
-def _adopt(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[PublishResult]:
-    archive.clean_leftovers(package_dir)
+def _adopt(
+    package_dir: Path, wanted: list[str] | None, today: dt.date, on_wait: Callable[[], None] | None = None
+) -> list[PublishResult]:
+    with archive.publishing_lock(package_dir, on_wait):
+        with _writing("finishing an interrupted publish"):
+            archive.clean_leftovers(package_dir)
+            finished = _finish_interrupted(package_dir)
+        if wanted is not None and [r for r in finished if r.period in wanted]:
+            return [r for r in finished if r.period in wanted]
+        return _adopt_locked(package_dir, wanted, today)
+
+
+def _adopt_locked(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[PublishResult]:
     package = _load_valid(package_dir, tolerated={"published-without-snapshot"})
     pubs = package.raw["publications"]
-    archived = {s.name for s in snapshots(package_dir)}
+    found = archive.releases(package_dir)
+    archived = {r.name for r in found}
     if wanted is None:
         wanted = [p for p in pubs.loc[pubs["status"] == "published", "period"] if p not in archived]
     # adopting is for what was published before perfsite: not for anything after its first publish
     started = min(
-        (
-            str(m.get("published_date"))
-            for m in map(archive.read_manifest, snapshots(package_dir))
-            if m and not m.get("adopted")
-        ),
+        (r.published_date for r in found if r.manifest and not r.manifest.get("adopted")),
         default=None,
     )
     results = []
@@ -249,7 +421,12 @@ def _adopt(package_dir: Path, wanted: list[str] | None, today: dt.date) -> list[
             "committee_date": str(pubs.at[row, "committee_date"]),
             "adopted": True,
         }
-        snapshot = archive.write_snapshot(package_dir, period, snapshot_files(package.raw, then), manifest)
+        with _writing(f"adopting {period}"):
+            archive.mark_pending(package_dir, period, published_date)
+            snapshot = archive.write_snapshot(
+                package_dir, period, snapshot_files(package.raw, then), manifest, list(standard.RESOURCES)
+            )
+            archive.clear_pending(package_dir, period)
         archived.add(period)
         results.append(PublishResult(period, snapshot, published_date, adopted=True))
     return results

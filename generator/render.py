@@ -25,6 +25,7 @@ from . import charts, citation, downloads, infographic, parallel, periods, repor
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .render_readers import ReaderPages
+from .revisionlog import release_label
 from .text import code_spans, officer_markdown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "site" / "templates"
@@ -80,6 +81,10 @@ class SiteData:
     revisions: pd.DataFrame | None = None
     withdrawals: pd.DataFrame | None = None  # published figures withdrawn since, with the reason
     extra: dict = field(default_factory=dict)
+    # the performance table as each figure was first published, with its correction beside it
+    # (revised_value, revised_in, revised_published_date, revised_note), for the reports: a
+    # considered report stays as considered. None: nothing was revised (reports read performance)
+    reported: pd.DataFrame | None = None
 
     @property
     def council(self) -> str:
@@ -126,11 +131,13 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         sentence=sentence,
         safe_url=lambda v: standard.safe_url(v) or "",
         code_spans=code_spans,
+        release=release_label,
         fmt=format_figure,  # a filter, not a call: tens of thousands of table cells use it
     )
     env.globals["chart_html"] = charts.chart_html
     env.globals["measure_table_rows"] = measure_table_rows
     env.globals["history_rows"] = history_rows
+    env.globals["revised_mark"] = revised_mark
     return env
 
 
@@ -234,12 +241,31 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
         out.append(
             f'<tr><th scope="row"><a href="{escape(root)}measures/{escape(str(r["measure_id"]).lower())}/">'
             f"{escape(r['title'])}</a>{note}</th>"
-            f'<td data-label="Outturn">{escape(format_figure(r["value"], r))}</td>'
+            f'<td data-label="Outturn">{escape(format_figure(r["value"], r))}{revised_mark(r, root)}</td>'
             f'<td data-label="Target">{escape(format_figure(r["target"], r))}</td>'
             f'<td data-label="Status">{status_badge(r["status"], r["status_source"])}{annual}</td>'
             f"{_direction_cells(r)}"
         )
     return Markup("".join(out))
+
+
+def revised_mark(row: dict, root: str | None) -> Markup:
+    """A quarter's figure is shown as published; when it was corrected since, this says so: the
+    corrected value, the release and date it became public (or, in a preview, that it is not
+    public yet) and the council's note. ``root``: the way to the site's root, for the link to the
+    revisions log (``None``: no link)."""
+    if not isinstance(row.get("revised_in"), str):
+        return Markup("")
+    value = escape(format_figure(row["revised_value"], row))
+    note = f" {escape(sentence(row['revised_note']))}" if row.get("revised_note") else ""
+    link = "Revised" if root is None else f'<a href="{escape(root)}data/revisions/">Revised</a>'
+    if row["revised_in"]:
+        when = escape(release_label(row["revised_in"], row["revised_published_date"]))
+        return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}.{note}</span>')
+    return Markup(
+        f'<br><span class="ps-revised">{link}: corrected to {value}, not yet public '
+        f"(it becomes public with the next publication).{note}</span>"
+    )
 
 
 def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict) -> Markup:
@@ -251,10 +277,18 @@ def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict
         value = h["value"]
         notes = ""
         if period in revised:
-            first = escape(format_figure(revised[period]["published_value"], measure))
+            r = revised[period]
+            first = escape(format_figure(r["published_value"], measure))
+            then = ""
+            if r.get("first_published_in"):
+                then = f" in {escape(release_label(r['first_published_in'], r.get('first_published_date') or ''))}"
+            if r.get("revised_in"):
+                now = f"; corrected in {escape(release_label(r['revised_in'], r['revised_published_date']))}"
+            else:
+                now = "; the correction is not yet public (it becomes public with the next publication)"
             notes = (
                 '<br><span class="ps-revised"><a href="../../data/revisions/">Revised</a>: '
-                f"first published as {first}</span>"
+                f"first published as {first}{then}{now}</span>"
             )
         missing = detail.get(period, {}).get("missing_reason") if value is None else None
         if missing:
@@ -306,6 +340,7 @@ class Renderer(ReaderPages):
         self.quarters = [p for p in data.publications["period"] if periods.parse(p).kind == "quarter"]
         self.latest = self.quarters[-1] if self.quarters else None
         self.perf = data.performance
+        self.reported = data.reported if data.reported is not None else data.performance
         # each measure's benchmarks by position, taken when its page is made (in whichever process)
         self._benchmark_rows = f["benchmarks"].groupby("measure_id", sort=False).indices
         self._quarter_cache: dict[str, pd.DataFrame] = {}
@@ -328,8 +363,8 @@ class Renderer(ReaderPages):
     # -- shared helpers ------------------------------------------------------------
     def quarter(self, quarter_id: str) -> pd.DataFrame:
         if quarter_id not in self._quarter_cache:
-            rows = report.quarter_rows(self.perf, self.measures, quarter_id, self._outturn_positions)
-            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.perf, self._annual_figures)
+            rows = report.quarter_rows(self.reported, self.measures, quarter_id, self._outturn_positions)
+            self._quarter_cache[quarter_id] = report.latest_annual(rows, self.reported, self._annual_figures)
         return self._quarter_cache[quarter_id]
 
     def page(self, template: str, **context) -> str:
@@ -380,7 +415,7 @@ class Renderer(ReaderPages):
     # rows up here instead of merging the tables (made before the processes fork)
     @cached_property
     def _outturn_positions(self) -> dict[tuple[str, str], int]:
-        return report.row_positions(self.perf)
+        return report.row_positions(self.reported)
 
     @cached_property
     def _exception_positions(self) -> dict[tuple[str, str], int]:
@@ -388,11 +423,11 @@ class Renderer(ReaderPages):
 
     @cached_property
     def _shown_statuses(self) -> list:
-        return [*self.perf["status"], None]  # position -1: no figure
+        return [*self.reported["status"], None]  # position -1: no figure
 
     @cached_property
     def _annual_figures(self) -> pd.DataFrame:
-        return report.annual_figures(self.perf)
+        return report.annual_figures(self.reported)
 
     # -- pages ------------------------------------------------------------------------
     def jobs(self) -> list:
@@ -791,6 +826,9 @@ class Renderer(ReaderPages):
             example_measure=first,
             publications=_records(self.data.publications.iloc[::-1]),
             archived={p.split("/")[2] for p in sizes if p.startswith("data/archive/")},
+            corrections_released=sorted(
+                {p.split("/")[2] for p in sizes if p.startswith("data/archive/corrections-")}
+            ),
             dictionary=downloads.dictionary(package),
             cite=self.cite(title, "data/"),
             jsonld=Markup(jsonld),

@@ -1,15 +1,18 @@
 """The revisions log: every published figure that was later corrected, with both values and dates.
 
-Built from :func:`generator.publish.revisions` (value first published against value now) and the
-archived snapshot of each publication (which value each release carried), so a reader can see
-when the first figure went out and when the corrected one did. Pure functions over frames.
+Built from :func:`generator.history.revisions` (value first published against value now) and the
+archived snapshot of each release (which value each carried), so a reader can see when the
+first figure went out and in which release, on which date, the corrected one became public.
+A correction becomes public with the first release that carries it: the next report's publish,
+or a corrections release (``corrections-<date>``). Pure functions over frames.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from . import downloads, gate, periods
+from . import archive, downloads, gate, periods
+from .formatting import uk_date
 
 #: revisions.csv, in order (documented in schemas/published/revisions.json)
 COLUMNS = [
@@ -35,24 +38,36 @@ def _number(value) -> float | None:
     return None if number != number else number
 
 
+def release_label(name: str, date: str = "") -> str:
+    """A release as readers name it: ``the Q2 2026/27 release of 10 December 2026``, ``the
+    corrections release of 20 January 2027``."""
+    own = archive.release_date_of(name)
+    if own is not None:
+        return f"the corrections release of {uk_date(own)}"
+    label = f"the {periods.short_label(name)} release" if periods.try_parse(name) else str(name)
+    return f"{label} of {uk_date(date)}" if date else label
+
+
 def revision_log(
     revised: pd.DataFrame,
-    publications: pd.DataFrame,
+    releases: list[tuple[str, str]],
     snapshot_outturns: dict[str, pd.DataFrame],
     measures: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per revised (measure, period): the value first published, with the publication that
-    released it and its date; the value now, with the first later publication that carried it and
-    its date (empty when the correction has not been through a publication yet); and the note.
+    """One row per revised (measure, period): the value first published, with the release that
+    published it and its date; the value now, with the first later release that carried it and
+    its date (empty when no release has carried it yet: a correction waiting, in a preview); and
+    the note.
 
     ``revised`` needs ``measure_id``, ``period``, ``published_value``, ``value`` and ``revision_note``
-    (extra columns and frames from :mod:`generator.publish` are ignored); ``snapshot_outturns`` maps a
-    publication period to the outturns it archived.
+    (extra columns are ignored); ``releases`` is every release as (name, published date), in the
+    order they reached the public; ``snapshot_outturns`` maps a release to the outturns it archived.
     """
-    dates = dict(zip(publications["period"], publications["published_date"].fillna(""), strict=True))
+    dates = dict(releases)
+    order = {name: i for i, (name, _) in enumerate(releases)}
     titles = dict(zip(measures["measure_id"], measures["title"], strict=True))
     labels = dict(zip(measures["measure_id"], downloads.unit_labels(measures), strict=True))
-    releases = sorted(snapshot_outturns, key=periods.sort_key)
+    names = [name for name, _ in releases if name in snapshot_outturns]
     carried = {
         release: {
             (m, p): _number(v)
@@ -68,9 +83,8 @@ def revision_log(
         now_number = _number(now)
         later = [
             r
-            for r in releases
-            if periods.sort_key(r) > periods.sort_key(first)
-            and carried.get(r, {}).get((measure_id, period)) == now_number
+            for r in names
+            if order[r] > order.get(first, -1) and carried.get(r, {}).get((measure_id, period)) == now_number
         ]
         revised_in = later[0] if later else ""
         rows.append(
@@ -91,5 +105,7 @@ def revision_log(
     log = pd.DataFrame(rows, columns=COLUMNS)
     if log.empty:
         return log
-    order = log["period"].map(periods.sort_key)
-    return log.assign(_k=order).sort_values(["_k", "measure_id"]).drop(columns="_k").reset_index(drop=True)
+    by_period = log["period"].map(periods.sort_key)
+    return (
+        log.assign(_k=by_period).sort_values(["_k", "measure_id"]).drop(columns="_k").reset_index(drop=True)
+    )

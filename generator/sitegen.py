@@ -27,13 +27,12 @@ from . import (
     history,
     parallel,
     periods,
-    publish,
     render,
     revisionlog,
     rules,
     standard,
 )
-from .errors import ValidationFailed, errors_of
+from .errors import BuildError, ValidationFailed, errors_of
 from .load import Package, load, typed
 from .page import Page
 from .validate import validate_package
@@ -102,18 +101,42 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-def archive_downloads(package_dir: Path, published: set[str]) -> dict[str, Path]:
-    """Every snapshot of a published period, as published, under data/archive/<period>/.
+def public_releases(package: Package, published: set[str]) -> list[archive.Release]:
+    """The releases the public has had, in order: each published report's snapshot and every
+    corrections release (a withdrawn report's snapshot stays in the archive, off the site)."""
+    return [r for r in archive.releases(package.path) if r.name in published or r.kind == archive.CORRECTIONS]
+
+
+def archive_downloads(package: Package, releases: list[archive.Release]) -> dict[str, Path]:
+    """Each public release's snapshot, as published, under data/archive/<name>/: exactly the files
+    its manifest lists, and the manifest. Nothing else under archive/ is read, no link is
+    followed, and each file must still be the regular file validation found unchanged.
 
     Copied from disk by MkDocs rather than held in memory: a large council's archive holds
     hundreds of megabytes."""
+    verified = package.archive_cache.get("verified", {})
     files = {}
-    for snapshot in publish.snapshots(package_dir):
-        if snapshot.name not in published:
-            continue
-        for path in sorted(snapshot.iterdir()):
-            if path.is_file() and path.suffix in (".csv", ".json"):
-                files[f"data/archive/{snapshot.name.lower()}/{path.name}"] = path
+    for release in releases:
+        if release.manifest is None:
+            raise BuildError(f"archive/{release.name}/manifest.json cannot be read; run perfsite validate")
+        for name in [archive.MANIFEST, *sorted(release.manifest["files"])]:
+            path = release.path / name
+            st = archive.regular_file(path)
+            # the manifest is held by the chain; each listed file by its checksum, checked by
+            # validation moments ago (the same file unchanged since) or again now
+            same = name == archive.MANIFEST or (
+                st is not None
+                and (
+                    verified.get(str(path)) == (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                    or archive.file_sha256(path) == release.manifest["files"][name]
+                )
+            )
+            if st is None or not same:
+                raise BuildError(
+                    f"archive/{release.name}/{name} is not the file that was published (changed, missing or a "
+                    "link); nothing was built: run perfsite validate"
+                )
+            files[f"data/archive/{release.name.lower()}/{name}"] = path
     return files
 
 
@@ -133,20 +156,102 @@ class Figures:
     data: render.SiteData
     renderer: render.Renderer
     site_url: str | None
+    releases: list[archive.Release]  # the releases the public has had, in order
+    log: pd.DataFrame  # the revisions log
+
+
+def _public_outturns(package: Package, frames: dict[str, pd.DataFrame], preview: bool):
+    """The outturns a build shows, as text and typed: a public site shows each published figure as
+    the newest release carried it (a correction becomes public with a release); a preview shows
+    the package as it is, corrections waiting included."""
+    raw = package.raw["outturns"]
+    if preview:
+        return raw, frames["outturns"]
+    released = history.as_released(package)
+    if released is raw:
+        return raw, frames["outturns"]
+    return released, typed(Package(package.path, package.descriptor, raw={"outturns": released}))["outturns"]
+
+
+def _revisions_shown(
+    package: Package, raw_outturns: pd.DataFrame, shown: set[str], releases: list[archive.Release], measures
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The revisions of the figures a build shows (first published value against the value shown),
+    each with the release and date it first reached the public (none yet: waiting, in a preview),
+    and the revisions log."""
+    first = archive.first_published_values(package)
+    revised = history.revisions(package, first, outturns=raw_outturns)
+    revised = revised[revised["period"].isin(shown)].copy()
+    names = {r.name for r in releases}
+    log = revisionlog.revision_log(
+        revised,
+        [(r.name, r.published_date) for r in releases],
+        {
+            name: frame
+            for name, frame in archive.snapshot_outturns(
+                package, set(zip(revised["measure_id"], revised["period"], strict=True))
+            )
+            if name in names
+        },
+        measures,
+    )
+    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    when = log[["measure_id", "period", "first_published_in", "first_published_date", "revised_in"]]
+    revised = revised.merge(
+        when.assign(revised_published_date=log["revised_published_date"]),
+        on=["measure_id", "period"],
+        how="left",
+    )
+    return revised.fillna({"revised_in": "", "revised_published_date": ""}), log
+
+
+def _as_reported(gated, revised: pd.DataFrame, rag: dict) -> pd.DataFrame | None:
+    """The performance table as each figure was first published, for the reports: a considered
+    report stays as considered. A revised figure's row carries its correction (``revised_value``,
+    ``revised_in``, ``revised_published_date``, ``revised_note``) for the report's "revised" mark.
+    ``None`` when nothing shown was revised (the reports then read the performance table itself)."""
+    if revised.empty:
+        return None
+    outturns = gated["outturns"]
+    keys = list(zip(outturns["measure_id"], outturns["period"], strict=True))
+    by_key = {
+        k: r
+        for k, r in zip(
+            zip(revised["measure_id"], revised["period"], strict=True),
+            revised.to_dict("records"),
+            strict=True,
+        )
+    }
+    first = [
+        by_key[k]["published_value"] if k in by_key else v
+        for k, v in zip(keys, outturns["value"], strict=True)
+    ]
+    reported = rules.performance_table(gated["measures"], gated["targets"], outturns.assign(value=first), rag)
+    marks = [by_key.get(k) for k in zip(reported["measure_id"], reported["period"], strict=True)]
+    return reported.assign(
+        revised_value=[m["value"] if m else None for m in marks],
+        revised_in=[m["revised_in"] if m else None for m in marks],
+        revised_published_date=[m["revised_published_date"] if m else None for m in marks],
+        revised_note=[m["revision_note"] if m else None for m in marks],
+    )
 
 
 def figures(package: Package, preview: bool, site_url: str | None, env: Environment) -> Figures:
     """Gate and compute a validated package (:func:`generate`'s middle)."""
     frames = typed(package)
+    raw_outturns, typed_outturns = _public_outturns(package, frames, preview)
+    frames = {**frames, "outturns": typed_outturns}
+    raw = {**package.raw, "outturns": raw_outturns}
     publications = gate.included_publications(frames["publications"], preview)
     gated = gate.restrict(frames, publications)
-    raw_gated = gate.restrict(
-        {**package.raw, **{k: v for k, v in frames.items() if k not in package.raw}}, publications
-    )
+    raw_gated = gate.restrict({**raw, **{k: v for k, v in frames.items() if k not in raw}}, publications)
     performance = rules.performance_table(gated["measures"], gated["targets"], gated["outturns"], package.rag)
     all_revisions, all_withdrawals = history.revisions(package), history.withdrawals(package)
-    revised = all_revisions[all_revisions["period"].isin(set(gated["outturns"]["period"]))].copy()
-    revised["published_value"] = revised["published_value"].replace("", None).astype("float64")
+    published = set(publications.loc[publications["status"] == "published", "period"])
+    releases = public_releases(package, published)
+    revised, log = _revisions_shown(
+        package, raw_outturns, set(gated["outturns"]["period"]), releases, gated["measures"]
+    )
     withdrawn = all_withdrawals[all_withdrawals["publication"].isin(set(publications["period"]))]
     withdrawn = (  # oldest first, as the measure pages and the revisions log list them
         withdrawn.assign(_k=withdrawn["period"].map(periods.sort_key))
@@ -163,6 +268,7 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
         revisions=revised,
         withdrawals=withdrawn,
         extra={"site_url": site_url},
+        reported=_as_reported(gated, revised, package.rag),
     )
     renderer = render.Renderer(data, env)
     if renderer.large:
@@ -179,6 +285,8 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
         data,
         renderer,
         site_url,
+        releases,
+        log,
     )
 
 
@@ -221,25 +329,12 @@ def generate(
     stage("validate")
     computed = early[0] if early else figures(package, preview, site_url, env)
     stage("compute")
-    publications, gated, revised = computed.publications, computed.gated, computed.revised
+    publications, gated, log = computed.publications, computed.gated, computed.log
     data, renderer, site_url = computed.data, computed.renderer, computed.site_url
-    published = set(publications.loc[publications["status"] == "published", "period"])
-    copies = archive_downloads(package.path, published)
+    copies = archive_downloads(package, computed.releases)
 
     def open_data() -> dict:
         """The downloads and the revisions log page: one job, as both need the log."""
-        log = revisionlog.revision_log(
-            revised,
-            publications,
-            {
-                name: frame
-                for name, frame in archive.snapshot_outturns(
-                    package, set(zip(revised["measure_id"], revised["period"], strict=True))
-                )
-                if name in published
-            },
-            gated["measures"],
-        )
         files = downloads.render_downloads(
             package.descriptor, computed.raw_gated, computed.performance, gated["measures"], log
         )
@@ -303,5 +398,6 @@ def _preview_summary(package, frames, issues, revisions, withdrawals) -> str:
         revisions,
         withdrawals,
         warnings=len(warnings_of(issues)),
+        corrections=history.pending_corrections(package),
     )
     return status.one_line(report)

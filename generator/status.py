@@ -38,6 +38,8 @@ class StatusReport:
     missing: list[dict] = field(default_factory=list)  # measure_id, period, reason
     revisions: list[dict] = field(default_factory=list)
     withdrawals: list[dict] = field(default_factory=list)
+    # corrections to published figures that any release (this publish too) would make public
+    corrections: list[dict] = field(default_factory=list)  # measure_id, period, released_value, value, …
     would_publish: dict[str, int] = field(default_factory=dict)  # resource → rows newly public
     warnings: int = 0
     # printed statuses (outturns.reported_status) of this report that differ, with the cause, and
@@ -97,8 +99,10 @@ def summarise(
     revisions: pd.DataFrame,
     withdrawals: pd.DataFrame,
     warnings: int = 0,
+    corrections: pd.DataFrame | None = None,
 ) -> StatusReport:
-    """The status report of ``period`` from typed frames (see :func:`generator.load.typed`)."""
+    """The status report of ``period`` from typed frames (see :func:`generator.load.typed`);
+    ``corrections``: :func:`generator.history.pending_corrections`."""
     pubs = frames["publications"]
     match = pubs[pubs["period"] == period]
     if match.empty:
@@ -147,7 +151,44 @@ def summarise(
             if gate.releasing_publication(d.period) == period
         ],
         suggested_tolerance=printed.suggestion.to_dict() if printed and printed.suggestion else None,
+        corrections=[] if corrections is None else _records(corrections, CORRECTION_FIELDS),
     )
+
+
+CORRECTION_FIELDS = ["measure_id", "period", "kind", "released_value", "value", "revision_note"]
+
+
+def correction_line(c: dict) -> str:
+    """One correction waiting for a release, as the officer reads it."""
+    if c["kind"] == "added":
+        return f"{c['measure_id']} {c['period']}: {c['value'] or 'empty'} (added since it was published)"
+    note = f" ({c['revision_note']})" if c.get("revision_note") else ""
+    return (
+        f"{c['measure_id']} {c['period']}: {c['released_value'] or 'empty'} → {c['value'] or 'empty'}{note}"
+    )
+
+
+def publish_warnings(r: StatusReport) -> list[str]:
+    """What publishing ``r.period`` makes public that the officer should look at once more:
+    reds without an exception report, measures without a figure, and corrections to earlier
+    published figures (they become public with this publish)."""
+    lines = []
+    if r.reds_without_report:
+        lines.append(
+            f"{len(r.reds_without_report)} red measure(s) without an exception report (the site will say "
+            f"none was published): {', '.join(r.reds_without_report)}"
+        )
+    if r.missing:
+        lines.append(
+            f"{len(r.missing)} measure(s) without a figure for {r.period}: "
+            + "; ".join(f"{x['measure_id']} ({x['reason']})" for x in r.missing)
+        )
+    if r.corrections:
+        lines.append(
+            f"{len(r.corrections)} correction(s) to published figures become public with this publish: "
+            + "; ".join(correction_line(c) for c in r.corrections)
+        )
+    return lines
 
 
 def one_line(r: StatusReport) -> str:
@@ -166,32 +207,41 @@ def one_line(r: StatusReport) -> str:
         parts.append(f"{len(r.missing)} without a figure")
     if r.revisions:
         parts.append(f"{len(r.revisions)} revised")
+    if r.corrections:
+        parts.append(f"{len(r.corrections)} correction(s) not yet public")
     if r.withdrawals:
         parts.append(f"{len(r.withdrawals)} withdrawn")
     parts.append(f"publish would release {sum(r.would_publish.values())} rows")
     return "; ".join(parts)
 
 
-def status(package_dir: str | Path, period: str | None = None) -> StatusReport:
-    """Read and validate the package, then summarise ``period`` (default: the next to publish)."""
+def report_of(package, period: str) -> StatusReport:
+    """The status report of ``period`` for a validated package."""
     from . import history
     from .errors import warnings_of
     from .load import typed
-    from .validate import require_valid
 
-    package = require_valid(package_dir)
-    frames = typed(package)
-    if period is None:
-        period = next_period(frames["publications"])
-        if period is None:
-            raise PerfsiteError(
-                "no draft or approved quarter follows the last published one: add the next quarter to publications.csv"
-            )
     return summarise(
-        frames,
+        typed(package),
         package.rag,
         period,
         history.revisions(package),
         history.withdrawals(package),
         warnings=len(warnings_of(package.issues)),
+        corrections=history.pending_corrections(package),
     )
+
+
+def status(package_dir: str | Path, period: str | None = None) -> StatusReport:
+    """Read and validate the package, then summarise ``period`` (default: the next to publish)."""
+    from .load import typed
+    from .validate import require_valid
+
+    package = require_valid(package_dir)
+    if period is None:
+        period = next_period(typed(package)["publications"])
+        if period is None:
+            raise PerfsiteError(
+                "no draft or approved quarter follows the last published one: add the next quarter to publications.csv"
+            )
+    return report_of(package, period)

@@ -343,9 +343,14 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
             r.update(revision_note=note) if (r["measure_id"], r["period"]) == ("m0002", UNPUBLISHED) else None
         ),
     )
+    # a correction becomes public with a release: here a corrections release of its own
+    from generator.publish import publish_corrections
+
+    publish_corrections(pkg, datetime.date(2026, 11, 25), today=datetime.date(2026, 12, 1))
     out, _ = build_site(pkg, tmp_path / "w")
     page = (out / "measures" / "m0002" / "index.html").read_text(encoding="utf-8")
     assert f"first published as {format_value(float(first['value']), 'count', 0)}" in page
+    assert "corrected in the corrections release of 25 November 2026" in page
     assert note in page
     assert (out / "data" / "archive" / UNPUBLISHED.lower() / "manifest.json").exists()
 

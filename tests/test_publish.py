@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import archive, history
-from generator.errors import PublishError, errors_of, warnings_of
+from generator.errors import PublishError, ValidationFailed, errors_of, warnings_of
 from generator.load import load
 from generator.publish import publish_period
 from generator.validate import validate
@@ -101,10 +101,33 @@ def test_adopt_archives_each_earlier_quarter_once_keeping_its_published_date(pkg
 
 def test_adopt_is_only_for_quarters_published_before_perfsite(pkg):
     publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
-    shutil.rmtree(pkg / "archive" / LAST)
-    set_cell(pkg, "publications.csv", "published_date", "2026-12-20", lambda r: r["period"] == LAST)
+    # a later quarter marked published by hand, with a figure, is no quarter from before perfsite
+    row = next(r for r in read_rows(pkg, "outturns.csv")[1] if r["period"] == NEXT)
+    append_row(pkg, "outturns.csv", {**row, "period": "2026-27-Q3"})
+    append_row(
+        pkg,
+        "publications.csv",
+        {
+            "period": "2026-27-Q3",
+            "title": "Q3",
+            "committee": "Overview and Scrutiny Committee",
+            "committee_date": "2027-01-05",
+            "status": "published",
+            "published_date": "2027-01-10",
+        },
+    )
     with pytest.raises(PublishError, match="after perfsite's first publish"):
+        publish_period(pkg, "2026-27-Q3", adopt=True, today=TODAY)
+
+
+def test_adopt_never_recreates_a_snapshot_the_chain_recorded(pkg):
+    """A snapshot deleted after a later one recorded it is tampering, not a quarter to adopt."""
+    publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
+    shutil.rmtree(pkg / "archive" / LAST)
+    with pytest.raises(ValidationFailed) as failed:
         publish_period(pkg, LAST, adopt=True, today=TODAY)
+    assert ("archive-snapshot-missing", f"archive/{LAST}") in [(i.code, i.file) for i in failed.value.issues]
+    assert not (pkg / "archive" / LAST).exists()
 
 
 def test_the_publication_date_is_never_later_than_today_nor_before_committee(pkg):
@@ -233,6 +256,8 @@ STEPS = [
     "snapshot written",
     "marked pending",
     "snapshot in place",
+    "temp chain.json",  # the chain's head not yet moved to the new snapshot
+    "replaced chain.json",
     "temp publications.csv",
     "replaced publications.csv",
 ]
@@ -266,9 +291,9 @@ def test_a_publish_killed_at_any_step_leaves_the_old_or_new_state_and_rerunning_
     if _status_of(pkg, NEXT) == "published":
         assert (pkg / "archive" / NEXT / "manifest.json").is_file()
     else:  # the old state; at most a snapshot waiting for its publish to be finished
-        assert {i.code for i in warnings_of(issues)} <= {"publish-interrupted"}
+        assert {i.code for i in warnings_of(issues)} <= {"publish-interrupted", "archive-leftover"}
         if (pkg / "archive" / NEXT).exists():
-            assert [i.code for i in warnings_of(issues)] == ["publish-interrupted"]
+            assert "publish-interrupted" in [i.code for i in warnings_of(issues)]
     result = publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
     assert result.published_date == "2026-12-10"
     assert (pkg / "publications.csv").read_bytes() == new_publications
@@ -276,7 +301,8 @@ def test_a_publish_killed_at_any_step_leaves_the_old_or_new_state_and_rerunning_
         assert (pkg / "archive" / NEXT / name).read_bytes() == (
             published_cleanly / "archive" / NEXT / name
         ).read_bytes()
-    assert not [p.name for p in (pkg / "archive").iterdir() if p.name.startswith(".")], "leftovers cleaned"
+    hidden = [p.name for p in (pkg / "archive").iterdir() if p.name.startswith(".")]
+    assert hidden in ([], [archive.LOCK]), "leftovers cleaned"
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
 
@@ -314,3 +340,24 @@ def test_a_withdrawn_figure_is_shown_on_the_site_like_a_revision(tmp_path):
     assert "Withdrawn figures" in log and reason in log
     measure_csv = (out / "data" / "measures" / "env-01.csv").read_text(encoding="utf-8-sig")
     assert "2025-26-Q2" not in measure_csv
+
+
+def test_a_full_disk_during_publish_is_a_plain_message_and_running_again_finishes(pkg, monkeypatch):
+    import errno
+
+    before = (pkg / "publications.csv").read_bytes()
+
+    def full(step: str) -> None:
+        if step == "wrote outturns.csv":
+            raise OSError(errno.ENOSPC, "No space left on device", str(pkg / "archive" / "x"))
+
+    monkeypatch.setattr(archive, "after_step", full)
+    with pytest.raises(
+        PublishError, match=r"while publishing 2026-27-Q2 \(the disk is full\); nothing published"
+    ):
+        publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
+    assert (pkg / "publications.csv").read_bytes() == before and not (pkg / "archive" / NEXT).exists()
+    monkeypatch.setattr(archive, "after_step", lambda step: None)
+    assert publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY).published_date == "2026-12-10"
+    _, issues = validate(pkg)
+    assert errors_of(issues) == [] and warnings_of(issues) == []

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generator.formatting import format_value
-from generator.publish import publish
+from generator.publish import publish, publish_corrections
 from generator.revisionlog import COLUMNS, revision_log
 from generator.synth import synthesise
 
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 MEASURES = pd.DataFrame(
     {"measure_id": ["m1"], "title": ["Calls answered"], "unit": ["percent"], "unit_label": [""]}
 )
-PUBLICATIONS = pd.DataFrame(
-    {"period": ["2025-26-Q1", "2025-26-Q2"], "published_date": ["2025-09-20", "2025-11-21"]}
-)
+RELEASES = [("2025-26-Q1", "2025-09-20"), ("2025-26-Q2", "2025-11-21")]
 
 
 def snapshot(value: str) -> pd.DataFrame:
@@ -43,7 +41,7 @@ def test_the_log_names_the_release_and_date_of_each_value_and_ignores_extra_colu
         }
     )
     snapshots = {"2025-26-Q1": snapshot("71"), "2025-26-Q2": snapshot("73.5")}
-    log = revision_log(revised, PUBLICATIONS, snapshots, MEASURES)
+    log = revision_log(revised, RELEASES, snapshots, MEASURES)
     assert list(log.columns) == COLUMNS
     row = log.iloc[0].to_dict()
     assert row["first_published_value"] == 71.0 and row["value"] == 73.5
@@ -51,9 +49,9 @@ def test_the_log_names_the_release_and_date_of_each_value_and_ignores_extra_colu
     assert (row["revised_in"], row["revised_published_date"]) == ("2025-26-Q2", "2025-11-21")
     assert row["unit_label"] == "%" and row["revision_note"] == "Late returns added"
     # corrected after the latest release: no release carries the new value yet
-    later = revision_log(revised, PUBLICATIONS, {"2025-26-Q1": snapshot("71")}, MEASURES).iloc[0]
+    later = revision_log(revised, RELEASES, {"2025-26-Q1": snapshot("71")}, MEASURES).iloc[0]
     assert later["revised_in"] == "" and later["revised_published_date"] == ""
-    assert revision_log(revised.iloc[0:0], PUBLICATIONS, snapshots, MEASURES).empty
+    assert revision_log(revised.iloc[0:0], RELEASES, snapshots, MEASURES).empty
 
 
 def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path):
@@ -71,6 +69,7 @@ def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path
             row.update(value=str(revised_value), revision_note=note)
 
     rewrite(pkg / "outturns.csv", revise)
+    publish_corrections(pkg, datetime.date(2026, 11, 27), today=datetime.date(2026, 12, 1))
     out, _ = build_site(pkg, tmp_path / "w")
     log = pd.read_csv(out / "data" / "revisions.csv", dtype=str, keep_default_na=False)
     assert len(log) == 1
@@ -78,10 +77,12 @@ def test_a_revised_figure_is_in_revisions_csv_and_on_the_revisions_page(tmp_path
     assert (row["measure_id"], row["period"], row["revision_note"]) == ("m0002", UNPUBLISHED, note)
     assert float(row["first_published_value"]) == float(first["value"])
     assert float(row["value"]) == revised_value
-    assert row["first_published_date"] == "2026-11-20" and row["revised_in"] == ""
+    assert row["first_published_date"] == "2026-11-20"
+    assert (row["revised_in"], row["revised_published_date"]) == ("corrections-2026-11-27", "2026-11-27")
     page = (out / "data" / "revisions" / "index.html").read_text(encoding="utf-8")
     assert format_value(float(first["value"]), "count", 0) in page
     assert format_value(float(revised_value), "count", 0) in page
     assert "20 November 2026" in page and note + "." in page
+    assert "the corrections release of 27 November 2026" in page
     assert 'href="../revisions.csv"' in page
     assert 'href="revisions/"' in (out / "data" / "index.html").read_text(encoding="utf-8")

@@ -12,12 +12,12 @@ from generator import render
 
 # the templates' rows as they were before the rows moved into Python, kept here as the reference
 REPORT_ROW = """{% for r in rows %}
-<tr><th scope="row"><a href="{{ root }}measures/{{ r.measure_id|lower }}/">{{ r.title }}</a>{% if r.period and r.period != quarter %} <span class="ps-period-note">({{ r.period|period_short }})</span>{% endif %}</th><td data-label="Outturn">{{ r.value|fmt(r) }}</td><td data-label="Target">{{ r.target|fmt(r) }}</td><td data-label="Status">{{ r.status|status(r.status_source) }}{% if r.status_reason == "not_due" %}<span class="ps-period-note"> reported at year end{% if r.latest_year_period %}; latest figure {{ r.latest_year_value|fmt(r) }} in {{ r.latest_year_period|period_short }} ({{ r.latest_year_status }}){% endif %}</span>{% endif %}</td><td data-label="Since last period">{{ r.direction_vs_previous|direction }}</td><td data-label="Since last year">{{ r.direction_vs_last_year|direction }}</td></tr>
+<tr><th scope="row"><a href="{{ root }}measures/{{ r.measure_id|lower }}/">{{ r.title }}</a>{% if r.period and r.period != quarter %} <span class="ps-period-note">({{ r.period|period_short }})</span>{% endif %}</th><td data-label="Outturn">{{ r.value|fmt(r) }}{% if r.revised_in is defined and r.revised_in is string %}<br><span class="ps-revised"><a href="{{ root }}data/revisions/">Revised</a>{% if r.revised_in %} to {{ r.revised_value|fmt(r) }} in {{ r.revised_in|release(r.revised_published_date) }}.{% else %}: corrected to {{ r.revised_value|fmt(r) }}, not yet public (it becomes public with the next publication).{% endif %}{% if r.revised_note %} {{ r.revised_note|sentence }}{% endif %}</span>{% endif %}</td><td data-label="Target">{{ r.target|fmt(r) }}</td><td data-label="Status">{{ r.status|status(r.status_source) }}{% if r.status_reason == "not_due" %}<span class="ps-period-note"> reported at year end{% if r.latest_year_period %}; latest figure {{ r.latest_year_value|fmt(r) }} in {{ r.latest_year_period|period_short }} ({{ r.latest_year_status }}){% endif %}</span>{% endif %}</td><td data-label="Since last period">{{ r.direction_vs_previous|direction }}</td><td data-label="Since last year">{{ r.direction_vs_last_year|direction }}</td></tr>
 {% endfor %}
 """
 HISTORY_ROW = """{% for h in history|reverse %}
 {% set d = detail.get(h.period, {}) %}
-<tr><th scope="row">{{ h.period|period_short }}</th><td data-label="Outturn">{{ h.value|fmt(measure) }}{% if h.period in revised %}<br><span class="ps-revised"><a href="../../data/revisions/">Revised</a>: first published as {{ revised[h.period].published_value|fmt(measure) }}</span>{% endif %}{% if h.value is none and d.missing_reason %}<br><span class="ps-period-note">{{ d.missing_reason }}</span>{% endif %}</td><td data-label="Target">{{ h.target|fmt(measure) }}</td><td data-label="Status">{{ h.status|status(h.status_source) }}</td><td data-label="Since last period">{{ h.direction_vs_previous|direction }}</td><td data-label="Since last year">{{ h.direction_vs_last_year|direction }}</td></tr>
+<tr><th scope="row">{{ h.period|period_short }}</th><td data-label="Outturn">{{ h.value|fmt(measure) }}{% if h.period in revised %}{% set r = revised[h.period] %}<br><span class="ps-revised"><a href="../../data/revisions/">Revised</a>: first published as {{ r.published_value|fmt(measure) }}{% if r.first_published_in %} in {{ r.first_published_in|release(r.first_published_date or "") }}{% endif %}{% if r.revised_in %}; corrected in {{ r.revised_in|release(r.revised_published_date) }}{% else %}; the correction is not yet public (it becomes public with the next publication){% endif %}</span>{% endif %}{% if h.value is none and d.missing_reason %}<br><span class="ps-period-note">{{ d.missing_reason }}</span>{% endif %}</td><td data-label="Target">{{ h.target|fmt(measure) }}</td><td data-label="Status">{{ h.status|status(h.status_source) }}</td><td data-label="Since last period">{{ h.direction_vs_previous|direction }}</td><td data-label="Since last year">{{ h.direction_vs_last_year|direction }}</td></tr>
 {% endfor %}
 """
 
@@ -26,6 +26,8 @@ hostile = st.lists(st.sampled_from([*"ab <>&\"'/é—", "<script>", "&amp;", "{{
 figures = st.one_of(
     st.none(), st.just(math.nan), st.floats(-1e6, 1e6, allow_nan=False), st.integers(-500, 500)
 )
+# the release a correction became public in ("": not yet, in a preview)
+releases = st.sampled_from(["", "2025-26-Q2", "corrections-2027-01-20", "corrections-2027-01-20-2"])
 statuses = st.sampled_from(["green", "amber", "red", "grey", None, "<b>"])
 directions = st.sampled_from(["improving", "worsening", "unchanged", "not_comparable", None])
 units = st.fixed_dictionaries(
@@ -57,6 +59,13 @@ def report_rows(draw):
             direction_vs_previous=draw(directions),
             direction_vs_last_year=draw(directions),
         )
+        if draw(st.booleans()):  # a figure corrected since the report was published
+            row.update(
+                revised_value=draw(figures),
+                revised_in=draw(releases),
+                revised_published_date=draw(st.sampled_from(["2026-12-01", "2027-01-20"])),
+                revised_note=draw(st.one_of(st.none(), st.just(""), hostile)),
+            )
         rows.append(row)
     return rows
 
@@ -87,7 +96,13 @@ def histories(draw):
         # every row the site shows has its outturn's details (a missing figure has its reason)
         detail[period] = {"missing_reason": draw(st.one_of(st.none(), st.just(""), hostile))}
         if draw(st.booleans()):
-            revised[period] = {"published_value": draw(figures)}
+            revised[period] = {
+                "published_value": draw(figures),
+                "first_published_in": draw(st.sampled_from(["", *QUARTERS])),
+                "first_published_date": draw(st.sampled_from(["", "2026-09-15", None])),
+                "revised_in": draw(releases),
+                "revised_published_date": draw(st.sampled_from(["", "2027-01-20"])),
+            }
     return history, detail, revised, measure
 
 
