@@ -85,7 +85,7 @@ def test_each_manifest_lists_every_resource_and_records_every_earlier_snapshot(c
         "latest": HEAD_PERIOD,
         "manifest_sha256": archive.sha256((chained / "archive" / HEAD_PERIOD / "manifest.json").read_bytes()),
     }
-    _, issues = validate(chained)
+    _, issues = validate(chained, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
 
 
@@ -100,7 +100,7 @@ def test_an_archive_made_before_the_chain_stays_valid_and_the_first_publish_chai
     next publish records every one of them, so from then on their removal is reported."""
     pkg = Path(shutil.copytree(EXAMPLE, tmp_path / "pkg"))
     assert not (pkg / "archive" / "chain.json").exists()
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == []
     publish_period(pkg, "2026-27-Q2", dt.date(2026, 12, 10), today=TODAY)
     chain = manifest_of(pkg, "2026-27-Q2")["chain"]
@@ -108,7 +108,7 @@ def test_an_archive_made_before_the_chain_stays_valid_and_the_first_publish_chai
     shutil.rmtree(pkg / "archive" / "2023-24-Q1")
     set_cell(pkg, "publications.csv", "status", "approved", lambda r: r["period"] == "2023-24-Q1")
     append_withdrawal(pkg, "2023-24-Q1")
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert ("archive-snapshot-missing", "archive/2023-24-Q1") in [(i.code, i.file) for i in errors_of(issues)]
 
 
@@ -124,7 +124,7 @@ def append_withdrawal(pkg: Path, period: str) -> None:
 def test_the_site_holds_exactly_each_public_snapshots_manifest_files(pkg, tmp_path):
     (pkg / "archive" / ".DS_Store").write_bytes(b"\0")  # left by a Mac: a warning, never published
     shutil.copytree(pkg / "archive" / EARLIER, pkg / "archive" / f"{archive.TEMP_PREFIX}{EARLIER}-x")
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == []
     assert codes(issues, "warning") == {"archive-system-file", "archive-leftover"}
     out = tmp_path / "site"
@@ -157,7 +157,7 @@ def test_a_file_removed_with_its_manifest_line_is_reported_and_cannot_hide_a_rev
     changed = next(r for r in rows if r["period"] == EARLIER and r["value"])
     changed["value"] = str(float(changed["value"]) + 1)
     write_rows(pkg, "outturns.csv", header, rows)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     found = {(i.code, i.file) for i in errors_of(issues)}
     assert ("archive-chain-broken", f"archive/{EARLIER}/manifest.json") in found
     assert ("archive-resource-missing", f"archive/{EARLIER}/manifest.json") in found
@@ -171,7 +171,7 @@ def test_the_newest_snapshot_is_held_by_chain_json(pkg):
     manifest["resources"].remove("withdrawals")
     (pkg / "archive" / HEAD_PERIOD / "withdrawals.csv").unlink()
     write_manifest(pkg, HEAD_PERIOD, manifest)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert "archive-chain-head" in codes(issues)
 
 
@@ -180,7 +180,7 @@ def test_a_whole_snapshot_removed_with_its_publications_row_set_back_is_reported
     shutil.rmtree(pkg / "archive" / which)
     set_cell(pkg, "publications.csv", "status", "approved", lambda r: r["period"] == which)
     set_cell(pkg, "publications.csv", "published_date", "", lambda r: r["period"] == which)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     expected = "archive-snapshot-missing" if which == EARLIER else "archive-chain-head"
     assert expected in codes(issues)
 
@@ -189,7 +189,7 @@ def test_a_whole_snapshot_removed_with_its_publications_row_deleted_is_reported(
     shutil.rmtree(pkg / "archive" / EARLIER)
     header, rows = read_rows(pkg, "publications.csv")
     write_rows(pkg, "publications.csv", header, [r for r in rows if r["period"] != EARLIER])
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert "archive-snapshot-missing" in codes(issues)
 
 
@@ -202,7 +202,7 @@ def test_links_anywhere_in_the_archive_are_refused_and_never_followed(pkg, tmp_p
     elsewhere = Path(shutil.copytree(pkg / "archive" / "2025-26-Q4", tmp_path / "elsewhere"))
     shutil.rmtree(pkg / "archive" / "2025-26-Q4")
     (pkg / "archive" / "2025-26-Q4").symlink_to(elsewhere, target_is_directory=True)
-    package, issues = validate(pkg)
+    package, issues = validate(pkg, today=TODAY)
     found = {(i.code, i.file) for i in errors_of(issues)}
     assert ("archive-link", f"archive/{EARLIER}/live.csv") in found
     assert ("archive-link", f"archive/{EARLIER}/outturns.csv") in found
@@ -217,7 +217,7 @@ def test_links_anywhere_in_the_archive_are_refused_and_never_followed(pkg, tmp_p
 def test_the_whole_archive_folder_as_a_link_is_refused(pkg, tmp_path):
     moved = Path(shutil.move(pkg / "archive", tmp_path / "moved-archive"))
     (pkg / "archive").symlink_to(moved, target_is_directory=True)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert ("archive-link", "archive") in [(i.code, i.file) for i in errors_of(issues)]
     assert archive.releases(pkg) == []
 
@@ -226,7 +226,7 @@ def test_a_hard_link_to_a_live_file_is_refused(pkg):
     listed = pkg / "archive" / HEAD_PERIOD / "measures.csv"
     listed.unlink()
     os.link(pkg / "measures.csv", listed)  # same bytes today: the checksum still matches
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert [(i.code, i.file) for i in errors_of(issues)] == [
         ("archive-hard-link", f"archive/{HEAD_PERIOD}/measures.csv")
     ]
@@ -238,7 +238,7 @@ def test_manifest_names_that_are_paths_or_case_variants_are_refused(pkg):
     write_manifest(pkg, EARLIER, manifest)
     (pkg / "archive" / EARLIER / "Outturns.csv").write_text("x")
     (pkg / "archive" / "2025-26-q4").mkdir()
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     found = {(i.code, i.file) for i in errors_of(issues)}
     assert ("archive-manifest", f"archive/{EARLIER}/manifest.json") in found
     assert ("archive-unexpected", "archive/2025-26-q4") in found
@@ -248,7 +248,7 @@ def test_a_huge_manifest_is_refused_without_being_read(pkg):
     path = pkg / "archive" / EARLIER / "manifest.json"
     with open(path, "ab") as fh:
         fh.truncate(archive.MAX_MANIFEST_BYTES + 1)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert ("archive-manifest", f"archive/{EARLIER}/manifest.json") in {
         (i.code, i.file) for i in errors_of(issues)
     }
@@ -381,7 +381,7 @@ def test_a_corrections_release_dropped_into_an_unchained_archive_is_refused(tmp_
     manifest.update(release="corrections", published_date="2026-10-01")
     del manifest["period"]
     write_manifest(pkg, fake.name, manifest)
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert ("archive-unrecorded", f"archive/{fake.name}/manifest.json") in {
         (i.code, i.file) for i in errors_of(issues)
     }
@@ -396,7 +396,7 @@ def test_publish_never_follows_a_lock_file_that_is_a_link(pkg):
     with pytest.raises(PublishError, match="is a link"):
         publish_period(pkg, "2026-27-Q3", dt.date(2027, 1, 10), today=TODAY)
     assert (pkg / "outturns.csv").read_bytes() == before
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert ("archive-link", "archive/.lock") in {(i.code, i.file) for i in errors_of(issues)}
 
 

@@ -111,7 +111,7 @@ def test_publish_corrections_releases_them_and_the_report_stays_as_considered(co
     assert manifest["release"] == "corrections" and manifest["published_date"] == "2026-12-01"
     assert manifest["corrections"] == [{"measure_id": MEASURE, "period": QUARTER, "kind": "corrected"}]
     assert QUARTER in manifest["chain"]
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
     with pytest.raises(PublishError, match="no correction is waiting"):
         publish_corrections(pkg, dt.date(2026, 12, 2), today=TODAY)
@@ -162,7 +162,7 @@ def test_a_corrections_release_is_dated_in_order_and_named_apart_on_one_day(corr
         "corrections-2026-12-01",
         "corrections-2026-12-01-2",
     ]
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == []
 
 
@@ -186,12 +186,12 @@ def test_an_interrupted_corrections_release_is_finished_by_running_it_again(corr
     pkg = _copy(corrected[0], tmp_path)
     killed = subprocess.run([sys.executable, "-c", KILL, str(pkg), step], capture_output=True, text=True)
     assert killed.returncode == 9, killed.stderr
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and "publish-interrupted" in {i.code for i in warnings_of(issues)}
     result = publish_corrections(pkg, dt.date(2026, 12, 1), today=TODAY)
     assert result.completed and result.period == "corrections-2026-12-01"
     assert json.loads((pkg / "archive" / "chain.json").read_text())["latest"] == "corrections-2026-12-01"
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
 
 

@@ -359,5 +359,5 @@ def test_a_full_disk_during_publish_is_a_plain_message_and_running_again_finishe
     assert (pkg / "publications.csv").read_bytes() == before and not (pkg / "archive" / NEXT).exists()
     monkeypatch.setattr(archive, "after_step", lambda step: None)
     assert publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY).published_date == "2026-12-10"
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []

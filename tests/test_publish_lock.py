@@ -127,7 +127,7 @@ def test_two_publishes_of_different_quarters_at_once_both_publish_each_on_the_ot
     assert f"{Q2}," in (two_approved / "archive" / Q3 / "outturns.csv").read_text()
     chain = archive.read_manifest(two_approved / "archive" / Q3)["chain"]
     assert Q2 in chain
-    _, issues = validate(two_approved)
+    _, issues = validate(two_approved, today=TODAY)
     assert errors_of(issues) == [], [str(i) for i in errors_of(issues)]
     assert (two_approved / "archive" / archive.LOCK).exists() and warnings_of(issues) == []
 
@@ -201,7 +201,7 @@ def test_a_publish_killed_while_holding_the_lock_never_blocks_the_next(tmp_path)
         publish_period(pkg, Q2, dt.date(2026, 12, 10), today=TODAY)
     finally:
         archive.LOCK_WAIT_SECONDS = wait
-    _, issues = validate(pkg)
+    _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
     out = tmp_path / "site"
     build(pkg, out=out)
