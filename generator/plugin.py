@@ -252,8 +252,8 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         for what, folder in (("docs folder", docs), ("site folder", out)):
             if folder.is_relative_to(package):
                 raise PluginError(
-                    f"perfsite: the package {package} holds the {what} {folder}: give the data "
-                    "package's own folder (the one with datapackage.json)"
+                    f"perfsite: the package {package} holds the {what} {folder}: keep the data "
+                    "package in a folder of its own (for example data/council/ beside mkdocs.yml)"
                 )
 
     def _generate(self, config) -> sitegen.Site:
@@ -384,7 +384,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return content
-        return "" if self.whole_build else generated.html
+        return "" if self.whole_build else self._html(generated, config)
 
     # The search plugin indexes page.content in its own on_page_context (priority 0). Before it,
     # a generated page shows a compact entry; after it, the page gets its full HTML.
@@ -400,8 +400,16 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
     def _full_page_after_search(self, context, *, page, config, nav):
         generated = self.pages.get(page.file.src_uri)
         if self._here(page) and generated is not None:
-            page.content = generated.html
+            page.content = self._html(generated, config)
         return context
+
+    @staticmethod
+    def _html(generated: sitegen.Page, config) -> str:
+        """A generated page's HTML; with ``use_directory_urls: false`` its links to folders
+        (``measures/``) point at their pages' files (``measures/index.html``), as MkDocs' own do,
+        so the site also works opened from disk."""
+        text = generated.html
+        return text if config.use_directory_urls else file_links(text)
 
     def _here(self, page) -> bool:
         """Whether this process renders ``page``: always, unless MkDocs' pages are shared with a
@@ -601,6 +609,15 @@ def _parents(path: str) -> list[str]:
     """The folders a written path needs: ``a/b/c.html`` → ``a``, ``a/b``."""
     parts = path.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+#: a relative link to a folder: not a scheme (https:, mailto:), not from the root, not an anchor
+_FOLDER_LINK = re.compile(r'(\shref=")(?![A-Za-z][A-Za-z0-9+.-]*:|/|#)([^"#?]*/)([?#][^"]*)?"')
+
+
+def file_links(text: str) -> str:
+    """``href="measures/"`` → ``href="measures/index.html"`` (and ``../`` → ``../index.html``)."""
+    return _FOLDER_LINK.sub(lambda m: f'{m[1]}{m[2]}index.html{m[3] or ""}"', text)
 
 
 def _mentions(item, prefix: str) -> bool:

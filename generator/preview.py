@@ -111,6 +111,9 @@ def _style(text: str) -> str:
         f'<style id="{PRINT_STYLE_ID}">'
         f".{BANNER_CLASS}{{display:block;margin:0;padding:.5em .8rem;background:{RED};color:#fff;"
         "font-size:.8rem;line-height:1.4;text-align:left}"
+        # in Material's banner (perfsite's own theme): the whole band is the banner
+        f".md-banner:has(.{BANNER_CLASS}){{background:{RED};color:#fff}}"
+        f".md-banner .{BANNER_CLASS}{{padding:0;font-size:inherit}}"
         "@media print{"
         f"@page{{margin-top:18mm;@top-left{{content:{css_string(text)};font:700 8.5pt/1.3 sans-serif;"
         f"color:{RED};vertical-align:bottom;padding-bottom:1.5mm;border-bottom:1.2pt solid {RED}}}}}"
