@@ -19,11 +19,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, outdir, sitegen
-from .errors import BuildError
+from . import checks, outdir, sitegen, standard
+from .errors import BuildError, PerfsiteError
+from .guard import writing
 from .plugin import HAND_WRITTEN, SITE_DIR
 
 MKDOCS_YML = SITE_DIR / "mkdocs.yml"
+
+
+class SiteUrlRefused(PerfsiteError):
+    """``--site-url`` is not an address a site can be served from (the rule of ``site_url``)."""
+
+    exit_code = 2
+
+
+def checked_site_url(site_url: str | None) -> str | None:
+    """A site address given on the command line, checked by the same rule as the package's
+    ``site_url`` (:func:`generator.standard.site_url_problem`) and ending with ``/``."""
+    if site_url is None:
+        return None
+    problem = standard.site_url_problem(site_url)
+    if problem is not None:
+        raise SiteUrlRefused(
+            f"--site-url {site_url.strip()[:80]!r} is not a site address: {problem}; "
+            "give the address the site is served from, e.g. https://performance.example.gov.uk/"
+        )
+    return standard.normal_site_url(site_url)
 
 
 @dataclass
@@ -93,8 +114,11 @@ def build(
 ) -> BuildResult:
     """Build the site for a package into ``out``.
 
-    Raises :class:`~generator.errors.ValidationFailed` (bad package), :class:`outdir.OutputRefused`
-    (an output folder perfsite must not write) or :class:`BuildError`; ``out`` is then unchanged."""
+    Raises :class:`~generator.errors.ValidationFailed` (bad package), :class:`SiteUrlRefused`,
+    :class:`outdir.OutputRefused` (an output folder perfsite must not write),
+    :class:`~generator.guard.WriteFailed` (the disk is full or read-only) or :class:`BuildError`;
+    ``out`` is then unchanged."""
+    site_url = checked_site_url(site_url)
     target = outdir.check_output(Path(out), Path(package_dir))
     site = sitegen.generate(
         package_dir, preview=preview, site_url=site_url, template_dirs=template_dirs, on_stage=on_stage
@@ -107,14 +131,16 @@ def build(
     result.pages = len(site.pages) + 1  # + the hand-written accessibility statement
     result.downloads = sum(1 for path in site.files if not path.startswith("assets/")) + len(site.copies)
     clock = time.perf_counter()
-    tmp = outdir.fresh_temp(target)
-    try:
-        run_mkdocs(site, tmp)
-        outdir.mark(tmp)
-        outdir.swap_in(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    kept = "the previous site is left as it was" if target.exists() else "no site was written"
+    with writing(target, kept):
+        tmp = outdir.fresh_temp(target)
+        try:
+            run_mkdocs(site, tmp)
+            outdir.mark(tmp)
+            outdir.swap_in(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     result.stages["mkdocs"] = time.perf_counter() - clock
     if on_stage:
         on_stage("mkdocs", result.stages["mkdocs"])

@@ -277,12 +277,13 @@ def package_issues(package: Package) -> list[Issue]:
 def site_url_issues(package: Package) -> list[Issue]:
     """``site_url``, the address the site is served from, must be an http(s) address."""
     value = package.descriptor.get("site_url")
-    if value is None or value == "" or standard.site_url(package.descriptor):
+    problem = standard.site_url_problem(value)  # the same rule as build --site-url and the plugin's
+    if value is None or value == "" or problem is None:
         return []
     return [
         Issue(
             "site-url-invalid",
-            "site_url must be the web address the site is served from, starting https:// or http://",
+            f"site_url must be the web address the site is served from, starting https:// or http://: {problem}",
             file="datapackage.json",
             field="site_url",
             value=str(value),

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import PerfsiteError, ValidationFailed, errors_of, warnings_of
+from .guard import disk_problem
 
 #: at most this many errors (and as many warnings) are listed; the rest are counted
 MAX_SHOWN = 1000
@@ -57,6 +58,21 @@ class PerfsiteGroup(click.Group):
         except PerfsiteError as exc:
             click.echo(f"✗ {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the disk or the system refused (full, read-only, no permission)
+            reason = disk_problem(exc)
+            if reason is None:
+                raise
+            click.echo(f"✗ {exc.filename or 'a file'}: {reason}; {exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--site-url is checked by the rule of the package's site_url (one rule, in standard.py)."""
+    from .standard import site_url_problem
+
+    if value is not None and (problem := site_url_problem(value)) is not None:
+        raise click.BadParameter(f"{problem}; e.g. https://performance.example.gov.uk/")
+    return value
 
 
 @click.group(cls=PerfsiteGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,7 +138,8 @@ def init(package_dir: Path, council: str) -> None:
 @click.option(
     "--site-url",
     default=None,
-    help="The address the site will be served from (default: the package's site_url).",
+    callback=_site_url,
+    help="The address the site will be served from, https://… (default: the package's site_url).",
 )
 def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> None:
     """Validate PACKAGE_DIR and build the public site into --out."""
@@ -169,7 +186,7 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
 @click.option("--preview", is_flag=True, help="Serve the preview (approved and draft periods).")
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="1 to 65535.")
 def serve(package_dir: Path, preview: bool, port: int) -> None:
     """Build PACKAGE_DIR and serve the site locally at http://127.0.0.1:PORT/."""
     import functools
@@ -178,14 +195,33 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     from .build import build as run
 
     out = Path("site-preview" if preview else "site")
-    run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    with (
-        http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server,
-        contextlib.suppress(KeyboardInterrupt),
-    ):
+    # take the port before building, so a busy port is said at once and nothing is built for nothing
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PortUnavailable(port, exc) from exc
+    with server, contextlib.suppress(KeyboardInterrupt):
+        run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
+        click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         server.serve_forever()
+
+
+class PortUnavailable(PerfsiteError):
+    """``serve --port``: the port cannot be used."""
+
+    exit_code = 2
+
+    def __init__(self, port: int, exc: OSError):
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            why = "another program is already using it (perhaps another perfsite serve)"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "this account may not use it (ports below 1024 are reserved)"
+        else:
+            why = exc.strerror or str(exc)
+        super().__init__(f"cannot serve on port {port}: {why}; choose another with --port, e.g. --port 8001")
 
 
 @cli.command()
@@ -291,30 +327,35 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
 @click.option(
     "--from",
     "source",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Fill the sheets from this package.",
+    help="Fill the sheets from this package folder.",
 )
-def template(out: Path, source: Path | None) -> None:
-    """Write an Excel workbook of the standard (drop-downs, descriptions), optionally filled from a package."""
+@click.option("--force", is_flag=True, help="Replace OUT if it is an existing workbook.")
+def template(out: Path, source: Path | None, force: bool) -> None:
+    """Write an Excel workbook of the standard (drop-downs, descriptions), optionally filled from a package.
+
+    OUT is a new .xlsx file in an existing folder outside any package; an existing workbook is
+    replaced only with --force, and never any other file."""
     from .workbook import write_template
 
-    write_template(out, source)
+    write_template(out, source, force=force)
     click.echo(f"✓ wrote {out}; fill it in, then run: perfsite import {out} PACKAGE_DIR")
 
 
 @cli.command(name="import")
-@click.argument("workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False, readable=False))
 @click.argument("package_dir", type=click.Path(path_type=Path))
 @click.option("--force-draft", is_flag=True, help="Write the package even when it has errors (for a draft).")
 def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
     """Turn a filled-in workbook into a package in PACKAGE_DIR, validating it as `validate` does."""
-    from .importer import import_workbook
+    from .importer import import_book
 
-    issues = import_workbook(workbook, package_dir, force_draft=force_draft)
+    result = import_book(workbook, package_dir, force_draft=force_draft)
+    issues = result.issues
     _echo_issues(issues)
     if errors_of(issues):
-        if force_draft:
+        if result.written:
             click.echo(
                 f"! wrote {package_dir} with errors (--force-draft): it cannot be built until they are fixed"
             )
@@ -326,15 +367,29 @@ def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
-@click.option("--measures", default=200, show_default=True, help="Number of measures.")
-@click.option("--years", default=5, show_default=True, help="Financial years of data.")
-@click.option("--projects", default=80, show_default=True, help="Number of projects.")
+@click.option(
+    "--measures", default=200, show_default=True, type=click.IntRange(1, 20_000), help="Number of measures."
+)
+@click.option(
+    "--years", default=5, show_default=True, type=click.IntRange(1, 30), help="Financial years of data."
+)
+@click.option(
+    "--projects", default=80, show_default=True, type=click.IntRange(0, 20_000), help="Number of projects."
+)
 @click.option("--seed", default=1, show_default=True, help="Random seed: same seed, same bytes.")
-def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int) -> None:
-    """Write a synthetic, valid package of the given size into OUT_DIR (for benchmarks)."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a folder that already holds files (never over them), or replace a synthetic package made earlier.",
+)
+def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int, force: bool) -> None:
+    """Write a synthetic, valid package of the given size into OUT_DIR (for benchmarks).
+
+    OUT_DIR must be new or empty (or, with --force, hold no file synth writes); synth never writes
+    into a package, the current folder, the home folder or perfsite's checkout."""
     from .synth import synthesise
 
-    synthesise(out_dir, measures, years, projects, seed)
+    synthesise(out_dir, measures, years, projects, seed, force=force)
     click.echo(
         f"✓ wrote a synthetic package ({measures} measures, {years} years, {projects} projects) to {out_dir}"
     )

@@ -16,8 +16,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -25,11 +27,12 @@ from openpyxl.utils import get_column_letter
 from . import standard
 from .archive import ARCHIVE
 from .errors import ERROR, WARNING, Issue, errors_of
+from .guard import IMPORT, cannot_create, guard_write_target, writing
 from .package import descriptor_for
 from .workbook import SETTINGS
 from .workbook_read import Book, column_label, read_book, read_workbook, where
 
-__all__ = ["import_workbook", "read_workbook"]
+__all__ = ["Imported", "import_book", "import_workbook", "read_workbook"]
 
 #: descriptor keys the workbook's settings sheet supplies; every other key is kept from the package
 FROM_SETTINGS = ("council", "plan", "rag", "resources")
@@ -101,7 +104,7 @@ def descriptor_from(settings: dict, existing: dict) -> dict:
             try:
                 rag[key] = float(value)
             except (TypeError, ValueError):
-                rag[key] = value
+                rag[key] = _setting(value)  # text, for validation to explain; never an Excel date object
     rag["tolerance_type"] = _setting(settings.get("tolerance_type")) or "relative"
     descriptor["rag"] = rag
     if _setting(settings.get("site_url")):
@@ -109,15 +112,18 @@ def descriptor_from(settings: dict, existing: dict) -> dict:
     return descriptor
 
 
-def to_workbook_location(issue: Issue, book: str, excel_rows: dict[str, list[int]]) -> Issue:
+def to_workbook_location(
+    issue: Issue, book: str, excel_rows: dict[str, list[int]], sheets: dict[str, str] | None = None
+) -> Issue:
     """Turn a CSV location (file, row, field) into the sheet, Excel row and column the officer sees."""
+    sheets = sheets or {}
     if issue.file == "datapackage.json":
         for row, (key, _, path) in enumerate(SETTINGS, start=2):
             if issue.field == path:
                 return Issue(
                     issue.code,
                     issue.message,
-                    file=where(book, "settings"),
+                    file=where(book, sheets.get("settings", "settings")),
                     row=row,
                     field=column_label("B", key),
                     value=issue.value,
@@ -141,7 +147,7 @@ def to_workbook_location(issue: Issue, book: str, excel_rows: dict[str, list[int
     return Issue(
         issue.code,
         issue.message,
-        file=where(book, resource),
+        file=where(book, sheets.get(resource, resource)),
         row=row,
         field=field,
         value=issue.value,
@@ -178,33 +184,114 @@ def _stage(book: Book, settings_descriptor: dict, package_dir: Path, staging: Pa
         shutil.copytree(package_dir / ARCHIVE, staging / ARCHIVE, symlinks=True)
 
 
-def import_workbook(book: str | Path, package_dir: str | Path, force_draft: bool = False) -> list[Issue]:
-    """Import a workbook into ``package_dir``; return every issue (errors mean nothing was written)."""
-    from .validate import validate
+def _rows_held(package_dir: Path, existing: dict) -> dict[str, int]:
+    """How many rows each resource of the package holds now ({} for a new package)."""
+    if not existing:
+        return {}
+    from .load import load
 
-    path, package_dir = Path(book), Path(package_dir)
-    read = read_book(path)
-    issues = list(read.issues)
-    if not read.tables and errors_of(issues):
-        return issues
-    _pad_decimals(read.tables)
-    existing = existing_descriptor(package_dir)
-    first_import = not existing and not (package_dir / ARCHIVE).exists()
-    staging = Path(tempfile.mkdtemp(prefix="perfsite-import-"))
-    try:
-        _stage(read, descriptor_from(read.settings, existing), package_dir, staging)
-        _, found = validate(staging)
-        found = [_relocated(i, staging, package_dir, first_import) for i in found]
-        issues += [to_workbook_location(i, path.name, read.excel_rows) for i in found]
-        if any(i.severity == ERROR for i in issues) and not force_draft:
-            return issues
+    return {name: len(frame) for name, frame in load(package_dir).raw.items()}
+
+
+def lost_resources(read: Book, held: dict[str, int], book: str) -> list[Issue]:
+    """A resource the package holds rows of, whose sheet is missing or could not be read: importing
+    would replace its rows with none. Refused even with --force-draft."""
+    issues = []
+    for resource in standard.RESOURCES:
+        if resource in read.tables or not held.get(resource):
+            continue
+        issues.append(
+            Issue(
+                "import-would-empty",
+                f"the package's {resource}.csv holds {held[resource]:,} row(s) but the workbook has no readable "
+                f"{resource!r} sheet, so importing would leave it empty; nothing was written, even with --force-draft",
+                file=book,
+                hint=f"add the {resource} sheet (perfsite template --from the package writes it), or fix its "
+                "name and header row as listed above",
+            )
+        )
+    return issues
+
+
+def _write_package(staging: Path, package_dir: Path) -> None:
+    """Copy the staged files into the package: each is written beside its target first and renamed
+    over it only once every file is written, so a full disk leaves the package as it was."""
+    placed: list[tuple[Path, Path]] = []
+    with cannot_create(package_dir.parent):
         package_dir.mkdir(parents=True, exist_ok=True)
+    try:
         for source in sorted(staging.rglob("*")):
             rel = source.relative_to(staging)
             if source.is_file() and rel.parts[0] != ARCHIVE:
                 target = package_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-        return issues
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+                fresh = target.with_name(f".{target.name}.perfsite-new")
+                placed.append((fresh, target))
+                shutil.copyfile(source, fresh)
+    except BaseException:
+        for fresh, _ in placed:
+            fresh.unlink(missing_ok=True)
+        raise
+    for fresh, target in placed:
+        os.replace(fresh, target)
+
+
+@dataclass
+class Imported:
+    """What an import found, and whether it wrote the package."""
+
+    issues: list[Issue] = field(default_factory=list)
+    written: bool = False
+
+
+def import_workbook(book: str | Path, package_dir: str | Path, force_draft: bool = False) -> list[Issue]:
+    """Import a workbook into ``package_dir``; return every issue (errors mean nothing was written,
+    unless ``force_draft``: see :func:`import_book`)."""
+    return import_book(book, package_dir, force_draft).issues
+
+
+def import_book(book: str | Path, package_dir: str | Path, force_draft: bool = False) -> Imported:
+    """Import a workbook into ``package_dir``: every issue, and whether the package was written.
+
+    Raises :class:`~generator.guard.WriteRefused` when ``package_dir`` is no place to import into
+    (a file, a folder that is not a package, the home folder…) and
+    :class:`~generator.guard.WriteFailed` when the disk refuses the write."""
+    from .validate import validate
+
+    path, package_dir = Path(book), Path(package_dir)
+    guard_write_target(package_dir, IMPORT)
+    if not path.is_file():
+        why = "is a folder" if path.is_dir() else "does not exist"
+        return Imported(
+            [
+                Issue(
+                    "workbook-missing",
+                    f"the workbook {path} {why}",
+                    file=path.name,
+                    hint="give the .xlsx file to import (perfsite template writes one)",
+                )
+            ]
+        )
+    read = read_book(path)
+    issues = list(read.issues)
+    if not read.tables and errors_of(issues):
+        return Imported(issues)
+    _pad_decimals(read.tables)
+    existing = existing_descriptor(package_dir)
+    first_import = not existing and not (package_dir / ARCHIVE).exists()
+    lost = lost_resources(read, _rows_held(package_dir, existing), path.name)
+    if lost:
+        return Imported(issues + lost)
+    with writing(package_dir, "the package was not changed"):
+        staging = Path(tempfile.mkdtemp(prefix="perfsite-import-"))
+        try:
+            _stage(read, descriptor_from(read.settings, existing), package_dir, staging)
+            _, found = validate(staging)
+            found = [_relocated(i, staging, package_dir, first_import) for i in found]
+            issues += [to_workbook_location(i, path.name, read.excel_rows, read.sheets) for i in found]
+            if any(i.severity == ERROR for i in issues) and not force_draft:
+                return Imported(issues)
+            _write_package(staging, package_dir)
+            return Imported(issues, written=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

@@ -10,9 +10,11 @@ officer wrote; :func:`typed` converts them once the package is valid.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,22 +63,65 @@ def _is_url(path: str) -> bool:
 
 
 def _outside(package_dir: Path, target: Path) -> bool:
+    """True when ``target`` leads outside the package folder, or nowhere (a symbolic link loop)."""
     try:
         target.resolve().relative_to(package_dir.resolve())
         return False
     except ValueError:
         return True
+    except (OSError, RuntimeError):  # a link loop: RuntimeError before Python 3.13, OSError after
+        return True
+
+
+def _loops(path: Path) -> bool:
+    """True for a symbolic link that never reaches a file or folder (it points to itself)."""
+    try:
+        path.resolve(strict=True)
+        return False
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a resource file, or None when it is an ordinary file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # missing: reported as file-missing
+    if stat.S_ISDIR(mode):
+        return "it is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "it is not an ordinary file (a pipe, a device or a socket)"
+    return None
 
 
 def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
     """Read ``datapackage.json``; problems come back as issues, never as exceptions."""
     path = package_dir / "datapackage.json"
     if not package_dir.is_dir():
+        if package_dir.is_symlink() and _loops(package_dir):
+            why = "it is a symbolic link that points to itself"
+        elif package_dir.exists():
+            why = "it is a file, not a folder"
+        else:
+            why = "it does not exist"
         return {}, [
             Issue(
                 "package-not-found",
-                f"no package folder at {package_dir}",
+                f"no package folder at {package_dir}: {why}",
                 hint="give the folder that holds datapackage.json",
+            )
+        ]
+    odd = _not_regular(path) or ("it is a symbolic link that points to itself" if _loops(path) else None)
+    if odd:
+        return {}, [
+            Issue(
+                "descriptor-unreadable",
+                f"datapackage.json cannot be read: {odd}",
+                file="datapackage.json",
+                hint="datapackage.json must be an ordinary JSON file in the package folder",
             )
         ]
     if not path.is_file():
@@ -88,8 +133,29 @@ def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
                 hint="run `perfsite init DIR` to start a package, or check the folder name",
             )
         ]
+    if path.is_symlink() and _outside(package_dir, path):
+        return {}, [
+            Issue(
+                "symlink-outside",
+                "datapackage.json is a symbolic link to a file outside the package folder",
+                file="datapackage.json",
+                hint="copy the file into the package instead of linking to it",
+            )
+        ]
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return {}, [
+                Issue(
+                    "file-too-large",
+                    f"datapackage.json is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB perfsite accepts",
+                    file="datapackage.json",
+                    hint="check it is the right file; a package descriptor is a few KB",
+                )
+            ]
         descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return {}, [_unreadable("datapackage.json", exc)]
     except RecursionError:
         return {}, [_too_deep()]
     except UnicodeDecodeError:
@@ -145,6 +211,16 @@ def _licence_with_defaults(licence: dict) -> dict:
     filled = {"path": standard.KNOWN_LICENCES.get(str(licence.get("name")), ""), **licence}
     filled.setdefault("title", str(licence.get("name") or filled["path"]))
     return filled
+
+
+def _unreadable(rel: str, exc: OSError) -> Issue:
+    """A file the system would not let perfsite read (no permission, an input/output error)."""
+    return Issue(
+        "file-unreadable",
+        f"the file cannot be read: {exc.strerror or exc}",
+        file=rel,
+        hint="check the file's permissions (it must be readable by the account running perfsite)",
+    )
 
 
 def _too_deep() -> Issue:
@@ -259,27 +335,58 @@ def resource_paths(package_dir: Path, descriptor: dict) -> tuple[dict[str, str],
 def symlink_issues(package_dir: Path) -> list[Issue]:
     """Symlinks that point outside the package would publish files the officer never meant to."""
     issues = []
-    for root, dirs, files in os.walk(package_dir):
+    for root, dirs, files in os.walk(package_dir):  # links to folders are not followed
         for name in sorted(dirs + files):
             p = Path(root) / name
-            if p.is_symlink() and _outside(package_dir, p):
+            if p.is_symlink() and _loops(p):
+                issues.append(
+                    Issue(
+                        "symlink-loop",
+                        "a symbolic link points to itself (directly or through other links)",
+                        file=str(p.relative_to(package_dir)),
+                        value=_readlink(p),
+                        hint="delete the link",
+                    )
+                )
+            elif p.is_symlink() and _outside(package_dir, p):
                 issues.append(
                     Issue(
                         "symlink-outside",
                         "a symbolic link points outside the package folder",
                         file=str(p.relative_to(package_dir)),
-                        value=os.readlink(p),
+                        value=_readlink(p),
                         hint="copy the file into the package instead of linking to it",
                     )
                 )
     return issues
 
 
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
 def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[Issue]]:
     """Read a resource file as UTF-8 text; returns (text, encoding, issues)."""
     path = package_dir / rel
-    if path.is_symlink() and _outside(package_dir, path):
-        return None, "utf-8", []  # reported by symlink_issues
+    if _outside(package_dir, path):
+        return None, "utf-8", []  # only through a link, which symlink_issues reports
+    odd = _not_regular(path)
+    if odd:
+        return (
+            None,
+            "utf-8",
+            [
+                Issue(
+                    "file-not-regular",
+                    f"the file cannot be read: {odd}",
+                    file=rel,
+                    hint="point the resource's path in datapackage.json at its CSV file",
+                )
+            ],
+        )
     if not path.is_file():
         return (
             None,
@@ -293,7 +400,11 @@ def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[I
                 )
             ],
         )
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        return None, "utf-8", [_unreadable(rel, exc)]
     if size > MAX_FILE_BYTES:
         return (
             None,
@@ -307,7 +418,6 @@ def read_text_file(package_dir: Path, rel: str) -> tuple[str | None, str, list[I
                 )
             ],
         )
-    data = path.read_bytes()
     if not data.strip():
         return (
             None,

@@ -21,61 +21,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
-from .errors import PerfsiteError
+from .guard import SITE, WriteRefused, built_site, cannot_create, guard_write_target
+from .guard import SITE_MARKER as MARKER  # in the root of every folder perfsite built
 
-MARKER = ".perfsite-site"  # in the root of every folder perfsite built
 _TMP = ".perfsite-tmp-"  # .<name>.perfsite-tmp-<pid>-<random>: a build under way (or killed)
 _OLD = ".perfsite-old-"  # .<name>.perfsite-old-<pid>-<random>: the previous site, being removed
-CHECKOUT = Path(__file__).resolve().parent.parent  # perfsite's own checkout, in a development install
 
-
-class OutputRefused(PerfsiteError):
-    """The output folder is one perfsite must not write; nothing was touched."""
-
-    exit_code = 2
-
-
-def _refuse(out: Path, why: str, fix: str = "choose an empty or new folder, such as ./site") -> None:
-    raise OutputRefused(f"will not build into {out}: {why}; {fix}")
-
-
-def _is_checkout(path: Path) -> bool:
-    return (path / "pyproject.toml").is_file() and (path / "generator").is_dir()
-
-
-def built_by_perfsite(folder: Path) -> bool:
-    """True for a folder a perfsite build wrote (marked; or, from versions before the marker,
-    a site with perfsite's script and feed)."""
-    if (folder / MARKER).is_file():
-        return True
-    return (folder / "assets" / "perfsite.js").is_file() and (folder / "feed.xml").is_file()
+#: the output folder is one perfsite must not write; nothing was touched
+OutputRefused = WriteRefused
+built_by_perfsite = built_site
 
 
 def check_output(out: Path, package_dir: Path, cwd: Path | None = None) -> Path:
-    """The resolved output folder, or :class:`OutputRefused` saying why it may not be written."""
-    target = out.expanduser().resolve()
-    package = package_dir.expanduser().resolve()
-    cwd = (cwd or Path.cwd()).resolve()
-    home = Path.home().resolve()
-    if target.exists() and not target.is_dir():
-        _refuse(target, "it is a file, not a folder")
-    if target == package or target.is_relative_to(package):
-        _refuse(target, f"it is inside the package {package}", "build outside the package folder")
-    if package.is_relative_to(target):
-        _refuse(target, f"it holds the package {package}", "build into a folder of its own")
-    if cwd.is_relative_to(target):
-        _refuse(target, "it is the current folder or one of its parents")
-    if home.is_relative_to(target):
-        _refuse(target, "it is your home folder or one of its parents")
-    if _is_checkout(CHECKOUT) and (target == CHECKOUT or CHECKOUT.is_relative_to(target)):
-        _refuse(target, "it holds perfsite's own source code")
-    if target.is_dir() and any(target.iterdir()) and not built_by_perfsite(target):
-        _refuse(
-            target,
-            f"it already holds files that perfsite did not build (no {MARKER} marker)",
-            "choose an empty or new folder, or empty this one yourself",
-        )
-    return target
+    """The resolved output folder, or :class:`OutputRefused` saying why it may not be written
+    (the rules of :func:`generator.guard.guard_write_target` for a site)."""
+    return guard_write_target(out, SITE, reading=package_dir, cwd=cwd)
 
 
 @contextlib.contextmanager
@@ -119,11 +79,12 @@ def fresh_temp(target: Path) -> Path:
     """A new empty folder beside ``target`` for MkDocs to write, with the usual permissions.
 
     (``mkdtemp`` would make it 0700, unreadable by a web server running as another user.)"""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent):
-        remove_leftovers(target)
-    path = target.parent / f".{target.name}{_TMP}{os.getpid()}-{secrets.token_hex(4)}"
-    os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
+    with cannot_create(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(target.parent):
+            remove_leftovers(target)
+        path = target.parent / f".{target.name}{_TMP}{os.getpid()}-{secrets.token_hex(4)}"
+        os.mkdir(path, 0o777)  # the umask applies: 755 under the usual 022
     return path
 
 

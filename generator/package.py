@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 from . import standard
-from .errors import PerfsiteError
+from .errors import PerfsiteError, errors_of, shorten
+from .guard import INIT, guard_write_target, move_into, temp_beside, writing
 
 
 def descriptor_for(council: str, resources: list[str], schema_prefix: str | None = "schemas/") -> dict:
@@ -27,17 +28,47 @@ def descriptor_for(council: str, resources: list[str], schema_prefix: str | None
     }
 
 
-def write_empty_package(package_dir: Path, council: str) -> None:
-    """Headers-only CSVs, the canonical schemas and a descriptor; refuses to overwrite."""
-    package_dir = Path(package_dir)
-    if (package_dir / "datapackage.json").exists():
-        raise PerfsiteError(f"{package_dir} already holds a datapackage.json; choose an empty folder")
-    (package_dir / "schemas").mkdir(parents=True, exist_ok=True)
-    for name in standard.RESOURCES:
-        shutil.copyfile(standard.SCHEMA_DIR / f"{name}.json", package_dir / "schemas" / f"{name}.json")
-        with open(package_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh, lineterminator="\n").writerow(standard.field_names(name))
-    descriptor = descriptor_for(council, list(standard.RESOURCES))
-    (package_dir / "datapackage.json").write_text(
-        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+def write_empty_package(package_dir: Path, council: str) -> Path:
+    """Headers-only CSVs, the canonical schemas and a descriptor, in a new or empty folder.
+
+    Refuses (:class:`~generator.guard.WriteRefused`) a folder that already holds anything, or any
+    place :func:`~generator.guard.guard_write_target` forbids; written beside the folder first and
+    moved into place whole, so a full disk leaves nothing half-written."""
+    target = guard_write_target(Path(package_dir), INIT)
+    with writing(target, "no package was written"):
+        staging = temp_beside(target)
+        try:
+            (staging / "schemas").mkdir()
+            for name in standard.RESOURCES:
+                shutil.copyfile(standard.SCHEMA_DIR / f"{name}.json", staging / "schemas" / f"{name}.json")
+                with open(staging / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+                    csv.writer(fh, lineterminator="\n").writerow(standard.field_names(name))
+            descriptor = descriptor_for(council, list(standard.RESOURCES))
+            (staging / "datapackage.json").write_text(
+                json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            _check_as_package_data(staging, council)
+            move_into(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target
+
+
+class InitRefused(PerfsiteError):
+    """``init --council``: a name the package's own checks refuse; nothing was written."""
+
+    exit_code = 2
+
+
+def _check_as_package_data(staging: Path, council: str) -> None:
+    """What a person typed for the new package is checked as ``validate`` checks the package."""
+    from .validate import validate
+
+    _, issues = validate(staging)
+    problems = [i for i in errors_of(issues) if i.field in ("council.name", "title")]
+    if problems:
+        raise InitRefused(
+            f"--council {shorten(council)!r} cannot be the council's name: {problems[0].message}"
+            + (f" — {problems[0].hint}" if problems[0].hint else "")
+        )

@@ -120,16 +120,68 @@ def safe_url(value: object, schemes: tuple[str, ...] = SAFE_URL_SCHEMES) -> str 
     return text
 
 
+#: a site's address is short; a longer one is a mistake (or an attack on the pages that print it)
+MAX_SITE_URL_CHARS = 200
+#: what a site's address may hold besides letters and digits (any script): scheme, host, port
+#: and path. Quotes, brackets, ``&``, ``?``, ``#``, spaces… never belong in the address of a site
+#: and would break out of the HTML, XML and JSON it is written into.
+_SITE_URL_PUNCTUATION = frozenset("-._~:/%+")
+
+
+def site_url_problem(value: object) -> str | None:
+    """Why ``value`` cannot be the address a site is served from, or None when it can.
+
+    The one rule for ``site_url`` in datapackage.json, ``perfsite build --site-url`` and the MkDocs
+    plugin's ``site_url``: an ``http://`` or ``https://`` address with a host, at most
+    :data:`MAX_SITE_URL_CHARS` characters, of letters, digits and ``- . _ ~ : / % +`` only, with no
+    user name, query or fragment. Spaces around it are ignored."""
+    if not isinstance(value, str):
+        return "the address must be text"
+    text = value.strip()
+    if not text:
+        return "the address is empty"
+    if len(text) > MAX_SITE_URL_CHARS:
+        return (
+            f"the address is {len(text):,} characters long; a site's address has at most {MAX_SITE_URL_CHARS}"
+        )
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "the address cannot be read as a web address"
+    if parts.scheme.lower() not in SITE_URL_SCHEMES:
+        return "the address must start https:// (or http://)"
+    problem = url_problem(text)
+    if problem is not None:
+        return problem
+    odd = sorted({ch for ch in text if not ch.isalnum() and ch not in _SITE_URL_PUNCTUATION})
+    if odd:
+        shown = " ".join(odd)
+        return f"the address holds {shown}: a site's address has only letters, digits and - . _ ~ : / % +"
+    try:
+        port = parts.port
+    except ValueError:
+        return "the port after the site name must be a number from 1 to 65535"
+    if not parts.hostname or port == 0:
+        return "the address has no site name after https://" if not parts.hostname else "the port cannot be 0"
+    return None
+
+
+def normal_site_url(value: str) -> str:
+    """A site address that passed :func:`site_url_problem`, as pages use it: ending with ``/``."""
+    text = value.strip()
+    return text if text.endswith("/") else text + "/"
+
+
 def site_url(descriptor: dict) -> str | None:
     """The address the public site is served from (the package's ``site_url``), or ``None``.
 
-    Only an http(s) address with a host counts: anything else is reported by
+    Only an address :func:`site_url_problem` accepts counts: anything else is reported by
     :func:`generator.checks.site_url_issues` and treated here as absent, so a build never
-    writes an address of another scheme into pages."""
-    value = safe_url(descriptor.get("site_url") if isinstance(descriptor, dict) else None, SITE_URL_SCHEMES)
-    if value is None:
+    writes another address into pages."""
+    value = descriptor.get("site_url") if isinstance(descriptor, dict) else None
+    if site_url_problem(value) is not None:
         return None
-    return value if value.endswith("/") else value + "/"
+    return normal_site_url(value)
 
 
 def site_url_problem(text: str) -> str | None:

@@ -5,6 +5,8 @@ drift around their targets so statuses mix; reds with exception reports (found b
 rules engine itself); a methodology statement for every measure; a few missing values
 and officer overrides; quarterly project updates. The last quarter is approved but not
 yet published; the others are archived as adopted (``publish --adopt``). Same seed, same bytes.
+synth writes only a new or empty folder (see :mod:`generator.guard`) and records what it made in
+a marker file, so that only that is replaced by a later ``synth --force``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import periods, rules, standard
+from .errors import PerfsiteError
+from .guard import SYNTH, SYNTH_MARKER, guard_write_target, move_into, synth_made, temp_beside, writing
 from .package import descriptor_for
 
 # unit, polarity, decimal places, typical level, spread, aggregation, frequency, monitoring only
@@ -69,13 +73,45 @@ def _typed_csv(path: Path, resource: str) -> pd.DataFrame:
     return typed(package)[resource]
 
 
-def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, seed: int = 1) -> Path:
-    """Write a valid package of the given size into ``out_dir`` (replacing what is there)."""
+def synthesise(
+    out_dir: str | Path, measures: int, years: int, projects: int, seed: int = 1, force: bool = False
+) -> Path:
+    """Write a valid package of the given size into ``out_dir``, a new or empty folder.
+
+    With ``force``, a folder that already holds files is accepted, as long as synth would write over
+    none of them (a synthetic package synth made there before is replaced; nothing else is ever
+    removed). Refused (:class:`~generator.guard.WriteRefused`): a package folder, a file, the
+    current, home or checkout folder or one of their parents. The package is written beside the
+    folder first and moved in only when complete."""
+    if measures < 1 or years < 1 or projects < 0:
+        raise SynthRefused("synth needs at least one measure and one year, and no negative count of projects")
+    target = guard_write_target(Path(out_dir), SYNTH, force)
+    made_before = synth_made(target) if force else None
+    with writing(target, "nothing was changed there"):
+        staging = temp_beside(target)
+        try:
+            _synthesise(staging, measures, years, projects, seed)
+            names = sorted({p.name for p in staging.iterdir()} | {SYNTH_MARKER})
+            (staging / SYNTH_MARKER).write_text(
+                json.dumps({"generator": "perfsite", "made": names}) + "\n", encoding="utf-8"
+            )
+            move_into(staging, target, [n for n in made_before or [] if n in names])
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target
+
+
+class SynthRefused(PerfsiteError):
+    """``synth`` was asked for a package of no size."""
+
+    exit_code = 2
+
+
+def _synthesise(out: Path, measures: int, years: int, projects: int, seed: int) -> None:
+    """Write the synthetic package into the empty folder ``out``."""
     rng = random.Random(seed)
-    out = Path(out_dir)
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "schemas").mkdir(parents=True)
+    (out / "schemas").mkdir()
     last_year = 2026
     first_year = last_year - years + 1
     year_ids = [periods.Period(y, "year", 0).id for y in range(first_year, last_year + 1)]
@@ -285,4 +321,3 @@ def synthesise(out_dir: str | Path, measures: int, years: int, projects: int, se
     from .publish import adopt
 
     adopt(out, today=dt.date(2100, 1, 1))
-    return out

@@ -11,6 +11,7 @@ must exist on another sheet. ``perfsite import BOOK.xlsx PACKAGE`` reads it back
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import standard
+from .errors import ValidationFailed, errors_of
+from .guard import WORKBOOK, cannot_create, guard_write_target, writing
 
 SETTINGS = [
     ("council_name", "The council's name", "council.name"),
@@ -98,13 +101,22 @@ def _cell_value(text: str, spec: dict):
     return text
 
 
-def write_template(out: str | Path, package_dir: str | Path | None = None) -> Path:
-    """Write the workbook template, filled from ``package_dir`` when given."""
+def write_template(out: str | Path, package_dir: str | Path | None = None, force: bool = False) -> Path:
+    """Write the workbook template, filled from ``package_dir`` when given.
+
+    ``out`` must be a new .xlsx file in an existing folder outside any package, or, with ``force``,
+    an existing workbook (never another file or a folder: :func:`generator.guard.guard_write_target`).
+    A package that cannot be read whole is refused (:class:`~generator.errors.ValidationFailed`):
+    a sheet left empty would empty the package's file at the next import."""
     from .load import load
 
+    destination = guard_write_target(Path(out), WORKBOOK, force)
     raw, descriptor = {}, {}
     if package_dir is not None:
         package = load(package_dir)
+        unreadable = errors_of(package.issues)
+        if unreadable:
+            raise ValidationFailed(unreadable)
         raw, descriptor = package.raw, package.descriptor
     book = Workbook()
     sheet = book.active
@@ -166,10 +178,16 @@ def write_template(out: str | Path, package_dir: str | Path | None = None) -> Pa
                 ws.add_data_validation(check)
                 check.add(f"{letter}2:{letter}{MAX_ROWS}")
     _no_formulas(book)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    # saved beside the target, then renamed over it: a full disk leaves the old workbook whole
+    fresh = destination.with_name(f".{destination.name}.perfsite-tmp-{os.getpid()}")
+    kept = "the old workbook is kept" if destination.exists() else "no workbook was written"
+    with writing(destination, kept), cannot_create(destination.parent, "the workbook"):
+        try:
+            book.save(fresh)
+            os.replace(fresh, destination)
+        finally:
+            fresh.unlink(missing_ok=True)
+    return destination
 
 
 def _no_formulas(book: Workbook) -> None:

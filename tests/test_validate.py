@@ -175,7 +175,7 @@ def test_init_writes_a_valid_empty_package(tmp_path):
     _, issues = validate(tmp_path / "new")
     assert errors_of(issues) == []
     again = run_cli("init", str(tmp_path / "new"))
-    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert again.returncode == 2 and "Traceback" not in again.stderr  # misuse: nothing was touched
 
 
 def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
