@@ -115,7 +115,7 @@ class _SiteAddress(c.Type):
         problem = standard.site_url_problem(value)
         if problem:
             raise ValidationError(f"{value!r} is not the web address of a site: {problem}")
-        return standard.site_url({"site_url": value}) or value
+        return standard.normal_site_url(value)
 
 
 class _YesNo(c.Type):

@@ -184,19 +184,6 @@ def site_url(descriptor: dict) -> str | None:
     return normal_site_url(value)
 
 
-def site_url_problem(text: str) -> str | None:
-    """Why ``text`` cannot be the address a site is served from, or None: the rule of
-    :func:`site_url` (``datapackage.json``'s ``site_url``), with its reason, for any value a
-    person passes (the plugin's ``site_url``)."""
-    value = text.strip() if isinstance(text, str) else ""
-    if not value:
-        return "the address is empty"
-    problem = url_problem(value)
-    if problem is None and urlsplit(value).scheme.lower() not in SITE_URL_SCHEMES:
-        problem = "a site's address starts https:// or http://"
-    return problem
-
-
 def licence(descriptor: dict) -> dict:
     """The package's (first) licence as ``{"title", "path"}``, path only when it is a safe URL.
 
