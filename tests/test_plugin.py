@@ -613,3 +613,8 @@ def test_mkdocs_serve_rebuilds_when_the_package_changes(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_mkdocs_own_site_url_is_checked_when_perfsite_uses_it(council):
+    with pytest.raises(Refused, match="in mkdocs.yml is not a web address"):
+        council.build(site_url="https://www.northmoor.example/?page=1")
