@@ -21,7 +21,7 @@ import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts, citation, downloads, infographic, parallel, periods, report, rules, standard
+from . import charts, citation, downloads, infographic, parallel, periods, preview, report, rules, standard
 from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .render_readers import ReaderPages
@@ -133,6 +133,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         code_spans=code_spans,
         release=release_label,
         fmt=format_figure,  # a filter, not a call: tens of thousands of table cells use it
+        meeting_when=preview.meeting_when,
     )
     env.globals["chart_html"] = charts.chart_html
     env.globals["measure_table_rows"] = measure_table_rows

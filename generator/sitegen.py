@@ -35,6 +35,7 @@ from . import (
 from .errors import BuildError, ValidationFailed, errors_of
 from .load import Package, load, typed
 from .page import Page
+from .preview import Notice, notice
 from .validate import validate_package
 
 
@@ -56,6 +57,7 @@ class Site:
     warnings: list = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     summary: str = ""  # one line on what the site shows (previews: what would become public)
+    draft: Notice | None = None  # a preview's DRAFT banner, noindex and print marks
 
 
 def nav(pages: dict[str, Page], prefix: str = "") -> list:
@@ -380,6 +382,7 @@ def generate(
         warnings=issues,
         stages=stages,
         summary=summary,
+        draft=notice(council, publications.to_dict("records")) if preview else None,
     )
 
 

@@ -121,12 +121,11 @@ def test_preview_shows_unpublished_figures_with_a_draft_banner_and_noindex(marke
     report = (out / "reports" / "2026-27-q2" / "index.html").read_text(encoding="utf-8")
     assert TEXT_MARKER in report
     assert any(m in report for m in markers[1:])
-    for page in out.rglob("*.html"):
+    for page in out.rglob("*.html"):  # 404.html included
         html = page.read_text(encoding="utf-8")
-        if page.name == "404.html":
-            continue
-        assert "DRAFT — not for publication" in html, page
-        assert '<meta name="robots" content="noindex, nofollow">' in html, page
+        assert html.count('class="ps-draft-banner"') == 1, page
+        assert "<strong>DRAFT</strong> — Synthetic Borough Council — Q2 2026/27, for the " in html, page
+        assert html.count('<meta name="robots" content="noindex, nofollow">') == 1, page
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert "2026-27-q2" not in feed and TEXT_MARKER not in feed
 
