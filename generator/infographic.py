@@ -34,6 +34,11 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def _every(n: int) -> str:
+    """``The measure``, ``Both measures``, ``All 5 measures``."""
+    return "The measure" if n == 1 else "Both measures" if n == 2 else f"All {n} measures"
+
+
 # -- the headline sentences ----------------------------------------------------------------------
 def figures_sentence(h: Headline, when: str) -> str:
     """How many measures had a figure: ``25 of 32 measures had a figure for Q1 2026/27; 7 had no
@@ -41,11 +46,7 @@ def figures_sentence(h: Headline, when: str) -> str:
     if not h.measures:
         return f"No measure was reported for {when}."
     if not h.no_figure:
-        return (
-            f"The measure had a figure for {when}."
-            if h.measures == 1
-            else f"All {h.measures} measures had a figure for {when}."
-        )
+        return f"{_every(h.measures)} had a figure for {when}."
     if h.not_due == h.no_figure:
         why = f", as {'it is' if h.no_figure == 1 else 'they are'} reported at the end of the year"
     elif h.not_due:
@@ -413,7 +414,7 @@ def svg(numbers: dict, council: str, source_url: str, licence: str) -> str:
 def figures_words(tile: dict) -> str:
     """A tile's measures and how many had a figure: ``4 of 6 measures had a figure``."""
     if tile["with_figure"] == tile["total"]:
-        return f"{'The measure' if tile['total'] == 1 else 'All ' + str(tile['total']) + ' measures'} had a figure"
+        return f"{_every(tile['total'])} had a figure"
     return f"{tile['with_figure']} of {_plural(tile['total'], 'measure')} had a figure"
 
 

@@ -46,6 +46,8 @@ def figures_of(sentence: str) -> dict[str, int]:
         return {"measures": 0, "with_figure": 0, "no_figure": 0, "not_due": 0}
     if re.match(r"The measure had a figure for ", sentence):
         return {"measures": 1, "with_figure": 1, "no_figure": 0, "not_due": 0}
+    if re.match(r"Both measures had a figure for ", sentence):
+        return {"measures": 2, "with_figure": 2, "no_figure": 0, "not_due": 0}
     if m := re.match(r"All (\d+) measures had a figure for ", sentence):
         n = int(m[1])
         return {"measures": n, "with_figure": n, "no_figure": 0, "not_due": 0}
@@ -149,6 +151,8 @@ def figures_words_of(words: str) -> tuple[int, int]:
     """A tile's ``4 of 6 measures had a figure`` / ``All 6 measures had a figure``: (with, total)."""
     if words == "The measure had a figure":
         return 1, 1
+    if words == "Both measures had a figure":
+        return 2, 2
     if m := re.match(r"All (\d+) measures had a figure$", words):
         return int(m[1]), int(m[1])
     m = re.match(r"(\d+) of (\d+) measures? had a figure$", words)
