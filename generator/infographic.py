@@ -351,7 +351,8 @@ def svg(numbers: dict, council: str, source_url: str, licence: str) -> str:
             out.append(_text(x + 16, top + 130, words, 16, fill=MUTED))
         else:
             out.append(_text(x + 16, top + 106, "None rated", 32, "bold"))
-            out.append(_text(x + 16, top + 130, "no measure could be rated", 16, fill=MUTED))
+            words = f"none of the {_plural(tile['total'], 'measure')} could be rated"
+            out.append(_text(x + 16, top + 130, words, 16, fill=MUTED))
         if tile["change"]:
             out.append(_text(x + 16, top + 154, tile["change"][:1].upper() + tile["change"][1:], 16, "bold"))
         out.extend(_bar(x + 16, top + 166, tile_w - 32, 14, tile["counts"]))
