@@ -79,12 +79,13 @@ class ReaderPages:
         (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' headline
         kinds, the rule :meth:`changes` lists, without making either quarter's rows."""
         moved = report.change_kinds(self.quarter_kinds(quarter_id), self.quarter_kinds(previous))
-        tally: dict[str, dict[str, int]] = {"": dict.fromkeys(report.CHANGE_KINDS, 0)}
+        council = dict.fromkeys(report.CHANGE_KINDS, 0)
+        tally: dict[str, dict[str, int]] = {}
         for key, kind in zip(self._priority_keys, moved, strict=True):
             if kind is not None:
-                tally[""][kind] += 1
+                council[kind] += 1
                 tally.setdefault(key, dict.fromkeys(report.CHANGE_KINDS, 0))[kind] += 1
-        return tally
+        return {**tally, "": council}  # the council's own row last, so no priority can stand in for it
 
     def briefs(self) -> dict[str, str]:
         """Each included quarter's headline in one sentence (:func:`infographic.in_brief`), for the feed."""
