@@ -71,8 +71,16 @@ def format_tick(value: float, decimals: int, suffix: str = "") -> str:
     return ("\u2212" if value < 0 and float(text.replace(",", "")) != 0 else "") + text + suffix
 
 
-def value_ticks(lo: float, hi: float, target_ticks: int, suffix: str = "", integer: bool = False):
-    """Axis range and ticks covering ``lo``…``hi`` with headroom for markers at the ends."""
+def value_ticks(
+    lo: float,
+    hi: float,
+    target_ticks: int,
+    suffix: str = "",
+    integer: bool = False,
+    ceiling: float | None = None,
+):
+    """Axis range and ticks covering ``lo``…``hi`` with headroom for markers at the ends; the
+    axis ends at ``ceiling`` (100 for a percentage) unless a value is above it."""
     if hi <= lo:
         hi = lo + 1
     step = _nice_step(hi - lo, target_ticks)
@@ -81,6 +89,9 @@ def value_ticks(lo: float, hi: float, target_ticks: int, suffix: str = "", integ
     start = math.floor(lo / step) * step
     # 3% headroom so a point on the top gridline is never clipped by the plot area
     end = math.ceil((hi + (hi - lo) * 0.03) / step) * step if hi > 0 else math.ceil(hi / step) * step
+    if ceiling is not None and hi <= ceiling < end:
+        # a share never runs past 100%: the markers' clip area leaves room for a point on the line
+        end = start + math.ceil((ceiling - start) / step) * step
     decimals = _decimals(step)
     count = round((end - start) / step)
     ticks = [round(start + i * step, decimals) for i in range(count + 1)]
@@ -146,9 +157,11 @@ def _lines_geometry(figure: dict, width: int, size: str) -> Geometry:
         categories += added
         known.update(added)
     values = [y for t in traces for y in (t.get("y") or []) if y is not None]
-    suffix = figure["layout"].get("yaxis", {}).get("ticksuffix", "") or ""
+    yaxis = figure["layout"].get("yaxis", {})
+    suffix = yaxis.get("ticksuffix", "") or ""
+    ceiling = (yaxis.get("autorangeoptions") or {}).get("maxallowed")
     lo, hi = (min(0.0, min(values)), max(0.0, max(values))) if values else (0.0, 1.0)
-    value_range, ticks = value_ticks(lo, hi, 4 if size == "narrow" else 5, suffix)
+    value_range, ticks = value_ticks(lo, hi, 4 if size == "narrow" else 5, suffix, ceiling=ceiling)
     left = max(text_width(label) for _, label in ticks) + 16
     right, top = 16, 12
     n = max(len(categories), 1)

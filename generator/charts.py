@@ -64,7 +64,7 @@ def to_json(fig: go.Figure | dict) -> str:
 
 
 @lru_cache(maxsize=8)
-def _measure_skeleton(unit_suffix: str) -> dict:
+def _measure_skeleton(unit_suffix: str, ceiling: float | None = None) -> dict:
     """The measure chart's traces and layout, built and validated once by plotly's API.
 
     Building a validated ``go.Figure`` costs ~20 ms; a council site has hundreds of measure
@@ -113,18 +113,27 @@ def _measure_skeleton(unit_suffix: str) -> dict:
     )
     fig.update_layout(**_LAYOUT)
     fig.update_yaxes(ticksuffix=unit_suffix, rangemode="tozero", fixedrange=True)
+    if ceiling is not None:
+        fig.update_yaxes(autorangeoptions=dict(maxallowed=ceiling))
     fig.update_xaxes(fixedrange=True, tickangle=-45)
     return json.loads(to_json(fig))
 
 
-def measure_figure(history: list[dict], unit_suffix: str = "", decimals: int = 0) -> dict:
+#: the top of a percentage axis, unless a figure is above it
+PERCENT_CEILING = 100
+
+
+def measure_figure(
+    history: list[dict], unit_suffix: str = "", decimals: int = 0, ceiling: float | None = None
+) -> dict:
     """Outturn against target over time for one measure, as a plotly figure dict.
 
     ``history`` is the measure's rows of the performance table as records (value, target, status,
     period; None where missing), in chronological order. Status traces with no points and a
-    target line with no targets are left out.
+    target line with no targets are left out. ``ceiling``: the value axis ends there unless a
+    figure is above it (100 for a percentage), as plotly's ``autorangeoptions.maxallowed``.
     """
-    skeleton = _measure_skeleton(unit_suffix)
+    skeleton = _measure_skeleton(unit_suffix, ceiling)
     labels = [periods.short_label(r["period"]) for r in history]
     values = rounded([r["value"] for r in history], decimals)
     statuses = [r["status"] for r in history]

@@ -57,6 +57,7 @@ TITLES = {
     "publications": "Publications: quarterly reports",
     "performance": "Performance: status and direction of every measure in every period",
     "revisions": "Revisions: published figures that were later corrected",
+    "headlines": "Headlines: each quarter's counts, for the council and each priority",
     "withdrawals": "Withdrawals: published figures or reports that were later withdrawn",
 }
 
@@ -233,6 +234,16 @@ def data_package(descriptor: dict) -> dict:
     )
     resources.append(
         _resource(
+            "headlines",
+            published_schema("headlines"),
+            "The headline figures of each quarter's report, for the whole council and for each "
+            "priority, exactly as the site shows them: how many measures had a figure, how many were "
+            "rated, each status, the measures on target counted both ways, the share on target, and "
+            "how many changed status since the quarter before.",
+        )
+    )
+    resources.append(
+        _resource(
             "revisions",
             published_schema("revisions"),
             "Published figures that were later corrected: the value first published and the value now, "
@@ -285,15 +296,22 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def headline_columns() -> list[str]:
+    """The columns of headlines.csv, from its schema."""
+    return [f["name"] for f in published_schema("headlines")["fields"]]
+
+
 def render_downloads(
     descriptor: dict,
     raw: dict[str, pd.DataFrame],
     performance: pd.DataFrame,
     measures: pd.DataFrame,
     revisions: pd.DataFrame | None = None,
+    headlines: pd.DataFrame | None = None,
 ) -> dict[str, bytes]:
     """Every download, keyed by path under ``site_src`` (all under ``data/``); ``revisions`` is the
-    revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised."""
+    revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised;
+    ``headlines`` is each quarter's headline figures (the renderer's ``headline_rows``)."""
     files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
     tidy = inert(tidy_performance(performance, measures))
     performance_text = csv_text(tidy, checked=True)  # written once: each measure's file is cut from it
@@ -301,6 +319,12 @@ def render_downloads(
     columns = [f["name"] for f in published_schema("revisions")["fields"]]
     log = revisions if revisions is not None else pd.DataFrame(columns=columns)
     files["revisions.csv"] = csv_bytes(csv_text(log.reindex(columns=columns)))
+    counts = headlines if headlines is not None else pd.DataFrame(columns=headline_columns())
+    # whole numbers as whole numbers: a column with an empty cell would otherwise be written 77.0
+    counts = counts.reindex(columns=headline_columns()).astype(
+        {c: "Int64" for c in headline_columns() if c not in ("period", "priority_id", "compared_with")}
+    )
+    files["headlines.csv"] = csv_bytes(csv_text(counts))
     files["datapackage.json"] = (
         json.dumps(data_package(descriptor), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     ).encode("utf-8")

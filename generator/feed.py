@@ -14,8 +14,11 @@ import pandas as pd
 from . import periods
 
 
-def atom(publications: pd.DataFrame, council: str, site_url: str) -> str:
-    """Atom XML for the published rows of ``publications``."""
+def atom(
+    publications: pd.DataFrame, council: str, site_url: str, briefs: dict[str, str] | None = None
+) -> str:
+    """Atom XML for the published rows of ``publications``; ``briefs``: each quarter's headline
+    in one clause (the renderer's ``briefs``), said in its entry as on its report."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     published = publications[publications["status"] == "published"].copy()
     published["_k"] = published["period"].map(periods.sort_key)
@@ -39,13 +42,15 @@ def atom(publications: pd.DataFrame, council: str, site_url: str) -> str:
             if row.committee and row.committee_date
             else ""
         )
+        brief = (briefs or {}).get(row.period)
+        said = f" {brief[:1].upper()}{brief[1:]}." if brief else ""
         lines += [
             "  <entry>",
             f"    <title>{escape(row.title)}</title>",
             f'    <link href="{escape(url)}"/>',
             f"    <id>{escape(url)}</id>",
             f"    <updated>{row.published_date}T00:00:00Z</updated>",
-            f"    <summary>The council's performance report for {escape(label)} is published.{escape(committee)}</summary>",
+            f"    <summary>The council's performance report for {escape(label)} is published.{escape(said)}{escape(committee)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")

@@ -35,8 +35,12 @@ DIRECTION_WORDS = {
     "improving": "Improving",
     "worsening": "Worsening",
     "unchanged": "No change",
+    "higher": "Up",  # neither higher nor lower is better: the figures compare in words only
+    "lower": "Down",
     "not_comparable": "Not comparable",
 }
+#: said beside a direction where neither a higher nor a lower figure is better
+NEUTRAL_NOTE = "neither higher nor lower is better"
 PROJECT_STATUS = {
     "not_started": "Not started",
     "on_track": "On track",
@@ -139,6 +143,8 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.globals["measure_table_rows"] = measure_table_rows
     env.globals["history_rows"] = history_rows
     env.globals["revised_mark"] = revised_mark
+    env.globals["figures_words"] = infographic.figures_words
+    env.globals["trend_words"] = infographic.trend_words
     return env
 
 
@@ -207,12 +213,31 @@ def format_figure(value, measure: dict) -> str:
     )
 
 
-def _direction_cells(row: dict) -> str:
+def direction_words(direction: str | None, earlier, measure: dict) -> Markup:
+    """A direction of travel as a table shows it: the badge; for a measure where neither a higher
+    nor a lower figure is better, ``Up from 602 incidents`` and why it is neither better nor worse."""
+    badge = direction_badge(direction)
+    if direction not in ("higher", "lower", "unchanged") or measure.get("polarity") != "none":
+        return badge
+    shown = format_figure(earlier, measure)
+    if shown == "—":
+        return badge
+    word = "Same as" if direction == "unchanged" else DIRECTION_WORDS[direction] + " from"
+    return Markup(
+        f'<span class="ps-dir ps-dir--{direction}">{word} {escape(shown)}</span>'
+        f' <span class="ps-dir-note">({NEUTRAL_NOTE})</span>'
+    )
+
+
+def _direction_cells(row: dict, measure: dict | None = None) -> str:
     """The last two cells of a table row (and its end): the direction since the last period and
-    since the same period last year."""
+    since the same period last year (``measure``: the row's measure, when not the row itself)."""
+    measure = row if measure is None else measure
     return (
-        f'<td data-label="Since last period">{direction_badge(row["direction_vs_previous"])}</td>'
-        f'<td data-label="Since last year">{direction_badge(row["direction_vs_last_year"])}</td></tr>\n'
+        f'<td data-label="Since last period">'
+        f"{direction_words(row['direction_vs_previous'], row.get('previous_value'), measure)}</td>"
+        f'<td data-label="Since last year">'
+        f"{direction_words(row['direction_vs_last_year'], row.get('year_earlier_value'), measure)}</td></tr>\n"
     )
 
 
@@ -239,6 +264,10 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
                     f"{escape(periods.short_label(r['latest_year_period']))} ({escape(r['latest_year_status'])})"
                 )
             annual = f'<span class="ps-period-note"> reported at year end{latest}</span>'
+        elif r["value"] is None:  # a figure was due: say so, and why it is missing when told
+            reason = r.get("missing_reason")
+            why = f": {escape(reason)}" if reason else ""
+            annual = f'<span class="ps-period-note"> no figure{why}</span>'
         out.append(
             f'<tr><th scope="row"><a href="{escape(root)}measures/{escape(str(r["measure_id"]).lower())}/">'
             f"{escape(r['title'])}</a>{note}</th>"
@@ -299,7 +328,7 @@ def history_rows(history: list[dict], detail: dict, revised: dict, measure: dict
             f'<td data-label="Outturn">{escape(format_figure(value, measure))}{notes}</td>'
             f'<td data-label="Target">{escape(format_figure(h["target"], measure))}</td>'
             f'<td data-label="Status">{status_badge(h["status"], h["status_source"])}</td>'
-            f"{_direction_cells(h)}"
+            f"{_direction_cells(h, measure)}"
         )
     return Markup("".join(out))
 
@@ -375,42 +404,53 @@ class Renderer(ReaderPages):
             "preview": self.data.preview,
             "fmt": format_figure,
             "status_meaning": STATUS_MEANING,
+            "grey_words": rules.GREY_WORDS,
             "licence": standard.licence(self.data.descriptor),
         }
         return self.env.get_template(template).render(**base, **context)
 
-    def counts(self, quarter_id: str, by: str | None = None) -> pd.DataFrame:
-        """Headline counts of a quarter (overall or by priority), computed once: the home page,
-        every report and every infographic's eight-quarter trend ask for the same ones."""
-        key = (quarter_id, by)
-        if key not in self._counts_cache:
-            self._counts_cache[key] = rules.headline_counts(
-                self.quarter_statuses(quarter_id),
-                self.data.frames["measures"],
-                self.objectives,
-                quarter_id,
-                by=by,
-            )
-        return self._counts_cache[key].copy()
+    def headline(self, quarter_id: str) -> rules.Headline:
+        """The quarter's headline (:func:`rules.headline`), made once: the home page, the report,
+        its infographic and image, headlines.csv, the feed and every later quarter's trend read it."""
+        cache = self.__dict__.setdefault("_headlines", {})
+        if quarter_id not in cache:
+            cache[quarter_id] = rules.headline(self.quarter_kinds(quarter_id))
+        return cache[quarter_id]
 
-    def quarter_statuses(self, quarter_id: str) -> pd.DataFrame:
-        """Each measure's status in the quarter's report (``measure_id``, ``status``, ``period``),
-        as :meth:`quarter` gives it (grey without a figure) but without the rest of the row: all
-        the headline counts need, for every quarter's trend, at a fraction of the cost."""
-        if quarter_id in self._statuses:  # the overall counts and those by priority both ask
-            return self._statuses[quarter_id]
-        at = self._outturn_positions
-        ids = self._measure_ids
-        frequencies = self.measures["frequency"]
-        period_of = {f: report.reporting_period(f, quarter_id) for f in set(frequencies)}
-        shown = [
-            self._shown_statuses[at.get((measure_id, period_of[frequency]), -1)]
-            for measure_id, frequency in zip(ids, frequencies, strict=True)
+    def priority_headlines(self, quarter_id: str) -> dict[str, rules.Headline]:
+        """The quarter's headline for each priority that has measures, made once."""
+        cache = self.__dict__.setdefault("_priority_headlines", {})
+        if quarter_id not in cache:
+            cache[quarter_id] = rules.headlines_by(self.quarter_kinds(quarter_id), self._priority_keys)
+        return cache[quarter_id]
+
+    def priority_counts(self, quarter_id: str) -> list[dict]:
+        """Each priority's counts (:meth:`rules.Headline.counts`) with its id and title, in Council
+        Plan order, every priority listed: the tables of counts by priority."""
+        by_priority = self.priority_headlines(quarter_id)
+        return [
+            {"priority_id": p, "title": title, **by_priority.get(p, rules.Headline()).counts()}
+            for p, title in zip(self.priorities["priority_id"], self.priorities["title"], strict=True)
         ]
-        statuses = [status if isinstance(status, str) else "grey" for status in shown]
-        frame = pd.DataFrame({"measure_id": ids, "status": statuses, "period": quarter_id})
-        self._statuses[quarter_id] = frame
-        return frame
+
+    def quarter_kinds(self, quarter_id: str) -> list[str]:
+        """What each measure counts as in the quarter's headline (:func:`rules.headline_kind`), in
+        measure order, as :meth:`quarter` gives its rows (no figure when it has no row) but
+        without making the rows: all the headlines need, for every quarter's trend, at a fraction
+        of the cost."""
+        cache = self.__dict__.setdefault("_kinds", {})
+        if quarter_id in cache:  # the overall headline and those by priority both ask
+            return cache[quarter_id]
+        at = self._outturn_positions
+        kinds = self._row_kinds
+        period_of = {f: report.reporting_period(f, quarter_id) for f in set(self._frequencies)}
+        cache[quarter_id] = [
+            "not_due"
+            if period_of[frequency] is None
+            else kinds[at.get((measure_id, period_of[frequency]), -1)]
+            for measure_id, frequency in zip(self._measure_ids, self._frequencies, strict=True)
+        ]
+        return cache[quarter_id]
 
     # each outturn's and exception report's row by (measure_id, period): every quarter looks its
     # rows up here instead of merging the tables (made before the processes fork)
@@ -423,8 +463,21 @@ class Renderer(ReaderPages):
         return report.row_positions(self.data.frames["exceptions"])
 
     @cached_property
-    def _shown_statuses(self) -> list:
-        return [*self.reported["status"], None]  # position -1: no figure
+    def _row_kinds(self) -> list[str]:
+        # the rows the reports show (as each figure was first published): positions index them
+        return [*rules.row_kinds(self.reported), "missing"]  # position -1: no row, so no figure
+
+    @cached_property
+    def _frequencies(self) -> list[str]:
+        return self.measures["frequency"].tolist()
+
+    @cached_property
+    def _priority_keys(self) -> list[str]:
+        return [p if isinstance(p, str) else "" for p in self.measures["priority_id"]]
+
+    @cached_property
+    def _included(self) -> set[str]:
+        return set(self.quarters)
 
     @cached_property
     def _annual_figures(self) -> pd.DataFrame:
@@ -472,8 +525,8 @@ class Renderer(ReaderPages):
         reports and their infographics' trends all ask for them), the templates, plotly — done
         once, before the pages are shared between two processes, so neither does it again."""
         for quarter_id in self.quarters:
-            self._trend_row(quarter_id)
-            self.counts(quarter_id, by="priority_id")
+            self._trend_point(quarter_id)
+            self.priority_headlines(quarter_id)
         # what every quarter's report looks its rows up in: small, and made once for both processes
         _ = self._exception_positions, self._annual_figures
         warm_up(self.env)
@@ -509,21 +562,15 @@ class Renderer(ReaderPages):
                 f"Performance of {self.data.council}: no report has been published yet.",
             )
         rows = self.quarter(self.latest)
-        by_priority = (
-            self.counts(self.latest, by="priority_id")
-            .merge(self.priorities[["priority_id", "title"]], on="priority_id", how="right")
-            .fillna(0)
+        by_priority = self.priority_counts(self.latest)
+        figure = charts.to_json(
+            charts.status_counts_figure(pd.DataFrame(by_priority).assign(label=lambda f: f["title"]))
         )
-        by_priority["label"] = by_priority["title"]
-        figure = charts.to_json(charts.status_counts_figure(by_priority))
-        overall = self.counts(self.latest).iloc[0].to_dict()
+        overall = self.headline(self.latest)
         previous = self.quarters[-2] if len(self.quarters) > 1 else None
         changes = _records(self.changes(self.latest)) if previous else []
         key = rows[rows["is_key"]]
-        lede = (
-            f"In {periods.parse(self.latest).label()}, {int(overall['green'])} of {int(overall['total'])} "
-            f"measures of {self.data.council}'s Council Plan were on or better than target."
-        )
+        lede = f"In {periods.parse(self.latest).label()}, {infographic.in_brief(overall)}."
         return make_page(
             self.page(
                 "home.html.j2",
@@ -532,7 +579,9 @@ class Renderer(ReaderPages):
                     0
                 ],
                 overall=overall,
-                by_priority=_records(by_priority),
+                brief=infographic.in_brief(overall),
+                counts=overall.counts(),
+                by_priority=by_priority,
                 figure=figure,
                 changes=changes,
                 previous=previous,
@@ -565,14 +614,11 @@ class Renderer(ReaderPages):
             reds_by_priority: dict[str, list[dict]] = {}
             for record in red_records:
                 reds_by_priority.setdefault(record["priority_id"], []).append(record)
-            counts = self.counts(quarter_id, by="priority_id").set_index("priority_id")
+            headlines = self.priority_headlines(quarter_id)
+            short = periods.short_label(quarter_id)
             for priority, priority_rows in groups:
-                c = (
-                    counts.loc[priority["priority_id"]].to_dict()
-                    if priority["priority_id"] in counts.index
-                    else {}
-                )
-                c = {k: c.get(k, 0) for k in ("green", "amber", "red", "grey", "total")}
+                h = headlines.get(priority["priority_id"], rules.Headline())
+                c = h.counts()
                 by_priority.append({**priority, **c})
                 pages[f"{base}/{priority['priority_id'].lower()}/index.md"] = make_page(
                     self.page(
@@ -581,17 +627,21 @@ class Renderer(ReaderPages):
                         priority=priority,
                         rows=priority_rows,
                         counts=c,
+                        sentences=[infographic.figures_sentence(h, short), infographic.on_target_sentence(h)],
                         reds=reds_by_priority.get(priority["priority_id"], []),
                     ),
                     f"{priority['title']}: performance in {periods.parse(quarter_id).label()}.",
                     in_nav=False,
                 )
-        overall = self.counts(quarter_id).iloc[0].to_dict()
+        overall = self.headline(quarter_id)
+        glance = self.infographic(quarter_id)
         html = self.page(
             "report.html.j2",
             quarter=quarter_id,
             publication=_records(self.data.publications[self.data.publications["period"] == quarter_id])[0],
             overall=overall,
+            counts=overall.counts(),
+            sentences=glance["headlines"][:1],
             groups=[] if split else groups,
             split=split,
             by_priority=by_priority,
@@ -601,26 +651,39 @@ class Renderer(ReaderPages):
             changes=_records(self.changes(quarter_id)) if index else [],
             following=self.quarters[index + 1] if index + 1 < len(self.quarters) else None,
             groupings=rules.ON_TARGET_GROUPINGS,
-            glance=self.infographic(quarter_id),
+            glance=glance,
             root="../../",
         )
         label = periods.parse(quarter_id).label()
         pages[f"{base}/index.md"] = make_page(
             html,
-            f"{self.data.council}'s performance report for {label}: {int(overall['green'])} of "
-            f"{int(overall['total'])} measures on or better than target, {int(overall['red'])} red.",
+            f"{self.data.council}'s performance report for {label}: {infographic.in_brief(overall)}; "
+            f"{overall.red} red.",
         )
         return pages
 
     def reports_index(self) -> Page:
-        trend = self.quarter_trend(self.quarters)
-        # the home page's stacked bars, one bar per quarter (oldest at the top)
-        figure = charts.to_json(charts.status_counts_figure(trend)) if len(trend) else None
+        # every quarter from the first report to the last, a gap where none was published
+        trend = self.trend(self.quarters[0], self.quarters[-1]) if self.quarters else []
+        figure = None
+        if trend:  # the home page's stacked bars, one bar per quarter (oldest at the top)
+            bars = pd.DataFrame(trend).assign(
+                label=[t["label"] + (" (no report)" if t["gap"] == "no_report" else "") for t in trend]
+            )
+            figure = charts.to_json(charts.status_counts_figure(bars))
+        latest = self.quarters[-1] if self.quarters else None
+        before = self.rated_before(latest) if latest else None
+        sentences = []
+        if latest:
+            h = self.headline(latest)
+            short = periods.short_label(latest)
+            sentences = [infographic.figures_sentence(h, short), infographic.on_target_sentence(h, before)]
         return make_page(
             self.page(
                 "reports_index.html.j2",
                 publications=_records(self.data.publications.iloc[::-1]),
-                trend=_records(trend),
+                trend=trend,
+                sentences=sentences,
                 figure=figure,
             ),
             f"Every quarterly performance report of {self.data.council}, as considered by committee, "
@@ -666,13 +729,20 @@ class Renderer(ReaderPages):
             if self.latest
             else self.measures.assign(status="grey", status_source="computed", value=None, target=None)
         )
+        summary = []
+        if self.latest:
+            h = self.priority_headlines(self.latest).get(priority["priority_id"], rules.Headline())
+            short = periods.short_label(self.latest)
+            summary = [infographic.figures_sentence(h, short), infographic.on_target_sentence(h)]
         items = []
         for objective in _records(objectives):
             measures = latest_rows[latest_rows["objective_id"] == objective["objective_id"]]
             projects = self.projects[self.projects["objective_id"] == objective["objective_id"]]
             items.append((objective, _records(measures), _records(self._latest_updates(projects))))
         return make_page(
-            self.page("priority.html.j2", priority=priority, items=items, latest=self.latest),
+            self.page(
+                "priority.html.j2", priority=priority, items=items, latest=self.latest, summary=summary
+            ),
             priority.get("description") or f"{priority['title']}: objectives, measures and projects.",
         )
 
@@ -742,8 +812,11 @@ class Renderer(ReaderPages):
         records = self.measure_rows("performance", measure_id)
         latest = records[-1] if records else None
         unit_suffix = "%" if measure["unit"] in ("percent", "percent_change") else ""
+        ceiling = charts.PERCENT_CEILING if measure["unit"] == "percent" else None
         chart = (
-            charts.measure_figure(records, unit_suffix, int(measure["decimal_places"])) if records else None
+            charts.measure_figure(records, unit_suffix, int(measure["decimal_places"]), ceiling)
+            if records
+            else None
         )
         detail = {r["period"]: r for r in self.measure_rows("outturns", measure_id)}
         exceptions = self.measure_rows("exceptions", measure_id)

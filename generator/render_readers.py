@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import citation, facets, infographic, periods, report, rules
+from . import citation, downloads, facets, infographic, periods, report
 from .page import Page, make_page
 
 
@@ -35,33 +35,89 @@ class ReaderPages:
         url = citation.page_url(self.data.extra.get("site_url"), path)
         return citation.citation(self.data.council, title, release, published, url)
 
-    def quarter_trend(self, quarters: list[str]) -> pd.DataFrame:
-        """Status counts and the share on target (green only) for each quarter, oldest first."""
-        columns = ["period", "label", *rules.STATUSES, "total", "on_target_green_only", "share_on_target"]
-        return pd.DataFrame([self._trend_row(q) for q in quarters], columns=columns)
+    def trend(self, first: str, last: str) -> list[dict]:
+        """Every quarter from ``first`` to ``last`` in sequence, oldest first
+        (:func:`infographic.trend_point`): a quarter with no report, or with nothing rated, is a
+        gap, never 0%."""
+        points = []
+        quarter, end = periods.parse(first), periods.sort_key(last)
+        while periods.sort_key(quarter.id) <= end:
+            points.append(self._trend_point(quarter.id))
+            quarter = periods.shift(quarter, 1)
+        return points
 
-    def _trend_row(self, quarter_id: str) -> dict:
-        # every infographic asks for the quarters before its own: computed once per quarter
-        cache = self.__dict__.setdefault("_trend_rows", {})
+    def _trend_point(self, quarter_id: str) -> dict:
+        # every infographic asks for the quarters before its own: each made once
+        cache = self.__dict__.setdefault("_trend_points", {})
         if quarter_id not in cache:
-            c = self.counts(quarter_id).iloc[0].to_dict()
-            share = round(100 * c["on_target_green_only"] / c["total"]) if c["total"] else 0
-            cache[quarter_id] = {
-                **c,
-                "period": quarter_id,
-                "label": periods.parse(quarter_id).short_label(),
-                "share_on_target": share,
-            }
+            included = quarter_id in self._included
+            cache[quarter_id] = infographic.trend_point(
+                quarter_id, self.headline(quarter_id) if included else None
+            )
         return cache[quarter_id]
 
+    def rated_before(self, quarter_id: str) -> tuple[str, int] | None:
+        """The latest quarter before ``quarter_id`` in which any measure was rated (its short
+        label and share on target): what "up" or "down" is measured against."""
+        for earlier in reversed(self.quarters[: self.quarters.index(quarter_id)]):
+            share = self.headline(earlier).share
+            if share is not None:
+                return periods.short_label(earlier), share
+        return None
+
     def changes(self, quarter_id: str) -> pd.DataFrame:
-        """Measures whose status changed since the quarter before (:func:`report.status_changes`),
-        worked out once: the quarter's report and its infographic both show them."""
+        """What changed since the quarter before (:func:`report.status_changes`), worked out once:
+        the quarter's report, its infographic and its CSV row all count these rows."""
         cache = self.__dict__.setdefault("_changes", {})
         if quarter_id not in cache:
             previous = self.quarters[self.quarters.index(quarter_id) - 1]
             cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
         return cache[quarter_id]
+
+    def change_tally(self, quarter_id: str, previous: str) -> dict[str, dict[str, int]]:
+        """How many measures changed status in each way since ``previous``, for the council
+        (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' headline
+        kinds, the rule :meth:`changes` lists, without making either quarter's rows."""
+        moved = report.change_kinds(self.quarter_kinds(quarter_id), self.quarter_kinds(previous))
+        council = dict.fromkeys(report.CHANGE_KINDS, 0)
+        tally: dict[str, dict[str, int]] = {}
+        for key, kind in zip(self._priority_keys, moved, strict=True):
+            if kind is not None:
+                council[kind] += 1
+                tally.setdefault(key, dict.fromkeys(report.CHANGE_KINDS, 0))[kind] += 1
+        return {**tally, "": council}  # the council's own row last, so no priority can stand in for it
+
+    def briefs(self) -> dict[str, str]:
+        """Each included quarter's headline in one sentence (:func:`infographic.in_brief`), for the feed."""
+        return {q: infographic.in_brief(self.headline(q)) for q in self.quarters}
+
+    def headline_rows(self) -> pd.DataFrame:
+        """headlines.csv: each included quarter's headline for the council and for each priority,
+        with the changes since the quarter before — the numbers of its report, tile for tile."""
+        rows = []
+        order = self.priorities["priority_id"].tolist()
+        for index, quarter_id in enumerate(self.quarters):
+            previous = self.quarters[index - 1] if index else None
+            tally = self.change_tally(quarter_id, previous) if previous else {}
+            by_priority = self.priority_headlines(quarter_id)
+            scopes = [("", self.headline(quarter_id))]
+            scopes += [(p, by_priority[p]) for p in order if p in by_priority]
+            for priority_id, h in scopes:
+                if previous is None:
+                    moved = dict.fromkeys(report.CHANGE_KINDS, None)
+                else:
+                    moved = tally.get(priority_id, dict.fromkeys(report.CHANGE_KINDS, 0))
+                rows.append(
+                    {
+                        "period": quarter_id,
+                        "priority_id": priority_id,
+                        **{k: v for k, v in h.counts().items() if k != "total"},
+                        "share_on_target": h.share,
+                        "compared_with": previous or "",
+                        **{f"changed_{kind}": n for kind, n in moved.items()},
+                    }
+                )
+        return pd.DataFrame(rows, columns=downloads.headline_columns())
 
     def red_records(self, quarter_id: str, records: list[dict]) -> list[dict]:
         """The quarter's red rows with their exception reports, as records: what converting
@@ -102,17 +158,22 @@ class ReaderPages:
         index = self.quarters.index(quarter_id)
         previous = self.quarters[index - 1] if index else None
         key_updates = self._key_updates()
-        # the infographic draws the last eight quarters of the trend: only those are gathered
-        shown = self.quarters[max(0, index + 1 - infographic.TREND_QUARTERS) : index + 1]
+        # the trend: the quarters in sequence up to this one, at most eight, from the first report
+        first = max(
+            self.quarters[0],
+            periods.shift(periods.parse(quarter_id), 1 - infographic.TREND_QUARTERS).id,
+            key=periods.sort_key,
+        )
         return infographic.quarter_numbers(
             quarter_id,
             previous,
             self.priorities,
-            self.counts(quarter_id, by="priority_id"),
-            self.counts(previous, by="priority_id") if previous else None,
-            self.changes(quarter_id) if previous else pd.DataFrame(columns=["status", "status_before"]),
-            self.quarter_trend(shown),
+            self.headline(quarter_id),
+            self.priority_headlines(quarter_id),
+            self.changes(quarter_id) if previous else None,
+            self.trend(first, quarter_id),
             key_updates[key_updates["period"] == quarter_id],
+            self.rated_before(quarter_id),
         )
 
     def _key_updates(self) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import periods
+from . import periods, rules
 
 NOT_DUE_REASON = "not_due"
 
@@ -102,29 +102,71 @@ def quarter_rows(
     return rows
 
 
-def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Measures whose status differs between two quarters' reports (what changed since last quarter).
+#: a better status ranks lower; grey is not rated, so a move to or from grey is neither better nor worse
+RANK = {"green": 0, "amber": 1, "red": 2}
+#: the kinds of change since last quarter, in the order they are listed
+CHANGE_KINDS = ("better", "worse", "grey")
 
-    A change to or from grey only because an annual measure is not due in one of the quarters
-    is left out: the measure did not get better or worse, it simply was not reported.
+
+def shown_status(kind: str) -> str:
+    """The status a headline counts a row as (:func:`rules.headline_kind`): a rated status, else grey."""
+    return kind if kind in rules.RATED else "grey"
+
+
+def change_kind(now: str, before: str) -> str | None:
+    """How a measure's counted status moved between two reports: ``better``, ``worse``, ``grey``
+    (to or from grey: no figure, not due or not rated) or None when it did not move."""
+    if now == before:
+        return None
+    if now not in RANK or before not in RANK:
+        return "grey"
+    return "better" if RANK[now] < RANK[before] else "worse"
+
+
+def change_kinds(now: list[str], before: list[str]) -> list[str | None]:
+    """:func:`change_kind` of each measure, from its headline kinds (:func:`rules.headline_kind`)
+    in two reports of the same measures."""
+    return [change_kind(shown_status(a), shown_status(b)) for a, b in zip(now, before, strict=True)]
+
+
+def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """What changed since last quarter: one row per measure in both reports whose status, as the
+    headlines count it (:func:`shown_status`), differs, with the kind of change (``change``:
+    :data:`CHANGE_KINDS`). Every count of changes on the site is a count of these rows.
+
+    Columns: ``title``, ``measure_id``, ``status``, ``status_reason`` (and ``priority_id`` when
+    ``current`` has it), the same with ``_before``, ``shown`` / ``shown_before`` (the counted
+    statuses) and ``change``; ordered better, worse, then grey, in report order within each.
     """
-    keep = ["measure_id", "status", "status_reason"]
+    keep = ["measure_id", "status", "status_reason", "value"]
+    own = ["title", *keep, *(["priority_id"] if "priority_id" in current else [])]
     ids = current["measure_id"]
     if ids.equals(previous["measure_id"]) and ids.is_unique:
-        # two reports of the same measures in the same order (the renderer's): compared side by
-        # side, and only the changed rows taken, which is what the merge below gives
-        status, reason = (current[c].to_numpy() for c in keep[1:])
-        before, reason_before = (previous[c].to_numpy() for c in keep[1:])
-        shown = (status != before) & (reason != NOT_DUE_REASON) & (reason_before != NOT_DUE_REASON)
-        rows = np.flatnonzero(shown)
-        earlier = previous[keep[1:]].take(rows).reset_index(drop=True).add_suffix("_before")
-        return pd.concat([current[["title", *keep]].take(rows).reset_index(drop=True), earlier], axis=1)
-    merged = current[["title", *keep]].merge(
-        previous[keep], on="measure_id", how="inner", suffixes=("", "_before")
+        # two reports of the same measures in the same order (the renderer's): side by side
+        merged = pd.concat(
+            [
+                current[own].reset_index(drop=True),
+                previous[keep[1:]].reset_index(drop=True).add_suffix("_before"),
+            ],
+            axis=1,
+        )
+    else:
+        merged = current[own].merge(previous[keep], on="measure_id", how="inner", suffixes=("", "_before"))
+    now = rules.row_kinds(merged)
+    before = rules.row_kinds(
+        merged[["status_before", "value_before", "status_reason_before"]].set_axis(
+            ["status", "value", "status_reason"], axis=1
+        )
     )
-    changed = merged["status"] != merged["status_before"]
-    not_due = (merged["status_reason"] == NOT_DUE_REASON) | (merged["status_reason_before"] == NOT_DUE_REASON)
-    return merged[changed & ~not_due].reset_index(drop=True)
+    merged = merged.assign(
+        shown=[shown_status(kind) for kind in now],
+        shown_before=[shown_status(kind) for kind in before],
+        change=change_kinds(now, before),
+    )
+    changed = merged[merged["change"].notna()]
+    order = changed["change"].map({kind: n for n, kind in enumerate(CHANGE_KINDS)})
+    changed = changed.assign(_k=order).sort_values("_k", kind="stable").drop(columns=["_k"])
+    return changed.drop(columns=["value", "value_before"]).reset_index(drop=True)
 
 
 def annual_figures(performance: pd.DataFrame) -> pd.DataFrame:

@@ -69,24 +69,44 @@ was overridden and why, and keeps the status the rules gave.
 
 Each figure is compared with the **previous period** of the same kind (the previous month, quarter
 or year) and with the **same period a year earlier**. The result is *improving*, *worsening*,
-*unchanged* or *not comparable*, following whether higher or lower is better.
+*unchanged* or *not comparable*, following whether higher or lower is better (or, for a measure
+where neither is better, *higher* or *lower*).
 
 - Figures are compared **rounded to the measure's decimal places**, so two figures that look the
   same on the page are always *unchanged*.
 - If either figure is missing, the comparison is *not comparable*: we do not reach further back.
-- If neither higher nor lower is better, the comparison is *not comparable*.
+- If neither higher nor lower is better, the figures are still compared, but only in words: the
+  figure is *higher*, *lower* or *unchanged*, never better or worse.
 - A **running total** for the year to date always grows during the year, so it is only compared
   with the same point a year earlier; its comparison with the previous period is *not comparable*.
 
 ### Headline counts: what "on target" means
 
-Headline counts give the number of measures of each status in a period, for the whole council and
-for each priority, objective or directorate. Councils count "on target" in two ways, and this site
-gives both, each with its definition:
+Headline counts give the number of measures of each status in a quarter's report, for the whole
+council and for each priority. Every headline says how many measures had a figure:
 
-- **green only**: measures on or better than target (or within the green tolerance);
-- **green, amber or grey**: as many committee reports count them, treating measures within tolerance
-  and measures not rated as "on target".
+- a measure is **rated** when it has a figure for the quarter and is red, amber or green;
+- a measure **with a figure but not rated** (grey) is monitored only, has no target for the
+  period, or is one where neither a higher nor a lower figure is better;
+- a measure with **no figure yet** (grey) is either an annual measure before its figure is due at
+  the end of the year, or one whose figure is missing (the reason is given). A measure with no
+  figure is never rated, even if an officer gave it a status.
+
+Only rated measures can be on target, and a measure that is not rated is never counted as on
+target. Councils count "on target" in two ways, and this site says which one each count uses:
+
+- **green only**: rated measures on or better than target (or within the green tolerance); the
+  headlines, the tiles and the trend use this one;
+- **green or amber**: as many committee reports count them, rated measures on target or within
+  tolerance.
+
+The share on target is the measures on target as a percentage of the rated measures. A quarter in
+which no measure was rated has no share: it is shown as a gap, never as 0%.
+
+**What changed since last quarter** compares each measure's status with the previous published
+report. A move between red, amber and green is *better* or *worse*. A move to or from grey (no
+figure yet, not due until the year end, or not rated) is neither: it is listed as a change of its
+own kind.
 
 ### Exception reports
 
@@ -116,6 +136,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -124,7 +145,8 @@ from . import periods
 from .formatting import quantise
 
 STATUSES = ("red", "amber", "green", "grey")
-DIRECTIONS = ("improving", "worsening", "unchanged", "not_comparable")
+#: direction of travel; ``higher`` and ``lower`` only where neither is better (polarity none)
+DIRECTIONS = ("improving", "worsening", "unchanged", "higher", "lower", "not_comparable")
 
 #: reason code → status it gives (the table in the module docstring explains each)
 REASONS = {
@@ -136,16 +158,6 @@ REASONS = {
     "no_polarity": "grey",
     "no_value": "grey",
     "no_target": "grey",
-}
-
-#: headline "on target" column → the definition shown beside the count
-ON_TARGET_GROUPINGS = {
-    "on_target_green_only": "counting green only",
-    "on_target_green_amber_grey": "counting green, amber and grey, as committee reports often do",
-}
-_ON_TARGET_STATUSES = {
-    "on_target_green_only": ["green"],
-    "on_target_green_amber_grey": ["green", "amber", "grey"],
 }
 
 PERFORMANCE_COLUMNS = [
@@ -168,6 +180,11 @@ PERFORMANCE_COLUMNS = [
     "direction_vs_last_year",
     "summary",
 ]
+
+#: returned beside :data:`PERFORMANCE_COLUMNS` for the pages, not published in performance.csv:
+#: the figures each direction of travel compared with (NaN: none), so a page can say "up from
+#: 602", and the reason a figure is missing (outturns.csv has it), so a report can say why
+COMPARED_COLUMNS = ["previous_value", "year_earlier_value", "missing_reason"]
 
 #: what performance.csv repeats from measures.csv, so each of its rows can be read alone
 MEASURE_CONTEXT_COLUMNS = ["title", "unit", "unit_label", "decimal_places", "polarity", "frequency"]
@@ -375,11 +392,15 @@ def apply_overrides(computed_status: pd.Series, status_override: pd.Series) -> p
 
 # -- direction of travel --------------------------------------------------------------------------
 def _compare(value, other, dp, polarity) -> np.ndarray:
-    comparable = ~np.isnan(value) & ~np.isnan(other) & (polarity != "none")
+    comparable = ~np.isnan(value) & ~np.isnan(other)
     delta = quantise(np.nan_to_num(value), dp) - quantise(np.nan_to_num(other), dp)
     better = np.where(polarity == "lower_is_better", delta < 0, delta > 0)
+    # neither higher nor lower is better: the figures still compare, in words only
+    neutral = polarity == "none"
     return np.select(
-        [~comparable, delta == 0, better], ["not_comparable", "unchanged", "improving"], default="worsening"
+        [~comparable, delta == 0, neutral & (delta > 0), neutral, better],
+        ["not_comparable", "unchanged", "higher", "lower", "improving"],
+        default="worsening",
     )
 
 
@@ -428,7 +449,8 @@ def performance_table(
     """One row per outturn row, sorted by measure and then chronologically, with the columns
     :data:`PERFORMANCE_COLUMNS`: the target used, computed and shown status, reason, override
     reason, both directions of travel and the plain-English ``summary`` (left empty when
-    ``with_summaries`` is false, for checks that need only the statuses)."""
+    ``with_summaries`` is false, for checks that need only the statuses); then
+    :data:`COMPARED_COLUMNS`, the figures the directions compared with (not published)."""
     from . import summary  # summary reads the working frame this function builds
 
     unknown = set(outturns["measure_id"]) - set(measures["measure_id"])
@@ -461,10 +483,152 @@ def performance_table(
     sort_end = info.loc[work["period"], "sort_end"].to_numpy()
     sort_kind = info.loc[work["period"], "sort_kind"].to_numpy()
     order = np.lexsort((sort_kind, sort_end, work["measure_id"].to_numpy(str)))
-    return work.iloc[order][PERFORMANCE_COLUMNS].reset_index(drop=True)
+    return work.iloc[order][[*PERFORMANCE_COLUMNS, *COMPARED_COLUMNS]].reset_index(drop=True)
 
 
-# -- headline counts and the exception check ------------------------------------------------------
+# -- headline figures -----------------------------------------------------------------------------
+#: what each measure of a report counts as in a headline: its status when it is rated (it has a
+#: figure and is red, amber or green), else why it is not
+HEADLINE_KINDS = ("green", "amber", "red", "not_rated", "not_due", "missing")
+#: the kinds that are rated, best first
+RATED = ("green", "amber", "red")
+#: on-target grouping → the words shown beside every count made with it
+ON_TARGET_GROUPINGS = {
+    "green_only": "counting green only",
+    "green_or_amber": "counting green and amber (within tolerance), as committee reports often do",
+}
+_ON_TARGET_STATUSES = {"green_only": ("green",), "green_or_amber": ("green", "amber")}
+#: the grouping of the headline sentences, the tiles and the trend
+HEADLINE_GROUPING = "green_only"
+#: why a grey measure is grey, in words (reason code → words), for lists of changes
+GREY_WORDS = {
+    "monitoring_only": "monitored only",
+    "no_polarity": "neither higher nor lower is better",
+    "no_value": "no figure",
+    "no_target": "no target",
+    "not_due": "reported at year end",
+}
+
+
+def headline_kind(status: object, has_figure: bool, reason: object) -> str:
+    """What one report row counts as in a headline (one of :data:`HEADLINE_KINDS`).
+
+    A measure without a figure is never rated, whatever status it shows (an officer may still
+    give it one): it is ``not_due`` (an annual measure before its figure is due) or ``missing``.
+    A figure with a grey status (monitored only, no better direction, no target) is ``not_rated``.
+    """
+    if not has_figure:
+        return "not_due" if reason == "not_due" else "missing"
+    return status if status in RATED else "not_rated"
+
+
+def row_kinds(rows: pd.DataFrame) -> list[str]:
+    """:func:`headline_kind` of every row of a quarter's report (``status``, ``value``,
+    ``status_reason``), in plain Python: a report has hundreds of rows, and every trend asks."""
+    has_figure = rows["value"].notna().tolist()
+    return [
+        headline_kind(status, figure, reason)
+        for status, figure, reason in zip(rows["status"], has_figure, rows["status_reason"], strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of a set of report rows: a quarter's report, or one priority of it.
+
+    Every count the site, its image, its CSV and its feed show for a quarter is read from one of
+    these, made by :func:`headline`. ``green``, ``amber`` and ``red`` count rated measures only.
+    """
+
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    not_rated: int = 0  # a figure, but grey: monitored only, no better direction or no target
+    not_due: int = 0  # annual measures before their figure is due
+    missing: int = 0  # no figure, though one was due
+    grouping: str = HEADLINE_GROUPING
+
+    @property
+    def measures(self) -> int:
+        return self.rated + self.not_rated + self.no_figure
+
+    @property
+    def rated(self) -> int:
+        return self.green + self.amber + self.red
+
+    @property
+    def with_figure(self) -> int:
+        return self.rated + self.not_rated
+
+    @property
+    def no_figure(self) -> int:
+        return self.not_due + self.missing
+
+    @property
+    def grey(self) -> int:
+        """Every measure not rated, with a figure or without: what the site calls grey."""
+        return self.not_rated + self.no_figure
+
+    def on_target_by(self, grouping: str) -> int:
+        """Rated measures on target, counting the statuses of ``grouping`` (never a grey one)."""
+        return sum(getattr(self, status) for status in _ON_TARGET_STATUSES[grouping])
+
+    @property
+    def on_target(self) -> int:
+        """On target by the headline's own :attr:`grouping`."""
+        return self.on_target_by(self.grouping)
+
+    @property
+    def share(self) -> int | None:
+        """Whole-number percentage of the rated measures on target; None when none was rated
+        (a gap, never 0%)."""
+        return round(100 * self.on_target / self.rated) if self.rated else None
+
+    def counts(self) -> dict[str, int]:
+        """Every count as a plain mapping (:data:`HEADLINE_COLUMNS`), for tables and CSVs."""
+        out = {
+            "measures": self.measures,
+            "with_figure": self.with_figure,
+            "no_figure": self.no_figure,
+            "not_due": self.not_due,
+            "missing": self.missing,
+            "rated": self.rated,
+            "not_rated": self.not_rated,
+            "green": self.green,
+            "amber": self.amber,
+            "red": self.red,
+            "grey": self.grey,
+            "total": self.measures,
+        }
+        out.update({f"on_target_{grouping}": self.on_target_by(grouping) for grouping in ON_TARGET_GROUPINGS})
+        return out
+
+
+#: the columns of :meth:`Headline.counts` (and of :func:`headline_counts`), in order
+HEADLINE_COLUMNS = list(Headline().counts())
+
+
+def headline(kinds) -> Headline:
+    """The headline of report rows, from each row's :func:`headline_kind` (or from the rows
+    themselves: a frame with ``status``, ``value`` and ``status_reason``)."""
+    if isinstance(kinds, pd.DataFrame):
+        kinds = row_kinds(kinds)
+    tally = Counter(kinds)
+    unknown = set(tally) - set(HEADLINE_KINDS)
+    if unknown:
+        raise ValueError(f"not a headline kind: {', '.join(sorted(map(str, unknown)))}")
+    return Headline(**{kind: tally[kind] for kind in HEADLINE_KINDS})
+
+
+def headlines_by(kinds: list[str], keys: list[str]) -> dict[str, Headline]:
+    """One :class:`Headline` per key (a priority, an objective…), from the rows' kinds and keys,
+    sorted by key; only keys with rows appear."""
+    grouped: dict[str, list[str]] = {}
+    for key, kind in zip(keys, kinds, strict=True):
+        grouped.setdefault(key, []).append(kind)
+    return {key: headline(grouped[key]) for key in sorted(grouped)}
+
+
 def headline_counts(
     performance: pd.DataFrame,
     measures: pd.DataFrame,
@@ -472,48 +636,33 @@ def headline_counts(
     period: str,
     by: str | None = None,
 ) -> pd.DataFrame:
-    """Counts of each status among ``performance`` rows for ``period``, overall or per group.
+    """The :class:`Headline` counts of ``performance`` rows for ``period``, overall or per group.
 
-    ``by`` is ``None`` (one row), ``"priority_id"``, ``"objective_id"`` or ``"directorate"`` (one row
-    per group that has measures, sorted by it). Columns: the group key (when grouped), ``red``,
-    ``amber``, ``green``, ``grey``, ``total`` and one column per :data:`ON_TARGET_GROUPINGS` key.
-    For a quarter's report, pass its rows (``report.quarter_rows``) with ``period`` set to the quarter.
+    ``performance`` needs ``measure_id``, ``period``, ``status``, ``value`` and ``status_reason``;
+    for a quarter's report pass its rows (``report.quarter_rows``) with ``period`` set to the
+    quarter. ``by`` is ``None`` (one row), ``"priority_id"``, ``"objective_id"`` or
+    ``"directorate"`` (one row per group that has measures, sorted by it). Columns: the group key
+    (when grouped) and :data:`HEADLINE_COLUMNS`.
     """
-    rows = performance.loc[performance["period"] == period, ["measure_id", "status"]]
-    if by is not None:
-        if by not in ("priority_id", "objective_id", "directorate"):
-            raise ValueError(f"cannot group headline counts by {by!r}")
-        if by == "priority_id":
-            priority_of = dict(zip(objectives["objective_id"], objectives["priority_id"], strict=True))
-            named = [priority_of.get(o) for o in measures["objective_id"]]
-        else:
-            named = measures[by].tolist()
-        group = {
-            m: g if isinstance(g, str) else "" for m, g in zip(measures["measure_id"], named, strict=True)
-        }
-        keys = [group.get(m, "") for m in rows["measure_id"]]
-    else:
-        keys = [""] * len(rows)
-    # counted in plain Python: a quarter has hundreds of rows, and every report and trend asks
-    pairs = Counter(zip(keys, rows["status"], strict=True))
-    tally: dict[str, Counter] = {}
-    for (key, status), n in pairs.items():
-        if isinstance(status, str):  # a missing status is not counted, as in a cross-tabulation
-            tally.setdefault(key, Counter())[status] += n
+    rows = performance.loc[performance["period"] == period]
+    # a row without a status is not counted
+    rows = rows[np.fromiter((isinstance(s, str) for s in rows["status"]), dtype=bool, count=len(rows))]
+    kinds = row_kinds(rows)
     if by is None:
-        tally.setdefault("", Counter())
-    order = sorted(tally)
-    columns: dict[str, object] = {by: order} if by is not None else {}
-
-    def numbers(values) -> np.ndarray:
-        return np.fromiter(values, dtype="int64", count=len(order))
-
-    for status in STATUSES:
-        columns[status] = numbers(tally[k][status] for k in order)
-    columns["total"] = numbers(sum(tally[k][status] for status in STATUSES) for k in order)
-    for column, statuses in _ON_TARGET_STATUSES.items():
-        columns[column] = numbers(sum(tally[k][status] for status in statuses) for k in order)
-    return pd.DataFrame(columns)
+        return pd.DataFrame([headline(kinds).counts()], columns=HEADLINE_COLUMNS)
+    if by not in ("priority_id", "objective_id", "directorate"):
+        raise ValueError(f"cannot group headline counts by {by!r}")
+    if by == "priority_id":
+        priority_of = dict(zip(objectives["objective_id"], objectives["priority_id"], strict=True))
+        named = [priority_of.get(o) for o in measures["objective_id"]]
+    else:
+        named = measures[by].tolist()
+    group = {m: g if isinstance(g, str) else "" for m, g in zip(measures["measure_id"], named, strict=True)}
+    keys = [group.get(m, "") for m in rows["measure_id"]]
+    table = headlines_by(kinds, keys)
+    return pd.DataFrame(
+        [{by: key, **h.counts()} for key, h in table.items()], columns=[by, *HEADLINE_COLUMNS]
+    ).astype({c: "int64" for c in HEADLINE_COLUMNS})
 
 
 def missing_exception_reports(

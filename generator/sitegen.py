@@ -338,7 +338,12 @@ def generate(
     def open_data() -> dict:
         """The downloads and the revisions log page: one job, as both need the log."""
         files = downloads.render_downloads(
-            package.descriptor, computed.raw_gated, computed.performance, gated["measures"], log
+            package.descriptor,
+            computed.raw_gated,
+            computed.performance,
+            gated["measures"],
+            log,
+            headlines=renderer.headline_rows(),
         )
         return {**files, "data/revisions/index.md": renderer.revisions_page(log, data.withdrawals)}
 
@@ -353,7 +358,9 @@ def generate(
                 files[path] = item
     pages.update(later)
     licence = standard.licence(package.descriptor)
-    files["feed.xml"] = feed.atom(publications, data.council, site_url or "/").encode("utf-8")
+    files["feed.xml"] = feed.atom(publications, data.council, site_url or "/", renderer.briefs()).encode(
+        "utf-8"
+    )
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in computed.raw_gated.items()})

@@ -234,7 +234,11 @@ def _travel(row: Mapping, n: _Numbers, cumulative: bool) -> str:
         when = f"in the same {kind} last year"
     parts.append(_change(n, "year_earlier_value", row["direction_vs_last_year"], when))
     parts = [p for p in parts if p]
-    return f"It is {' and '.join(parts)}." if parts else ""
+    if not parts:
+        return ""
+    # a measure without polarity still compares: say so, unless the sentence already has
+    neutral = row["polarity"] == "none" and row["status_reason"] != "no_polarity"
+    return f"It is {' and '.join(parts)}{'; neither higher nor lower is better' if neutral else ''}."
 
 
 def _change(n: _Numbers, other: str, direction: str, when: str) -> str:

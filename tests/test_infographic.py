@@ -10,9 +10,10 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from generator import infographic
+from generator import infographic, rules
 
 from .conftest import EXAMPLE
+from .headline_reader import figures_words_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -57,13 +58,20 @@ def test_tiles_count_what_the_report_tables_count(example_site):
     home = (site / "index.html").read_text(encoding="utf-8")
     table = home.split("<caption>Measures by status and priority", 1)[1].split("</table>", 1)[0]
     rows = re.findall(
-        r'<a href="priorities/([^/]+)/">[^<]*</a></th><td>(\d+)</td>(?:<td>\d+</td>){3}<td>(\d+)</td>', table
+        r'<a href="priorities/([^/]+)/">[^<]*</a></th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>'
+        r"<td>\d+</td><td>(\d+)</td><td>(\d+)</td>",
+        table,
     )
+    # green of rated (green + amber + red), and how many had a figure of the total
+    expected = {(p, int(g), int(g) + int(a) + int(r), (int(f), int(t))) for p, g, a, r, t, f in rows}
     tiles = re.findall(
-        r'<a href="priorities/([^/]+)/">[^<]*</a></h3>\s*<p class="ps-glance__big"><strong>(\d+)</strong> of (\d+)',
+        r'<a href="priorities/([^/]+)/">[^<]*</a></h3>\s*<p class="ps-glance__big"><strong>(\d+)</strong> of (\d+)'
+        r'.*?<p class="ps-glance__figures">([^<]+)</p>',
         home,
+        re.S,
     )
-    assert tiles and set(tiles) == set(rows)
+    got = {(p, int(g), int(r), figures_words_of(f)) for p, g, r, f in tiles}
+    assert tiles and got == expected
 
 
 def test_the_downloadable_image_is_self_contained_and_says_what_the_page_says(example_site):
@@ -83,7 +91,9 @@ def test_the_downloadable_image_is_self_contained_and_says_what_the_page_says(ex
             r"<li>([^<]+)</li>", page.split('class="ps-glance__headlines"', 1)[1].split("</ul>", 1)[0]
         ):
             assert html.unescape(headline) in text
-        for big, total in re.findall(r"<strong>(\d+)</strong> of (\d+) <span>measures on target", page):
+        tiles = re.findall(r"<strong>(\d+)</strong> of (\d+) <span>rated measures? on target", page)
+        assert tiles
+        for big, total in tiles:
             assert f"{big} of {total}" in text
         for share in re.findall(r"<strong>(\d+%)</strong> <span>", page):
             assert share in text and share in shown
@@ -92,39 +102,53 @@ def test_the_downloadable_image_is_self_contained_and_says_what_the_page_says(ex
 
 def test_numbers_for_a_quarter():
     priorities = pd.DataFrame({"priority_id": ["b", "a"], "title": ["Second by id", "First by id"]})
-    counts = pd.DataFrame(
-        {"priority_id": ["a", "b"], "green": [2, 1], "amber": [1, 0], "red": [0, 2], "grey": [1, 0]}
-    )
-    before = counts.assign(green=[3, 1])
-    changes = pd.DataFrame({"status": ["green", "red", "grey"], "status_before": ["amber", "green", "green"]})
-    trend = pd.DataFrame(
-        {
-            "period": ["2026-27-Q1"],
-            "label": ["Q1 2026/27"],
-            "green": [3],
-            "total": [7],
-            "share_on_target": [43],
-        }
-    )
+    by_priority = {
+        "a": rules.headline(["green", "green", "amber", "not_due"]),
+        "b": rules.headline(["green", "red", "red"]),
+    }
+    overall = rules.headline(["green", "green", "amber", "not_due", "green", "red", "red"])
+    changes = pd.DataFrame({"priority_id": ["a", "b", "b"], "change": ["better", "worse", "grey"]})
+    trend = [infographic.trend_point("2025-26-Q4", None), infographic.trend_point("2026-27-Q1", overall)]
     projects = pd.DataFrame(
         {"title": ["Depot", "Pool"], "status": ["on_track", "at_risk"], "percent_complete": [50, None]}
     )
     n = infographic.quarter_numbers(
-        "2026-27-Q1", "2025-26-Q4", priorities, counts, before, changes, trend, projects
-    )
+        "2026-27-Q1", "2025-26-Q4", priorities, overall, by_priority, changes, trend, projects,
+        ("Q3 2025/26", 50),
+    )  # fmt: skip
     assert [t["priority_id"] for t in n["tiles"]] == ["b", "a"]  # Council Plan order, not by id
-    assert [(t["on_target"], t["total"], t["change"]) for t in n["tiles"]] == [
-        (1, 3, "no change since Q4 2025/26"),
-        (2, 4, "down 1 since Q4 2025/26"),
+    assert [(t["on_target"], t["rated"], t["total"], t["change"]) for t in n["tiles"]] == [
+        (1, 3, 3, "Since Q4 2025/26: 1 worse, 1 to or from grey"),
+        (2, 3, 4, "Since Q4 2025/26: 1 better"),
     ]
     assert n["headlines"] == [
-        "3 of 7 measures (43%) were on or better than target (green).",
+        "6 of 7 measures had a figure for Q1 2026/27; 1 had no figure yet, as it is reported at the end of the year.",
+        "3 of the 6 rated measures (50%) were on or better than target (green), the same as in Q3 2025/26.",
         "2 measures were red: off target by more than the tolerance.",
-        "Since Q4 2025/26, 1 measure moved to a better status and 1 to a worse one.",
+        "Since Q4 2025/26, 3 measures changed status: 1 to a better status, 1 to a worse one and "
+        "1 to or from grey (no figure yet, not due or not rated).",
         "1 of 2 key projects are on track or completed.",
     ]
     assert n["projects"][1]["percent"] is None
+    assert [infographic.trend_words(t) for t in n["trend"]] == ["no report", "50%"]
+    assert n["trend_title"] == "Share of rated measures on target (green), Q4 2025/26 to Q1 2026/27"
     first = infographic.quarter_numbers(
-        "2026-27-Q1", None, priorities, counts, None, changes.iloc[0:0], trend, projects.iloc[0:0]
+        "2026-27-Q1", None, priorities, overall, by_priority, None, trend[1:], projects.iloc[0:0]
     )
-    assert all(t["change"] == "" for t in first["tiles"]) and len(first["headlines"]) == 2
+    assert all(t["change"] == "" for t in first["tiles"]) and len(first["headlines"]) == 3
+
+
+def test_the_words_of_a_quarter_with_nothing_rated():
+    h = rules.headline(["not_due"] * 20 + ["not_rated"] * 2 + ["missing"] * 5)
+    assert infographic.figures_sentence(h, "Q2 2026/27") == (
+        "2 of 27 measures had a figure for Q2 2026/27; 25 had no figure yet "
+        "(20 of them reported at the end of the year)."
+    )
+    assert infographic.on_target_sentence(h, ("Q1 2026/27", 40)) == (
+        "No measure could be rated, so none is counted as on target. "
+        "2 measures with a figure are not rated against a target."
+    )
+    point = infographic.trend_point("2026-27-Q2", h)
+    assert point["share"] is None and infographic.trend_words(point) == "none rated"
+    assert infographic.in_brief(h) == "no measure could be rated, and 2 of 27 measures had a figure"
+    assert infographic.share_change(None, ("Q1 2026/27", 40)) == ""

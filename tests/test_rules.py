@@ -329,7 +329,11 @@ def test_direction_follows_polarity():
     values = {"2023-24-Q2": 40.0, "2024-25-Q1": 45.0, "2024-25-Q2": 47.3}
     assert directions(values)["2024-25-Q2"] == ("improving", "improving")
     assert directions(values, "lower_is_better")["2024-25-Q2"] == ("worsening", "worsening")
-    assert directions(values, "none")["2024-25-Q2"] == ("not_comparable", "not_comparable")
+    # neither higher nor lower is better: the figures still compare, in words only
+    assert directions(values, "none")["2024-25-Q2"] == ("higher", "higher")
+    assert directions({"2024-25-Q1": 5.0, "2024-25-Q2": 4.0}, "none")["2024-25-Q2"][0] == "lower"
+    assert directions({"2024-25-Q1": 5.0, "2024-25-Q2": 5.0}, "none")["2024-25-Q2"][0] == "unchanged"
+    assert directions({"2024-25-Q2": 5.0}, "none")["2024-25-Q2"] == ("not_comparable", "not_comparable")
 
 
 def test_direction_uses_the_measure_decimal_places():
@@ -372,7 +376,9 @@ def test_performance_table_columns_order_and_sorting():
         outturn("a", "2023-24", 4.0),
     ]
     t = table(ms, [], os_)
-    assert list(t.columns) == rules.PERFORMANCE_COLUMNS
+    assert list(t.columns) == [*rules.PERFORMANCE_COLUMNS, *rules.COMPARED_COLUMNS]
+    # the figures each direction compared with: b's Q4 before its Q1; a's 2023-24 a year before 2024-25
+    assert t.previous_value.tolist()[-1] == 2.0 and t.year_earlier_value.tolist()[1] == 4.0
     assert list(zip(t.measure_id, t.period, strict=True)) == [
         ("a", "2023-24"),
         ("a", "2024-25"),
@@ -409,9 +415,57 @@ def test_headline_counts_overall_and_both_on_target_groupings():
     c = rules.headline_counts(perf, ms, objectives, "2024-25-Q2")
     assert len(c) == 1
     assert c.iloc[0][["red", "amber", "green", "grey", "total"]].tolist() == [1, 1, 2, 1, 5]
-    assert c.iloc[0]["on_target_green_only"] == 2 and c.iloc[0]["on_target_green_amber_grey"] == 4
-    assert set(rules.ON_TARGET_GROUPINGS) <= set(c.columns)
+    # the monitoring-only measure has a figure but is not rated: never on target, in either grouping
+    assert c.iloc[0][["with_figure", "rated", "not_rated", "no_figure"]].tolist() == [5, 4, 1, 0]
+    assert c.iloc[0]["on_target_green_only"] == 2 and c.iloc[0]["on_target_green_or_amber"] == 3
+    assert {f"on_target_{g}" for g in rules.ON_TARGET_GROUPINGS} <= set(c.columns)
     assert all(label for label in rules.ON_TARGET_GROUPINGS.values())
+
+
+def test_a_measure_without_a_figure_is_never_rated_or_on_target():
+    kinds = [
+        rules.headline_kind("green", True, "on_or_better_than_target"),
+        rules.headline_kind("green", False, "no_value"),  # an officer's green on a missing figure
+        rules.headline_kind("grey", False, "not_due"),
+        rules.headline_kind("grey", False, "no_value"),
+        rules.headline_kind("grey", True, "no_target"),
+        rules.headline_kind("grey", True, "monitoring_only"),
+        rules.headline_kind("amber", True, "within_amber_tolerance"),
+    ]
+    assert kinds == ["green", "missing", "not_due", "missing", "not_rated", "not_rated", "amber"]
+    h = rules.headline(kinds)
+    assert (h.measures, h.with_figure, h.no_figure, h.rated, h.not_rated) == (7, 4, 3, 2, 2)
+    assert (h.green, h.amber, h.red, h.grey) == (1, 1, 0, 5)
+    assert {g: h.on_target_by(g) for g in rules.ON_TARGET_GROUPINGS} == {"green_only": 1, "green_or_amber": 2}
+    assert h.on_target == 1 and h.share == 50 and h.grouping == rules.HEADLINE_GROUPING
+    counts = h.counts()
+    assert list(counts) == rules.HEADLINE_COLUMNS
+    assert counts["with_figure"] + counts["no_figure"] == counts["measures"] == counts["total"]
+
+
+def test_a_quarter_with_nothing_rated_has_no_share_never_zero():
+    h = rules.headline(["not_due"] * 20 + ["not_rated"] * 2)
+    assert h.rated == 0 and h.share is None and h.on_target == 0
+    assert rules.headline(["red", "not_due"]).share == 0  # rated, none on target: a real 0%
+    assert rules.Headline().share is None
+
+
+@given(st.lists(st.sampled_from(rules.HEADLINE_KINDS), max_size=60))
+def test_headline_parts_always_add_up(kinds):
+    h = rules.headline(kinds)
+    assert h.measures == len(kinds) == h.with_figure + h.no_figure == h.rated + h.grey
+    assert h.rated == h.green + h.amber + h.red and h.no_figure == h.not_due + h.missing
+    assert h.on_target_by("green_only") <= h.on_target_by("green_or_amber") <= h.rated
+    assert (h.share is None) == (h.rated == 0)
+    assert h.share is None or 0 <= h.share <= 100
+    by = rules.headlines_by(kinds, [str(i % 3) for i in range(len(kinds))])
+    assert sum(x.measures for x in by.values()) == h.measures
+    assert sum(x.on_target for x in by.values()) == h.on_target
+
+
+def test_unknown_headline_kinds_are_refused():
+    with pytest.raises(ValueError, match="not a headline kind: purple"):
+        rules.headline(["green", "purple"])
 
 
 @pytest.mark.parametrize(
@@ -425,7 +479,7 @@ def test_headline_counts_overall_and_both_on_target_groupings():
 def test_headline_counts_by_group(by, expected):
     perf, ms, objectives = counted()
     c = rules.headline_counts(perf, ms, objectives, "2024-25-Q2", by=by)
-    assert list(c.columns[:6]) == [by, "red", "amber", "green", "grey", "total"]
+    assert list(c.columns) == [by, *rules.HEADLINE_COLUMNS]
     got = {
         row[by]: [row[s] for s in ("red", "amber", "green", "grey", "total")] for row in c.to_dict("records")
     }
@@ -465,7 +519,7 @@ def test_exception_check_uses_the_status_shown_after_overrides():
 def test_empty_inputs_give_empty_frames_with_the_right_columns():
     m, t, o = frames([measure()], [], [outturn("m1", "2024-25-Q1", 1.0)])
     perf = rules.performance_table(m, t, o.iloc[0:0], {})
-    assert perf.empty and list(perf.columns) == rules.PERFORMANCE_COLUMNS
+    assert perf.empty and list(perf.columns) == [*rules.PERFORMANCE_COLUMNS, *rules.COMPARED_COLUMNS]
     objectives = pd.DataFrame({"objective_id": ["o1"], "priority_id": ["p1"]})
     assert rules.headline_counts(perf, m, objectives, "2024-25-Q1").iloc[0]["total"] == 0
     none = pd.DataFrame({"measure_id": [], "period": []})

@@ -38,27 +38,48 @@ def test_priorities_follow_the_council_plan_order_in_the_navigation(example_site
     assert list(dict.fromkeys(linked)) == priorities
 
 
-def rows(statuses, reasons, period="2026-27-Q1"):
+def rows(statuses, reasons, period="2026-27-Q1", values=None):
     return pd.DataFrame(
         {
             "measure_id": ["annual", "quarterly", "monthly"],
             "title": ["Annual survey", "Calls answered", "Missed bins"],
             "status": statuses,
             "status_reason": reasons,
+            "value": values or [float("nan") if r in ("not_due", "no_value") else 1.0 for r in reasons],
             "report_period": period,
         }
     )
 
 
-def test_changes_to_grey_only_because_an_annual_figure_is_not_due_are_not_changes():
+def test_a_move_to_or_from_grey_is_a_change_of_its_own_kind_never_better_or_worse():
     q4 = rows(
         ["green", "green", "red"],
         ["on_or_better_than_target", "on_or_better_than_target", "outside_amber_tolerance"],
     )
     q1 = rows(["grey", "red", "grey"], ["not_due", "outside_amber_tolerance", "no_value"])
     changes = report.status_changes(q1, q4)
-    assert list(changes["measure_id"]) == ["quarterly", "monthly"]  # a missing figure still counts
-    assert list(changes["status_before"]) == ["green", "red"]
+    # worse first, then the moves to grey: an annual measure not due and a missing figure alike
+    assert list(changes["measure_id"]) == ["quarterly", "annual", "monthly"]
+    assert list(changes["change"]) == ["worse", "grey", "grey"]
+    assert list(changes["status_before"]) == ["green", "green", "red"]
+    # merged by measure when the two reports list their measures differently: the same answer
+    reordered = report.status_changes(q1.iloc[::-1], q4)
+    assert sorted(zip(reordered["measure_id"], reordered["change"], strict=True)) == sorted(
+        zip(changes["measure_id"], changes["change"], strict=True)
+    )
+
+
+def test_a_status_given_to_a_missing_figure_is_grey_in_every_count():
+    # an officer's green on a quarter with no figure: the headline counts it as no figure, so
+    # staying without a figure is no change, and gaining one is a move from grey
+    before = rows(["green", "green", "green"], ["no_value", "no_value", "on_or_better_than_target"])
+    now = rows(["grey", "green", "green"], ["no_value", "on_or_better_than_target", "no_value"])
+    changes = report.status_changes(now, before)
+    assert list(zip(changes["measure_id"], changes["change"], strict=True)) == [
+        ("quarterly", "grey"),
+        ("monthly", "grey"),
+    ]
+    assert list(changes["shown_before"]) == ["grey", "green"] and list(changes["shown"]) == ["green", "grey"]
 
 
 def test_an_annual_measure_mid_year_carries_its_latest_published_figure_and_year():
@@ -94,15 +115,12 @@ def test_reports_show_what_changed_and_annual_figures_with_their_year(example_si
     assert re.search(r"Reported once a year: the latest figure, for \d{4}/\d\d, was ", home)
     perf = pd.read_csv(site / "data" / "performance.csv", dtype=str, keep_default_na=False)
     annual = perf[perf["frequency"] == "annual"]["measure_id"].unique()
-    for measure_id in annual:  # no annual measure appears as a change in a Q1-Q3 report because it is not due
-        title = perf.loc[perf["measure_id"] == measure_id, "title"].iloc[0]
-        for q in (site / "reports").glob("*-q[123]/index.html"):
-            text = visible_text(q.read_text(encoding="utf-8"))
-            changes = text.split("What changed since last quarter", 1)[1].split("Measures by priority", 1)[0]
-            assert f"{title}: " not in changes or "Grey to" not in changes.split(f"{title}: ", 1)[1][:12], (
-                q,
-                title,
-            )
+    for q in (site / "reports").glob("*-q[123]/index.html"):
+        page = ARTICLE.search(q.read_text(encoding="utf-8")).group(1)
+        for kind in ("better", "worse"):  # an annual measure not due is never better or worse
+            block = re.search(rf'data-change="{kind}">(.*?)</ul>', page, re.S)
+            listed = re.findall(r"measures/([^/]+)/", block.group(1)) if block else []
+            assert not {m.lower() for m in annual} & set(listed), (q, kind)
 
 
 def test_every_page_writes_dates_the_uk_way_and_punctuates_cleanly(example_site):

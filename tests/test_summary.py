@@ -512,3 +512,30 @@ def test_every_sentence_states_the_status_the_rules_gave(
     if row.direction_vs_previous == "worsening":
         assert "previous quarter (worse)" in text
     assert "nan" not in text.split() and "None" not in text
+
+
+def test_a_measure_where_neither_direction_is_better_still_compares_in_words():
+    m = pd.DataFrame(
+        [
+            measure(
+                unit="count", unit_label="incidents", decimal_places=0, polarity="none", monitoring_only=True
+            )
+        ]
+    )
+    os_ = pd.DataFrame([outturn("2025-26-Q1", 688), outturn("2025-26-Q4", 602), outturn("2026-27-Q1", 705)])
+    row = rules.performance_table(
+        m, pd.DataFrame(columns=["measure_id", "period", "target", "note"]), os_, {}
+    )
+    last = row.iloc[-1]
+    assert (last.direction_vs_previous, last.direction_vs_last_year) == ("higher", "higher")
+    assert last.summary.endswith(
+        "It is up from 602 incidents in the previous quarter and up from 688 incidents in the same "
+        "quarter last year; neither higher nor lower is better."
+    )
+    # not said twice when the status itself is grey because neither direction is better
+    m.loc[0, "monitoring_only"] = False
+    row = rules.performance_table(
+        m, pd.DataFrame(columns=["measure_id", "period", "target", "note"]), os_, {}
+    )
+    assert "; neither higher nor lower is better" not in row.iloc[-1].summary
+    assert row.iloc[-1].summary.count("Neither a higher nor a lower figure is better") == 1

@@ -122,3 +122,17 @@ def test_reports_index_trend_for_review(browser, example_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "reports-index-1280.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_report_pager_shows_separate_labelled_links(browser, example_server, example_site, width):
+    reports = sorted(p.parent.name for p in (example_site[0] / "reports").glob("*/index.html"))
+    context, page = open_page(browser, example_server.url + f"reports/{reports[-2]}/", width=width)
+    links = page.locator(".ps-pager a")
+    texts = [t.strip() for t in links.all_inner_texts()]
+    assert texts[0].startswith("Previous: Q") and texts[1] == "All reports" and texts[2].startswith("Next: Q")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    for left, right in zip(boxes, boxes[1:], strict=False):  # apart on one line, or on lines of their own
+        assert left["x"] + left["width"] + 8 <= right["x"] or right["y"] >= left["y"] + left["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

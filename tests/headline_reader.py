@@ -1,0 +1,584 @@
+"""Read a built site's headline figures back out of what it shows, as a reader would.
+
+Every count of a quarter is read from each place that shows it — the sentences at the top of
+the report, the tiles, the status list, the "on target" list, the list of changes, the rows of
+the report's tables, the downloadable SVG, headlines.csv, performance.csv (each measure's row for
+the quarter, found by hand) and the feed — without calling perfsite's own counting code, so
+:func:`disagreements` can hold them all to each other.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SVG = "{http://www.w3.org/2000/svg}"
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+KINDS = ("green", "amber", "red", "not_rated", "not_due", "missing")
+
+
+def article(path: Path) -> str:
+    match = _ARTICLE.search(path.read_text(encoding="utf-8"))
+    assert match, path
+    return match.group(1)
+
+
+def text(fragment: str) -> str:
+    """What a reader sees: tags as spaces, white space collapsed, no space before punctuation."""
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return re.sub(r" ([,.;:)])", r"\1", words)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+# -- the sentences ----------------------------------------------------------------------------------
+def figures_of(sentence: str) -> dict[str, int]:
+    """``25 of 32 measures had a figure for …; 7 had no figure yet (5 of them reported …).``"""
+    if m := re.match(r"No measure was reported for ", sentence):
+        return {"measures": 0, "with_figure": 0, "no_figure": 0, "not_due": 0}
+    if re.match(r"The measure had a figure for ", sentence):
+        return {"measures": 1, "with_figure": 1, "no_figure": 0, "not_due": 0}
+    if re.match(r"Both measures had a figure for ", sentence):
+        return {"measures": 2, "with_figure": 2, "no_figure": 0, "not_due": 0}
+    if m := re.match(r"All (\d+) measures had a figure for ", sentence):
+        n = int(m[1])
+        return {"measures": n, "with_figure": n, "no_figure": 0, "not_due": 0}
+    m = re.match(
+        r"(?:(\d+) of (\d+) measures? had a figure for .+?; (\d+) had no figure yet"
+        r"|None of the (\d+) measures? had a figure for .+? yet)"
+        r"(, as (?:it is|they are) reported at the end of the year| \((\d+) of them reported at the end of the year\))?\.$",
+        sentence,
+    )
+    assert m, sentence
+    if m[1] is not None:
+        measures, with_figure, no_figure = int(m[2]), int(m[1]), int(m[3])
+    else:
+        measures, with_figure, no_figure = int(m[4]), 0, int(m[4])
+    not_due = no_figure if m[5] and m[5].startswith(", as") else int(m[6] or 0)
+    return {"measures": measures, "with_figure": with_figure, "no_figure": no_figure, "not_due": not_due}
+
+
+def on_target_of(sentence: str) -> dict:
+    """``17 of the 22 rated measures (77%) were on or better than target (green)[, up from …]. 3
+    measures with a figure are not rated against a target.``"""
+    out: dict = {}
+    if sentence.startswith("No measure could be rated"):
+        out.update(on_target=0, rated=0, share=None)
+    else:
+        m = re.match(
+            r"(\d+) of the (\d+) rated measures? \((\d+)%\) (?:was|were) on or better than target \(green\)",
+            sentence,
+        )
+        assert m, sentence
+        out.update(on_target=int(m[1]), rated=int(m[2]), share=int(m[3]))
+        change = re.search(
+            r"\(green\), (up|down) from (\d+)% in (.+?)\.|\(green\), the same as in (.+?)\.", sentence
+        )
+        out["change"] = change.group(0) if change else None
+    m = re.search(r"(\d+) measures? with a figure (?:is|are) not rated against a target\.$", sentence)
+    out["not_rated"] = int(m[1]) if m else 0
+    return out
+
+
+def red_of(sentence: str) -> int:
+    if sentence == "No measure was red.":
+        return 0
+    m = re.match(r"(\d+) measures? (?:was|were) red: ", sentence)
+    assert m, sentence
+    return int(m[1])
+
+
+def changes_of(sentence: str) -> dict[str, int]:
+    """``Since Q4 2025/26, 11 measures changed status: 6 to a better status, 3 to a worse one and 2
+    to or from grey (…).`` or ``No measure changed status since …``."""
+    if sentence.startswith("No measure changed status since"):
+        return {"better": 0, "worse": 0, "grey": 0, "total": 0}
+    m = re.match(r"Since .+?, (\d+) measures? changed status: (.*)\.$", sentence)
+    assert m, sentence
+    parts = m[2]
+    got = {
+        "better": re.search(r"(\d+) to a better status", parts),
+        "worse": re.search(r"(\d+) to a worse (?:one|status)", parts),
+        "grey": re.search(r"(\d+) to or from grey", parts),
+    }
+    out = {k: int(v[1]) if v else 0 for k, v in got.items()}
+    out["total"] = int(m[1])
+    return out
+
+
+def brief_of(clause: str) -> dict:
+    """``17 of the 22 rated measures (77%) were on or better than target (green), and 25 of 32
+    measures had a figure`` (home page, descriptions, feed)."""
+    m = re.search(
+        r"(?:(\d+) of the (\d+) rated measures? \((\d+)%\) (?:was|were) on or better than target \(green\)"
+        r"|[Nn]o measure could be rated), and (\d+) of (\d+) measures? had a figure",
+        clause,
+    )
+    assert m, clause
+    rated = int(m[2]) if m[2] else 0
+    return {
+        "on_target": int(m[1] or 0),
+        "rated": rated,
+        "share": int(m[3]) if m[3] else None,
+        "with_figure": int(m[4]),
+        "measures": int(m[5]),
+    }
+
+
+def tile_change_of(words: str | None) -> dict[str, int] | None:
+    if not words:
+        return None
+    if words.startswith("No change in status since"):
+        return {"better": 0, "worse": 0, "grey": 0}
+    m = re.match(r"Since .+?: (.*)$", words)
+    assert m, words
+    got = {
+        k: re.search(rf"(\d+) {w}", m[1])
+        for k, w in (("better", "better"), ("worse", "worse"), ("grey", "to or from grey"))
+    }
+    return {k: int(v[1]) if v else 0 for k, v in got.items()}
+
+
+def figures_words_of(words: str) -> tuple[int, int]:
+    """A tile's ``4 of 6 measures had a figure`` / ``All 6 measures had a figure``: (with, total)."""
+    if words == "The measure had a figure":
+        return 1, 1
+    if words == "Both measures had a figure":
+        return 2, 2
+    if m := re.match(r"All (\d+) measures had a figure$", words):
+        return int(m[1]), int(m[1])
+    m = re.match(r"(\d+) of (\d+) measures? had a figure$", words)
+    assert m, words
+    return int(m[1]), int(m[2])
+
+
+# -- a report as shown --------------------------------------------------------------------------------
+@dataclass
+class Tile:
+    priority: str
+    on_target: int | None  # None: "None rated"
+    rated: int | None
+    change: dict[str, int] | None
+    counts: dict[str, int]
+    with_figure: int
+    total: int
+
+
+@dataclass
+class Report:
+    quarter: str
+    headlines: list[str]
+    figures: dict
+    on_target: dict
+    red: int
+    changes_sentence: dict | None
+    tiles: list[Tile]
+    status_list: dict[str, int]
+    groupings: dict[str, tuple[int, int]]  # grouping words → (on target, rated)
+    changes: dict[str, list[str]]  # kind → measure ids (lower case)
+    rows: dict[str, str] = field(default_factory=dict)  # measure id (lower case) → kind, from the tables
+    trend: list[tuple[str, str]] = field(default_factory=list)  # (label, words)
+    trend_title: str = ""
+
+
+def _glance(page: str) -> str:
+    match = re.search(r'<section class="ps-glance".*?</section>', page, re.S)
+    assert match
+    return match.group(0)
+
+
+def read_glance(page: str) -> tuple[list[str], list[Tile], list[tuple[str, str]], str]:
+    glance = _glance(page)
+    block = glance.split('class="ps-glance__headlines">', 1)[1].split("</ul>", 1)[0]
+    headlines = [text(li) for li in re.findall(r"<li>(.*?)</li>", block, re.S)]
+    tiles = []
+    for tile in re.findall(r'<li class="ps-glance__tile">(.*?)</li>', glance, re.S):
+        priority = re.search(r'priorities/([^/]+)/"', tile)[1]
+        big = re.search(r'<p class="ps-glance__big"><strong>(\d+|None)</strong>(?: of (\d+))? <span>', tile)
+        change = re.search(r'<p class="ps-glance__change">(.*?)</p>', tile)
+        counts = re.search(r'ps-glance__counts">(\d+) green, (\d+) amber, (\d+) red, (\d+) grey</p>', tile)
+        figures = figures_words_of(text(re.search(r'ps-glance__figures">(.*?)</p>', tile)[1]))
+        tiles.append(
+            Tile(
+                priority,
+                None if big[1] == "None" else int(big[1]),
+                None if big[1] == "None" else int(big[2]),
+                tile_change_of(text(change[1]) if change else None),
+                dict(zip(("green", "amber", "red", "grey"), map(int, counts.groups()), strict=True)),
+                *figures,
+            )
+        )
+    trend = []
+    title = ""
+    if 'class="ps-glance__trend"' in glance:
+        title = text(re.search(r"<h3[^>]*>([^<]*Share of rated[^<]*)</h3>", glance)[1])
+        block = glance.split('class="ps-glance__trend">', 1)[1].split("</ol>", 1)[0]
+        trend = [
+            (text(label), text(words))
+            for words, label in re.findall(r"<strong>(.*?)</strong> <span>(.*?)</span>", block)
+        ]
+    return headlines, tiles, trend, title
+
+
+def read_status_list(page: str) -> dict[str, int]:
+    block = page.split('<ul class="ps-counts">', 1)[1].split("</ul>", 1)[0]
+    got = {s: int(n) for s, n in re.findall(r'ps-count--(\w+)">.*?<strong>(\d+)</strong>', block)}
+    split = re.search(r"(\d+) with a figure but no rating, (\d+) with no figure yet", text(block))
+    got["not_rated"], got["no_figure"] = int(split[1]), int(split[2])
+    return got
+
+
+def read_groupings(page: str) -> dict[str, tuple[int, int]]:
+    match = re.search(r'<ul class="ps-on-target">(.*?)</ul>', page, re.S)
+    if not match:
+        assert 'class="ps-on-target">No measure could be rated' in page
+        return {}
+    return {
+        words: (int(a), int(b))
+        for a, b, words in re.findall(
+            r"<strong>(\d+) of (\d+)</strong> rated measures? on target — (.*?)\.</li>", match[1]
+        )
+    }
+
+
+def read_changes(page: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"better": [], "worse": [], "grey": []}
+    for kind, block in re.findall(r'<ul class="ps-changes" data-change="(\w+)">(.*?)</ul>', page, re.S):
+        out[kind] = re.findall(r'<li><a href="[^"]*measures/([^/]+)/">', block)
+    return out
+
+
+def read_rows(page: str) -> dict[str, str]:
+    """Each measure row of a report's tables: what it counts as, from what it shows (an outturn or
+    "—", its status badge, "reported at year end")."""
+    out = {}
+    for table in re.findall(r'<table class="ps-table ps-table--measures">(.*?)</table>', page, re.S):
+        for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
+            measure = re.search(r'measures/([^/]+)/"', row)[1]
+            outturn = text(re.search(r'<td data-label="Outturn">(.*?)</td>', row, re.S)[1])
+            status_cell = re.search(r'<td data-label="Status">(.*?)</td>', row, re.S)[1]
+            status = re.search(r"ps-status--(\w+)", status_cell)[1]
+            if outturn == "—":
+                kind = "not_due" if "reported at year end" in status_cell else "missing"
+            else:
+                kind = status if status in ("green", "amber", "red") else "not_rated"
+            out[measure] = kind
+    return out
+
+
+def read_report(site: Path, quarter: str) -> Report:
+    folder = site / "reports" / quarter.lower()
+    page = article(folder / "index.html")
+    headlines, tiles, trend, title = read_glance(page)
+    changes_sentence = next((changes_of(h) for h in headlines if "changed status" in h), None)
+    rows = read_rows(page)
+    for sub in sorted(folder.glob("*/index.html")):  # a large council's report: a page per priority
+        rows.update(read_rows(article(sub)))
+    return Report(
+        quarter,
+        headlines,
+        figures_of(headlines[0]),
+        on_target_of(headlines[1]),
+        red_of(headlines[2]),
+        changes_sentence,
+        tiles,
+        read_status_list(page),
+        read_groupings(page),
+        read_changes(page),
+        rows,
+        trend,
+        title,
+    )
+
+
+def read_svg(site: Path, quarter: str) -> list[str]:
+    root = ET.parse(site / "data" / f"infographic-{quarter.lower()}.svg").getroot()
+    return [" ".join((t.text or "").split()) for t in root.iter(f"{SVG}text")]
+
+
+# -- performance.csv, by hand -------------------------------------------------------------------------
+def shown_period(frequency: str, quarter: str) -> str | None:
+    year, q = quarter[:7], int(quarter[-1])
+    if frequency == "quarterly":
+        return quarter
+    if frequency == "monthly":
+        return f"{year}-M{q * 3:02d}"
+    return year if q == 4 else None
+
+
+def kinds_from_performance(site: Path, quarter: str) -> dict[str, str]:
+    """What each measure counts as in ``quarter``, from measures.csv and performance.csv alone."""
+    measures = read_csv(site / "data" / "measures.csv")
+    rows = {(r["measure_id"], r["period"]): r for r in read_csv(site / "data" / "performance.csv")}
+    out = {}
+    for m in measures:
+        period = shown_period(m["frequency"], quarter)
+        row = rows.get((m["measure_id"], period)) if period else None
+        if period is None:
+            kind = "not_due"
+        elif row is None or row["value"] == "":
+            kind = "missing"
+        else:
+            kind = row["status"] if row["status"] in ("green", "amber", "red") else "not_rated"
+        out[m["measure_id"].lower()] = kind
+    return out
+
+
+def priorities_of(site: Path) -> dict[str, str]:
+    """Measure id (lower case) → priority id (lower case), from the downloads."""
+    objectives = {o["objective_id"]: o["priority_id"] for o in read_csv(site / "data" / "objectives.csv")}
+    return {
+        m["measure_id"].lower(): objectives.get(m["objective_id"], "").lower()
+        for m in read_csv(site / "data" / "measures.csv")
+    }
+
+
+def tally(kinds: dict[str, str]) -> dict[str, int]:
+    c = Counter(kinds.values())
+    out = {k: c[k] for k in KINDS}
+    out["rated"] = out["green"] + out["amber"] + out["red"]
+    out["with_figure"] = out["rated"] + out["not_rated"]
+    out["no_figure"] = out["not_due"] + out["missing"]
+    out["grey"] = out["not_rated"] + out["no_figure"]
+    out["measures"] = len(kinds)
+    return out
+
+
+def change_kind(now: str, before: str) -> str | None:
+    rank = {"green": 0, "amber": 1, "red": 2}
+    a = now if now in rank else "grey"
+    b = before if before in rank else "grey"
+    if a == b:
+        return None
+    if a == "grey" or b == "grey":
+        return "grey"
+    return "better" if rank[a] < rank[b] else "worse"
+
+
+def share(on_target: int, rated: int) -> int | None:
+    return round(100 * on_target / rated) if rated else None
+
+
+# -- the whole site ---------------------------------------------------------------------------------
+def included_quarters(site: Path) -> list[str]:
+    """The quarters with a report on the site, oldest first."""
+    found = [p.parent.name.upper() for p in (site / "reports").glob("*/index.html")]
+    return sorted(found, key=lambda q: (int(q[:4]), q[-1]))
+
+
+def disagreements(site: Path) -> list[str]:
+    """Every place two parts of the site disagree about a quarter's counts (empty: none)."""
+    problems: list[str] = []
+
+    def check(what: str, got, expected) -> None:
+        if got != expected:
+            problems.append(f"{what}: {got!r} != {expected!r}")
+
+    quarters = included_quarters(site)
+    priority_of = priorities_of(site)
+    headlines_csv = {
+        (r["period"], r["priority_id"].lower()): r for r in read_csv(site / "data" / "headlines.csv")
+    }
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    previous_kinds: dict[str, str] | None = None
+    for index, quarter in enumerate(quarters):
+        q = quarter
+        report = read_report(site, quarter)
+        kinds = kinds_from_performance(site, quarter)
+        truth = tally(kinds)
+        # the rows of the report's tables count what performance.csv says
+        check(f"{q} table rows", report.rows, kinds)
+        # the sentences
+        for key in ("measures", "with_figure", "no_figure", "not_due"):
+            check(f"{q} figures sentence {key}", report.figures[key], truth[key])
+        check(f"{q} on-target sentence rated", report.on_target["rated"], truth["rated"])
+        check(f"{q} on-target sentence on target", report.on_target["on_target"], truth["green"])
+        check(
+            f"{q} on-target sentence share", report.on_target["share"], share(truth["green"], truth["rated"])
+        )
+        check(f"{q} on-target sentence not rated", report.on_target["not_rated"], truth["not_rated"])
+        check(f"{q} red sentence", report.red, truth["red"])
+        # the status list and both groupings
+        for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
+            check(f"{q} status list {key}", report.status_list[key], truth[key])
+        expected_groupings = (
+            {
+                "counting green only": (truth["green"], truth["rated"]),
+                "counting green and amber (within tolerance), as committee reports often do": (
+                    truth["green"] + truth["amber"],
+                    truth["rated"],
+                ),
+            }
+            if truth["rated"]
+            else {}
+        )
+        check(f"{q} on-target list", report.groupings, expected_groupings)
+        # tiles: each priority's counts, and together the whole
+        for tile in report.tiles:
+            mine = tally({m: k for m, k in kinds.items() if priority_of[m] == tile.priority.lower()})
+            check(
+                f"{q} tile {tile.priority} counts",
+                tile.counts,
+                {k: mine[k] for k in ("green", "amber", "red", "grey")},
+            )
+            check(
+                f"{q} tile {tile.priority} big",
+                (tile.on_target, tile.rated),
+                (mine["green"], mine["rated"]) if mine["rated"] else (None, None),
+            )
+            check(
+                f"{q} tile {tile.priority} figures",
+                (tile.with_figure, tile.total),
+                (mine["with_figure"], mine["measures"]),
+            )
+        check(f"{q} tiles add up", sum(t.total for t in report.tiles), truth["measures"])
+        # changes: the list, the sentence and the tiles count the same moves
+        if previous_kinds is None:
+            check(
+                f"{q} first quarter has no changes",
+                (report.changes_sentence, [t.change for t in report.tiles]),
+                (None, [None] * len(report.tiles)),
+            )
+        else:
+            moved = {m: change_kind(kinds[m], previous_kinds[m]) for m in kinds if m in previous_kinds}
+            moved = {m: k for m, k in moved.items() if k}
+            expected = {
+                kind: sorted(m for m, k in moved.items() if k == kind) for kind in ("better", "worse", "grey")
+            }
+            check(f"{q} list of changes", {k: sorted(v) for k, v in report.changes.items()}, expected)
+            counts = {k: len(v) for k, v in expected.items()}
+            check(f"{q} changes sentence", report.changes_sentence, {**counts, "total": len(moved)})
+            for tile in report.tiles:
+                mine = {
+                    k: len([m for m in v if priority_of[m] == tile.priority.lower()])
+                    for k, v in expected.items()
+                }
+                check(f"{q} tile {tile.priority} change", tile.change, mine)
+        # the downloadable image says what the page says
+        svg = read_svg(site, quarter)
+        said = " ".join(svg)
+        for line in report.headlines:
+            check(f"{q} SVG has headline {line!r}", line in said, True)
+        bigs = [t for t in svg if re.fullmatch(r"\d+ of \d+|None rated", t)]
+        check(
+            f"{q} SVG tiles",
+            bigs,
+            [f"{t.on_target} of {t.rated}" if t.rated else "None rated" for t in report.tiles],
+        )
+        words = [t for t in svg if re.fullmatch(r"\d+ green, \d+ amber, \d+ red, \d+ grey", t)]
+        check(
+            f"{q} SVG tile counts",
+            words,
+            [
+                f"{t.counts['green']} green, {t.counts['amber']} amber, {t.counts['red']} red, {t.counts['grey']} grey"
+                for t in report.tiles
+            ],
+        )
+        # headlines.csv
+        row = headlines_csv.get((quarter, ""))
+        check(f"{q} headlines.csv has the quarter", row is not None, True)
+        if row:
+            for key in (
+                "measures",
+                "with_figure",
+                "no_figure",
+                "not_due",
+                "missing",
+                "rated",
+                "not_rated",
+                "green",
+                "amber",
+                "red",
+                "grey",
+            ):
+                check(f"{q} headlines.csv {key}", int(row[key]), truth[key])
+            check(f"{q} headlines.csv on target", int(row["on_target_green_only"]), truth["green"])
+            check(
+                f"{q} headlines.csv share",
+                row["share_on_target"],
+                "" if not truth["rated"] else str(share(truth["green"], truth["rated"])),
+            )
+            if report.changes_sentence:
+                for kind in ("better", "worse", "grey"):
+                    check(
+                        f"{q} headlines.csv changed {kind}",
+                        int(row[f"changed_{kind}"]),
+                        report.changes_sentence[kind],
+                    )
+            for tile in report.tiles:
+                prow = headlines_csv.get((quarter, tile.priority.lower()))
+                check(
+                    f"{q} headlines.csv {tile.priority}",
+                    (int(prow["green"]), int(prow["rated"]), int(prow["measures"])),
+                    (
+                        tile.counts["green"],
+                        tile.counts["green"] + tile.counts["amber"] + tile.counts["red"],
+                        tile.total,
+                    ),
+                )
+        # the feed, for a published quarter
+        entry = re.search(
+            rf"<link href=\"[^\"]*reports/{quarter.lower()}/\"/>.*?<summary>(.*?)</summary>", feed, re.S
+        )
+        if entry:
+            brief = brief_of(html.unescape(entry[1]))
+            check(
+                f"{q} feed",
+                brief,
+                {
+                    "on_target": truth["green"],
+                    "rated": truth["rated"],
+                    "share": share(truth["green"], truth["rated"]),
+                    "with_figure": truth["with_figure"],
+                    "measures": truth["measures"],
+                },
+            )
+        # the trend: never 0% for a quarter with nothing rated; a gap for a quarter with no report
+        for label, shown in report.trend:
+            if label in {short(x) for x in quarters}:
+                other = quarters[[short(x) for x in quarters].index(label)]
+                t = tally(kinds_from_performance(site, other))
+                check(
+                    f"{q} trend {label}",
+                    shown,
+                    f"{share(t['green'], t['rated'])}%" if t["rated"] else "none rated",
+                )
+            else:
+                check(f"{q} trend {label}", shown, "no report")
+        check(
+            f"{q} trend ends with the quarter",
+            report.trend[-1][0] if report.trend else short(quarter),
+            short(quarter),
+        )
+        check(
+            f"{q} trend is consecutive",
+            [label for label, _ in report.trend],
+            consecutive(report.trend[0][0], short(quarter)) if report.trend else [],
+        )
+        previous_kinds = kinds
+        del index
+    return problems
+
+
+def short(quarter: str) -> str:
+    """``2026-27-Q1`` → ``Q1 2026/27``."""
+    return f"Q{quarter[-1]} {quarter[:4]}/{quarter[5:7]}"
+
+
+def consecutive(first_label: str, last_label: str) -> list[str]:
+    def parse(label: str) -> int:
+        q, year = label.split(" ")
+        return int(year[:4]) * 4 + int(q[1]) - 1
+
+    return [
+        f"Q{n % 4 + 1} {n // 4}/{str(n // 4 + 1)[2:]}"
+        for n in range(parse(first_label), parse(last_label) + 1)
+    ]

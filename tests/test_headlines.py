@@ -1,0 +1,222 @@
+"""Every headline tells the truth: counts, changes and trends agree wherever a quarter is shown.
+
+The counts are read back out of the built site (:mod:`tests.headline_reader`) — the sentences,
+the tiles, the status and "on target" lists, the list of changes, the report's rows, the SVG,
+headlines.csv, performance.csv and the feed — and held to each other, for every report of the
+example council, of generated packages, of a 500-measure council and of a council whose measures
+are mostly annual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, event, given, settings
+
+from generator import publish
+from generator.errors import errors_of
+from generator.synth import synthesise
+from generator.validate import validate
+
+from . import headline_reader as reader
+from .annual_package import OUTAGE, annual_council
+from .conftest import build_site
+from .strategies import packages, write_package
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+EXAMPLES = int(os.environ.get("PERFSITE_HEADLINE_EXAMPLES", "6"))
+
+
+def test_every_report_of_the_example_agrees_with_itself(example_site):
+    site = example_site[0]
+    assert reader.included_quarters(site)
+    assert reader.disagreements(site) == []
+
+
+@settings(
+    deadline=None,
+    max_examples=EXAMPLES,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example builds a site
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(spec=packages())
+def test_every_report_of_a_generated_package_agrees_with_itself(spec):
+    with tempfile.TemporaryDirectory(prefix="perfsite-headlines-") as tmp:
+        package = write_package(spec, Path(tmp) / "package")
+        _, issues = validate(package)
+        if any(i.code != "published-without-snapshot" for i in errors_of(issues)):
+            event("refused")
+            return
+        if errors_of(issues):  # published before perfsite: archived as `publish --adopt` does
+            publish.adopt(package, today=dt.date(2100, 1, 1))
+        event("built")
+        # the preview shows every quarter, drafts too, so more reports are compared
+        out, _ = build_site(package, Path(tmp) / "build", preview=True)
+        assert reader.disagreements(out) == []
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("large")
+    package = synthesise(where / "pkg", measures=500, years=2, projects=10, seed=21)
+    out, _ = build_site(package, where)
+    return out
+
+
+def test_a_500_measure_council_agrees_with_itself(large_site):
+    # a report this large is split into a page per priority: its rows are read from those pages
+    assert list((large_site / "reports").glob("*/*/index.html"))
+    assert reader.disagreements(large_site) == []
+
+
+# -- a council whose measures are mostly annual --------------------------------------------------------
+@pytest.fixture(scope="module")
+def annual_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("annual")
+    out, _ = build_site(annual_council(where / "pkg"), where)
+    return out
+
+
+def test_the_annual_council_agrees_with_itself(annual_site):
+    assert reader.included_quarters(annual_site) == [
+        "2024-25-Q1", "2024-25-Q2", "2024-25-Q4", "2025-26-Q1", "2025-26-Q2",
+    ]  # fmt: skip
+    assert reader.disagreements(annual_site) == []
+
+
+def _words(path: Path) -> str:
+    return reader.text(reader.article(path))
+
+
+#: what the site said before it counted honestly: never again, on any page
+DISHONEST = [
+    r"counting green, amber and grey",
+    r"\d+ of 27 measures (?:were )?on (?:or better than )?target",
+    r"Of 27 measures reported",
+    r"moved to a better status and 0 to a worse one",
+    r"(?<!\d)0% (?:Q2 2024/25|none)",
+]
+
+
+def test_home_page_of_a_mostly_annual_council_says_how_many_had_a_figure(annual_site):
+    words = _words(annual_site / "index.html")
+    assert (
+        "In Q2 2025/26 (July to September 2025), 2 of the 3 rated measures (67%) were on or better" in words
+    )
+    assert (
+        "6 of 27 measures had a figure for Q2 2025/26; 21 had no figure yet (20 of them reported at the end of the year)."
+        in words
+    )
+    assert "up from 50% in Q1 2025/26" in words
+    assert "3 measures with a figure are not rated against a target." in words
+    assert "Grey 24 not rated: 3 with a figure but no rating, 21 with no figure yet" in words
+    assert "Reported once a year: the latest figure, for 2024/25, was 55.0%, rated green." in words
+    for pattern in DISHONEST:
+        assert not re.search(pattern, words), pattern
+
+
+def test_a_quarter_with_nothing_rated_is_a_gap_never_zero(annual_site):
+    report = _words(annual_site / "reports" / "2024-25-q2" / "index.html")
+    assert (
+        "3 of 27 measures had a figure for Q2 2024/25; 24 had no figure yet (20 of them reported at the end of the year)."
+        in report
+    )
+    assert "No measure could be rated, so none is counted as on target." in report
+    assert "none rated Q2 2024/25" in report  # the trend: words where the bar would be
+    assert not re.search(r"(?<![\d.])0%", report)
+    # the next report's trend: Q2 is a gap, Q3 (no report) is a gap, and "up" compares with Q1
+    q4 = _words(annual_site / "reports" / "2024-25-q4" / "index.html")
+    assert "Share of rated measures on target (green), Q1 2024/25 to Q4 2024/25" in q4
+    assert "75% Q1 2024/25 none rated Q2 2024/25 no report Q3 2024/25" in q4
+    assert re.search(
+        r"\(\d+%\) were on or better than target \(green\), (?:up|down) from 75% in Q1 2024/25", q4
+    )
+    # the image and the CSV: no 0% and no 0 for the quarter with nothing rated
+    svg = " ".join(reader.read_svg(annual_site, "2024-25-Q2"))
+    assert "none rated" in svg and not re.search(r"(?<![\d.])0%", svg)
+    svg_q4 = reader.read_svg(annual_site, "2024-25-Q4")
+    assert "no report" in svg_q4 and "none rated" in svg_q4 and "0%" not in svg_q4
+    row = next(
+        r
+        for r in reader.read_csv(annual_site / "data" / "headlines.csv")
+        if r["period"] == "2024-25-Q2" and not r["priority_id"]
+    )
+    assert (row["rated"], row["share_on_target"], row["with_figure"], row["not_due"]) == ("0", "", "3", "20")
+    # the reports' page: a row saying no report was published, and "none rated" instead of 0%
+    index = _words(annual_site / "reports" / "index.html")
+    assert "Q3 2024/25 No report was published for this quarter." in index
+    assert re.search(r"Q2 2024/25 0 0 0 27 27 3 0 none rated", index)
+    figure = json.loads(
+        html.unescape(
+            re.search(
+                r'id="chart-status-by-quarter" data-figure="([^"]+)"',
+                (annual_site / "reports" / "index.html").read_text(encoding="utf-8"),
+            ).group(1)
+        )
+    )
+    labels = [label.replace("<br>", " ") for label in figure["data"][0]["y"]]
+    # counts of measures, never a share: no percentage in the chart's data
+    assert "Q3 2024/25 (no report)" in labels and not re.search(r"\d%", json.dumps(figure["data"]))
+
+
+def test_changes_to_and_from_grey_are_their_own_kind(annual_site):
+    # Q4 → Q1: the annual measures go grey (not due until the year end): neither better nor worse
+    page = reader.article(annual_site / "reports" / "2025-26-q1" / "index.html")
+    report = reader.read_report(annual_site, "2025-26-Q1")
+    assert len(report.changes["grey"]) >= 20
+    assert report.changes_sentence["grey"] == len(report.changes["grey"])
+    assert "to or from grey (no figure yet, not due or not rated)" in reader.text(page)
+    assert "Green to Grey (reported at year end)" in reader.text(page)
+    assert not re.search(r"moved to a (?:better|worse) status", reader.text(page))
+    # the quarter with the outage: monthly measures went grey with no figure, and the report says why
+    q2 = reader.text(reader.article(annual_site / "reports" / "2024-25-q2" / "index.html"))
+    assert "Since Q1 2024/25, 4 measures changed status: 4 to or from grey" in q2
+    assert f"no figure: {OUTAGE}" in q2
+
+
+def test_priorities_and_measures_pages_never_call_a_grey_measure_on_target(annual_site):
+    for path in sorted((annual_site / "priorities").glob("*/index.html")):
+        words = _words(path)
+        assert re.search(
+            r"(?:\d+ of \d+ measures|None of the \d+ measures) had a figure for Q2 2025/26", words
+        ), path
+        assert "reported at year end" in words  # every priority has annual measures, grey mid-year
+        for pattern in DISHONEST:
+            assert not re.search(pattern, words), (path, pattern)
+    measures = _words(annual_site / "measures" / "index.html")
+    for pattern in DISHONEST:
+        assert not re.search(pattern, measures), pattern
+    # neither higher nor lower is better: compared in words, never "Not comparable"
+    n01 = _words(annual_site / "measures" / "n01" / "index.html")
+    assert "Up from 590 applications (neither higher nor lower is better)" in n01
+    assert "up from 640 applications in the previous quarter" not in n01  # 602 after 640 is down
+    assert (
+        "It is down from 640 applications in the previous quarter and unchanged from the same quarter last year; neither higher nor lower is better."
+        in n01
+    )
+    row = n01.split("Q2 2025/26 602 applications", 1)[1][:200]
+    assert "Not comparable" not in row.split("Q1 2025/26", 1)[0]
+
+
+def test_percent_axes_end_at_100(annual_site):
+    page = (annual_site / "measures" / "m04" / "index.html").read_text(encoding="utf-8")  # 95–99%
+    figure = json.loads(html.unescape(re.search(r'data-figure="([^"]+)"', page).group(1)))
+    assert figure["layout"]["yaxis"]["range"][1] == 100
+    assert all(layout["yaxis"]["range"][1] == 100 for layout in figure["layouts"].values())
+    ticks = re.findall(r">(\d+)%</text>", page)
+    assert ticks and max(map(int, ticks)) == 100
+
+
+def test_the_report_pager_links_are_separate_and_labelled(annual_site):
+    page = reader.article(annual_site / "reports" / "2025-26-q1" / "index.html")
+    pager = re.search(r'<nav class="ps-pager".*?</nav>', page, re.S).group(0)
+    links = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", pager)
+    assert links == ["Previous: Q4 2024/25", "All reports", "Next: Q2 2025/26"]
+    assert 'rel="prev"' in pager and 'rel="next"' in pager
