@@ -43,15 +43,16 @@ serve: install
 	$(BIN)/perfsite serve $(PACKAGE)
 
 # Browser tests need Debian's chromium (playwright cannot download browsers here), poppler's
-# pdftoppm (the printed report as PNG pages) and axe-core from npm.
+# pdftoppm (the printed report as PNG pages) and axe-core from npm; the Excel template is opened
+# once in LibreOffice (headless) to prove a spreadsheet program other than Excel reads it.
 # A failed installation stops `make test`: browser tests that cannot run would prove nothing.
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "Installing Debian's chromium and poppler-utils for the browser tests…"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
-	      || { echo "✗ chromium could not be installed (apt-get install -y chromium poppler-utils)"; exit 1; }; \
-	  else echo "✗ chromium or pdftoppm is missing: run 'sudo apt-get install -y chromium poppler-utils', then make test again"; exit 1; fi; \
+	    echo "Installing Debian's chromium, poppler-utils and libreoffice-calc-nogui for the tests…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libreoffice-calc-nogui >/dev/null) \
+	      || { echo "✗ they could not be installed (apt-get install -y chromium poppler-utils libreoffice-calc-nogui)"; exit 1; }; \
+	  else echo "✗ chromium, pdftoppm or soffice is missing: run 'sudo apt-get install -y chromium poppler-utils libreoffice-calc-nogui', then make test again"; exit 1; fi; \
 	fi
 	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
 	  (cd tests/browser && npm ci --silent --no-audit --no-fund) \

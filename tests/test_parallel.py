@@ -100,6 +100,13 @@ def test_a_job_failing_in_the_second_process_raises_its_own_error_and_stops_the_
     assert len(ran_here) < 25, "this process went on with the jobs after the other one failed"
 
 
+def _write_whole(path, text: str) -> None:
+    """Write so that the other process sees the file only once it holds its text (a rename)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
 def test_a_job_failing_here_stops_the_second_process(tmp_path):
     parent = os.getpid()
     child_pid = tmp_path / "child.pid"
@@ -109,7 +116,7 @@ def test_a_job_failing_here_stops_the_second_process(tmp_path):
             while not child_pid.exists():  # fail once the child is at work
                 time.sleep(0.01)
             raise ValueError("bad page")
-        child_pid.write_text(str(os.getpid()))
+        _write_whole(child_pid, str(os.getpid()))
         time.sleep(60)
 
     with pytest.raises(ValueError, match="bad page"):
@@ -124,7 +131,7 @@ def test_side_by_side_runs_the_first_here_and_the_second_in_the_other_process(tm
     child_pid = tmp_path / "child.pid"
 
     def wait_there():
-        child_pid.write_text(str(os.getpid()))
+        _write_whole(child_pid, str(os.getpid()))
         time.sleep(60)
 
     def fail_here():
