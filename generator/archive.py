@@ -479,6 +479,16 @@ def write_snapshot(
 # -- what the snapshots carried -------------------------------------------------------------------
 
 
+#: an outturn's fields as first published (the figure, and the status an officer set), and their names
+FIRST_FIELDS = {
+    "measure_id": "measure_id",
+    "period": "period",
+    "value": "published_value",
+    "status_override": "published_override",
+    "override_reason": "published_override_reason",
+}
+
+
 def _read_outturns(snapshot: Path, rows: int | None = None) -> pd.DataFrame | None:
     path = snapshot / "outturns.csv"
     if regular_file(path) is None:
@@ -536,20 +546,21 @@ def _read_archive(package: Package) -> None:
             for p in frame["period"].unique()
             if bool(periods.try_parse(p)) and gate.releasing_publication(p) == release.name
         ]
-        released = frame["period"].isin(ours)
-        frames.append(frame.loc[released, ["measure_id", "period", "value"]].assign(publication=release.name))
+        released = frame.loc[frame["period"].isin(ours)].reindex(columns=list(FIRST_FIELDS), fill_value="")
+        frames.append(released.assign(publication=release.name))
     if not frames:
-        first = pd.DataFrame(columns=["measure_id", "period", "published_value", "publication"])
+        first = pd.DataFrame(columns=[*FIRST_FIELDS.values(), "publication"])
     else:
         first = pd.concat(frames).drop_duplicates(["measure_id", "period"], keep="first")
-        first = first.rename(columns={"value": "published_value"}).reset_index(drop=True)
+        first = first.rename(columns=FIRST_FIELDS).reset_index(drop=True)
     package.archive_cache["first"] = first
     package.archive_cache["newest"] = (newest_name, newest)
 
 
 def first_published_values(package: Package) -> pd.DataFrame:
-    """(measure_id, period, published_value, publication) as each period's outturns were first
-    published; ``publication`` is the snapshot that released the figure."""
+    """(measure_id, period, published_value, published_override, published_override_reason,
+    publication) as each period's outturns were first published: the figure and the status an
+    officer set on it; ``publication`` is the snapshot that released the figure."""
     if "first" not in package.archive_cache:  # read once per loaded package: validation and site share it
         _read_archive(package)
     return package.archive_cache["first"].copy()

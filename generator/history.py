@@ -23,12 +23,31 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import archive, archivecheck, gate, periods
+from . import archive, archivecheck, gate, periods, standard
 from .errors import WARNING, Issue
 from .load import Package
 
-REVISION_COLUMNS = ["measure_id", "period", "published_value", "value", "revision_note", "row"]
-PENDING_COLUMNS = ["measure_id", "period", "released_value", "value", "revision_note", "row", "kind"]
+REVISION_COLUMNS = [
+    "measure_id",
+    "period",
+    "published_value",
+    "value",
+    "revision_note",
+    "row",
+    "published_override",
+    "status_override",
+    "published_override_reason",
+]
+PENDING_COLUMNS = [
+    "measure_id",
+    "period",
+    "released_value",
+    "value",
+    "revision_note",
+    "row",
+    "kind",
+    "fields",
+]
 WITHDRAWAL_COLUMNS = [
     "measure_id",
     "period",
@@ -38,6 +57,8 @@ WITHDRAWAL_COLUMNS = [
     "reason",
     "scope",
 ]
+#: an outturn row's fields as a release carries them (the figure and everything said with it)
+RELEASED_FIELDS = [f for f in standard.field_names("outturns") if f not in ("measure_id", "period")]
 
 
 def _column(frame: pd.DataFrame | None, name: str) -> pd.Series:
@@ -56,11 +77,20 @@ def _changed(before: pd.Series, text: pd.Series) -> pd.Series:
     return ~((old == now) | (old.isna() & now.isna()) | unreadable)
 
 
+def _override_changed(before: pd.Series, now: pd.Series) -> pd.Series:
+    """Where the status an officer set on a published figure differs from the one first published."""
+    return (
+        before.fillna("").astype(str).str.strip().str.lower()
+        != now.fillna("").astype(str).str.strip().str.lower()
+    )
+
+
 def revisions(
     package: Package, first: pd.DataFrame | None = None, outturns: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Published values that differ now from what was first published: measure_id, period,
-    published_value, value, revision_note, row (spreadsheet row in outturns.csv). ``first`` is
+    """Published figures that differ now from what was first published — in value, or in the status
+    an officer set on them (``status_override``: it changes the published status) — with columns
+    :data:`REVISION_COLUMNS` (``row``: the spreadsheet row in outturns.csv). ``first`` is
     :func:`generator.archive.first_published_values`, when the caller has it already;
     ``outturns`` the figures to compare (default the package's own; :func:`as_released` for
     what the public has)."""
@@ -69,18 +99,29 @@ def revisions(
     if outturns is None or first.empty or not {"measure_id", "period", "value"} <= set(outturns.columns):
         return pd.DataFrame(columns=REVISION_COLUMNS)
     current = outturns[["measure_id", "period", "value"]].assign(
-        revision_note=_column(outturns, "revision_note"), row=outturns.index + 2
+        revision_note=_column(outturns, "revision_note"),
+        status_override=_column(outturns, "status_override"),
+        row=outturns.index + 2,
     )
     joined = current.merge(first.drop(columns="publication"), on=["measure_id", "period"], how="inner")
-    changed = _changed(joined["published_value"], joined["value"])
+    changed = _changed(joined["published_value"], joined["value"]) | _override_changed(
+        joined["published_override"], joined["status_override"]
+    )
     return joined.loc[changed, REVISION_COLUMNS].reset_index(drop=True)
 
 
+def _released_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """An outturns frame's released fields as text, a field the frame lacks as empty."""
+    return frame.reindex(columns=["measure_id", "period", *RELEASED_FIELDS], fill_value="").astype(str)
+
+
 def pending_corrections(package: Package) -> pd.DataFrame:
-    """Published figures the public has not received as they are now, which the next release
-    (a report's publish, or ``publish --corrections``) makes public: ``kind`` ``corrected`` (the
-    value differs from the newest release's, ``released_value``) or ``added`` (a figure for a
-    published period that no release carried). Columns :data:`PENDING_COLUMNS`."""
+    """Rows of published periods that the public has not received as they are now, which the next
+    release (a report's publish, or ``publish --corrections``) makes public: ``kind`` ``corrected``
+    (the figure differs from the newest release's, ``released_value``), ``amended`` (the same
+    figure, but another field changed: commentary, a status override or its reason, a note…;
+    ``fields`` names them) or ``added`` (a figure for a published period that no release
+    carried). Columns :data:`PENDING_COLUMNS`."""
     _, released = archive.newest_release(package)
     outturns = package.raw.get("outturns")
     wanted = {"measure_id", "period", "value"}
@@ -91,23 +132,30 @@ def pending_corrections(package: Package) -> pd.DataFrame:
         p: bool(periods.try_parse(p)) and gate.releasing_publication(p) in published
         for p in outturns["period"].unique()
     }
-    live = outturns[outturns["period"].map(releasing).astype(bool)]
-    live = live[["measure_id", "period", "value"]].assign(
-        revision_note=_column(live, "revision_note"), row=live.index + 2
-    )
-    carried = released[["measure_id", "period", "value"]].rename(columns={"value": "released_value"})
-    joined = live.merge(carried, on=["measure_id", "period"], how="left", indicator=True)
+    mask = outturns["period"].map(releasing).astype(bool)
+    live = _released_text(outturns[mask]).assign(row=outturns.index[mask.to_numpy()] + 2)
+    carried = _released_text(released).drop_duplicates(["measure_id", "period"])
+    joined = live.merge(carried, on=["measure_id", "period"], how="left", indicator=True, suffixes=("", "_r"))
     added = joined["_merge"] == "left_only"
-    corrected = ~added & _changed(joined["released_value"].fillna(""), joined["value"])
-    joined["kind"] = added.map({True: "added", False: "corrected"})
-    joined["released_value"] = joined["released_value"].fillna("")
-    return joined.loc[added | corrected, PENDING_COLUMNS].reset_index(drop=True)
+    corrected = ~added & _changed(joined["value_r"].fillna(""), joined["value"])
+    others = [f for f in RELEASED_FIELDS if f != "value"]
+    differs = {f: ~added & (joined[f] != joined[f"{f}_r"].fillna("")) for f in others}
+    amended = ~added & ~corrected & pd.concat(differs, axis=1).any(axis=1)
+    joined["kind"] = "amended"
+    joined.loc[corrected, "kind"] = "corrected"
+    joined.loc[added, "kind"] = "added"
+    joined["fields"] = (
+        [", ".join(f for f in others if differs[f].iat[i]) for i in range(len(joined))] if len(joined) else []
+    )
+    joined["released_value"] = joined["value_r"].fillna("")
+    return joined.loc[added | corrected | amended, PENDING_COLUMNS].reset_index(drop=True)
 
 
 def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The package's outturns (text) with each published figure as the newest release carried it:
-    a corrected figure's row as released, a figure added to a published period since left out.
-    What a public build shows; the package's own rows when nothing is waiting."""
+    """The package's outturns (text) with each row of a published period as the newest release
+    carried it — the figure and every field said with it (commentary, status override and reason,
+    notes) — and a figure added to a published period since left out. What a public build shows;
+    the package's own rows when nothing is waiting."""
     outturns = package.raw["outturns"]
     pending = pending_corrections(package) if pending is None else pending
     if pending.empty:
@@ -117,14 +165,15 @@ def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.Dat
     added = set(
         zip(*(pending.loc[pending["kind"] == "added", c] for c in ("measure_id", "period")), strict=True)
     )
-    corrected = pending[pending["kind"] == "corrected"]
+    changed = pending[pending["kind"] != "added"]
     out = outturns.copy()
-    if len(corrected):
-        at = {k: i for i, k in enumerate(zip(released["measure_id"], released["period"], strict=True))}
-        columns = [c for c in out.columns if c in released.columns]
-        for row in (corrected["row"] - 2).tolist():
-            source = released.iloc[at[keys[row]]]
-            out.loc[out.index[row], columns] = [str(source[c]) for c in columns]
+    if len(changed):
+        carried = _released_text(released)
+        at = {k: i for i, k in enumerate(zip(carried["measure_id"], carried["period"], strict=True))}
+        columns = [c for c in out.columns if c in RELEASED_FIELDS]
+        for row in (changed["row"] - 2).tolist():
+            source = carried.iloc[at[keys[row]]]
+            out.loc[out.index[row], columns] = [source[c] for c in columns]
     keep = [k not in added for k in keys]
     return out[keep].reset_index(drop=True)
 
@@ -132,19 +181,37 @@ def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.Dat
 def revision_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
     """A revised published value needs a revision_note saying what changed and why."""
     issues = []
-    for r in revisions(package, first).itertuples():
-        if not str(r.revision_note).strip():
-            issues.append(
-                Issue(
-                    "revision-note-required",
-                    f"this value was first published as {r.published_value or 'empty'}; a revised value needs a revision_note",
-                    file=package.file_of("outturns"),
-                    row=int(r.row),
-                    field="revision_note",
-                    value=r.value,
-                    hint="say what changed and why (e.g. 'Revised from 41.2 after late returns'); the site shows both values",
-                )
+    found = revisions(package, first)
+    if found.empty:
+        return issues
+    value_changed = _changed(found["published_value"], found["value"]).tolist()
+    for r, revalued in zip(found.itertuples(), value_changed, strict=True):
+        if str(r.revision_note).strip():
+            continue
+        if revalued:
+            said = f"this value was first published as {r.published_value or 'empty'}; a revised value needs a revision_note"
+            value, example = r.value, "'Revised from 41.2 after late returns'"
+        else:
+            said = (
+                f"this figure was first published with status_override {r.published_override or 'empty'} "
+                f"and now has {r.status_override or 'none'}: a changed override changes the published status, "
+                "so it needs a revision_note"
             )
+            value, example = (
+                r.status_override,
+                "'Status set to amber: the target was revised by Cabinet in October'",
+            )
+        issues.append(
+            Issue(
+                "revision-note-required",
+                said,
+                file=package.file_of("outturns"),
+                row=int(r.row),
+                field="revision_note",
+                value=value,
+                hint=f"say what changed and why (e.g. {example}); the site shows both",
+            )
+        )
     return issues
 
 

@@ -325,8 +325,8 @@ def publish_corrections(
         pending = pending_corrections(package)
         if pending.empty:
             raise PublishError(
-                "no correction is waiting: every published figure in outturns.csv is as the latest release "
-                "carried it, so there is nothing to release; nothing was changed"
+                "no correction is waiting: every row of a published period in outturns.csv is as the latest "
+                "release carried it, so there is nothing to release; nothing was changed"
             )
         date = date or today
         _check_date(date, today, "")

@@ -38,6 +38,10 @@ def _number(value) -> float | None:
     return None if number != number else number
 
 
+def _override(value) -> str:
+    return "" if not isinstance(value, str) else value.strip().lower()
+
+
 def release_label(name: str, date: str = "") -> str:
     """A release as readers name it: ``the Q2 2026/27 release of 10 December 2026``, ``the
     corrections release of 20 January 2027``."""
@@ -68,23 +72,33 @@ def revision_log(
     titles = dict(zip(measures["measure_id"], measures["title"], strict=True))
     labels = dict(zip(measures["measure_id"], downloads.unit_labels(measures), strict=True))
     names = [name for name, _ in releases if name in snapshot_outturns]
+    # a release carries a revision when it carries its figure and the status an officer set on it
     carried = {
         release: {
-            (m, p): _number(v)
-            for m, p, v in zip(frame["measure_id"], frame["period"], frame["value"], strict=True)
+            (m, p): (_number(v), _override(o))
+            for m, p, v, o in zip(
+                frame["measure_id"],
+                frame["period"],
+                frame["value"],
+                frame.reindex(columns=["status_override"], fill_value="")["status_override"],
+                strict=True,
+            )
         }
         for release, frame in snapshot_outturns.items()
         if {"measure_id", "period", "value"} <= set(frame.columns)
     }
     rows = []
-    wanted = revised.reindex(columns=["measure_id", "period", "published_value", "value", "revision_note"])
-    for measure_id, period, before, now, note in wanted.itertuples(index=False):
+    wanted = revised.reindex(
+        columns=["measure_id", "period", "published_value", "value", "revision_note", "status_override"]
+    )
+    for measure_id, period, before, now, note, override in wanted.itertuples(index=False):
         first = gate.releasing_publication(period)
         now_number = _number(now)
         later = [
             r
             for r in names
-            if order[r] > order.get(first, -1) and carried.get(r, {}).get((measure_id, period)) == now_number
+            if order[r] > order.get(first, -1)
+            and carried.get(r, {}).get((measure_id, period)) == (now_number, _override(override))
         ]
         revised_in = later[0] if later else ""
         rows.append(

@@ -224,11 +224,19 @@ def _as_reported(gated, revised: pd.DataFrame, rag: dict) -> pd.DataFrame | None
             strict=True,
         )
     }
-    first = [
-        by_key[k]["published_value"] if k in by_key else v
-        for k, v in zip(keys, outturns["value"], strict=True)
-    ]
-    reported = rules.performance_table(gated["measures"], gated["targets"], outturns.assign(value=first), rag)
+
+    def as_first(column: str, published: str) -> list:
+        return [
+            by_key[k][published] if k in by_key else v for k, v in zip(keys, outturns[column], strict=True)
+        ]
+
+    # the figure, and the status an officer set on it, as the committee considered them
+    considered = outturns.assign(
+        value=as_first("value", "published_value"),
+        status_override=as_first("status_override", "published_override"),
+        override_reason=as_first("override_reason", "published_override_reason"),
+    )
+    reported = rules.performance_table(gated["measures"], gated["targets"], considered, rag)
     marks = [by_key.get(k) for k in zip(reported["measure_id"], reported["period"], strict=True)]
     return reported.assign(
         revised_value=[m["value"] if m else None for m in marks],

@@ -89,7 +89,8 @@ def _row_counts(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    return [{c: ("" if pd.isna(v) else v) for c, v in r.items()} for r in frame[columns].to_dict("records")]
+    frame = frame.reindex(columns=columns)
+    return [{c: ("" if pd.isna(v) else v) for c, v in r.items()} for r in frame.to_dict("records")]
 
 
 def summarise(
@@ -155,13 +156,15 @@ def summarise(
     )
 
 
-CORRECTION_FIELDS = ["measure_id", "period", "kind", "released_value", "value", "revision_note"]
+CORRECTION_FIELDS = ["measure_id", "period", "kind", "released_value", "value", "revision_note", "fields"]
 
 
 def correction_line(c: dict) -> str:
     """One correction waiting for a release, as the officer reads it."""
     if c["kind"] == "added":
         return f"{c['measure_id']} {c['period']}: {c['value'] or 'empty'} (added since it was published)"
+    if c["kind"] == "amended":
+        return f"{c['measure_id']} {c['period']}: {c.get('fields') or 'a field'} changed (the figure, {c['value'] or 'empty'}, is unchanged)"
     note = f" ({c['revision_note']})" if c.get("revision_note") else ""
     return (
         f"{c['measure_id']} {c['period']}: {c['released_value'] or 'empty'} → {c['value'] or 'empty'}{note}"

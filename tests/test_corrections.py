@@ -307,3 +307,89 @@ def test_a_period_is_published_only_after_it_has_ended(tmp_path):
         publish_period(pkg, "2026-27-Q2", dt.date(2026, 9, 30), today=TODAY)
     assert (pkg / "publications.csv").read_bytes() == before and not (pkg / "archive" / "2026-27-Q2").exists()
     assert publish_period(pkg, "2026-27-Q2", dt.date(2026, 10, 1), today=TODAY).published_date == "2026-10-01"
+
+
+# -- every field of a published row is public as a release carried it -----------------------------------
+
+OTHER = "m0003"  # a second figure of the quarter, whose commentary is edited after publication
+
+
+@pytest.fixture(scope="module")
+def amended(tmp_path_factory):
+    """A published quarter whose rows were edited after publication without changing a figure:
+    MEASURE gets a status override (with its reason and a revision note), OTHER new commentary.
+    Returns (package, the status MEASURE was published with)."""
+    pkg = synthesise(tmp_path_factory.mktemp("a") / "pkg", measures=14, years=2, projects=4, seed=3)
+    publish_period(pkg, QUARTER, dt.date(2026, 11, 20), today=TODAY)
+    out = tmp_path_factory.mktemp("first") / "site"
+    build(pkg, out=out)
+    performance = pd.read_csv(out / "data" / "performance.csv", dtype=str, keep_default_na=False)
+    published = performance.set_index(["measure_id", "period"]).at[(MEASURE, QUARTER), "status"]
+    override = "green" if published != "green" else "red"
+    header, rows = read_rows(pkg, "outturns.csv")
+    for r in rows:
+        if (r["measure_id"], r["period"]) == (MEASURE, QUARTER):
+            r.update(status_override=override, override_reason="Unapproved reason", revision_note="Status reset")
+        if (r["measure_id"], r["period"]) == (OTHER, QUARTER):
+            r.update(commentary="Unapproved commentary")
+    write_rows(pkg, "outturns.csv", header, rows)
+    return pkg, published, override
+
+
+def test_an_edited_published_row_stays_as_released_until_a_release_carries_it(amended, tmp_path):
+    pkg, published, _ = amended
+    out = tmp_path / "public"
+    build(pkg, out=out)
+    text = _site_text(out)
+    assert "Unapproved" not in text and "Status reset" not in text, "an edit leaked before its release"
+    performance = pd.read_csv(out / "data" / "performance.csv", dtype=str, keep_default_na=False)
+    assert performance.set_index(["measure_id", "period"]).at[(MEASURE, QUARTER), "status"] == published
+    preview = tmp_path / "preview"
+    build(pkg, out=preview, preview=True)
+    assert "Unapproved commentary" in _site_text(preview)
+
+
+def test_status_and_publish_corrections_list_an_edited_published_row(amended, tmp_path):
+    pkg = _copy(amended[0], tmp_path)
+    r = status(pkg, QUARTER)
+    kinds = {(c["measure_id"], c["kind"], c["fields"]) for c in r.corrections}
+    assert kinds == {
+        (MEASURE, "amended", "status_override, override_reason, revision_note"),
+        (OTHER, "amended", "commentary"),
+    }
+    told: list[str] = []
+    result = publish_corrections(pkg, dt.date(2026, 12, 1), today=TODAY, on_report=told.extend)
+    assert result.corrections == 2
+    assert any(f"{OTHER} {QUARTER}: commentary changed" in line for line in told), told
+
+
+def test_a_changed_status_override_of_a_published_figure_needs_a_revision_note(amended, tmp_path):
+    pkg = _copy(amended[0], tmp_path)
+    row = set_cell(
+        pkg, "outturns.csv", "revision_note", "", lambda r: (r["measure_id"], r["period"]) == (MEASURE, QUARTER)
+    )
+    _, issues = validate(pkg, today=TODAY)
+    found = [(i.code, i.row, i.field) for i in errors_of(issues)]
+    assert found == [("revision-note-required", row, "revision_note")], issues
+    assert "status_override" in errors_of(issues)[0].message
+
+
+def test_once_released_the_report_keeps_the_status_the_committee_considered(amended, tmp_path):
+    pkg, published, override = amended
+    pkg = _copy(pkg, tmp_path)
+    publish_corrections(pkg, dt.date(2026, 12, 1), today=TODAY)
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and warnings_of(issues) == []
+    out = tmp_path / "site"
+    build(pkg, out=out)
+    assert "Unapproved commentary" in _site_text(out)
+    performance = pd.read_csv(out / "data" / "performance.csv", dtype=str, keep_default_na=False)
+    assert performance.set_index(["measure_id", "period"]).at[(MEASURE, QUARTER), "status"] == override
+    report = (out / "reports" / QUARTER.lower() / "index.html").read_text(encoding="utf-8")
+    row = report[report.index(f'measures/{MEASURE}/"') :].split("</tr>")[0]
+    assert f"ps-status--{published}" in row and f"ps-status--{override}" not in row
+    assert "in the corrections release of 1 December 2026. Status reset." in row
+    log = pd.read_csv(out / "data" / "revisions.csv", dtype=str, keep_default_na=False)
+    assert log[["measure_id", "revised_in", "revision_note"]].values.tolist() == [
+        [MEASURE, "corrections-2026-12-01", "Status reset"]
+    ]
