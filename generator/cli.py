@@ -224,6 +224,15 @@ class PortUnavailable(PerfsiteError):
         super().__init__(f"cannot serve on port {port}: {why}; choose another with --port, e.g. --port 8001")
 
 
+def _check_period(period: str) -> None:
+    """A report's period as a person typed it: a quarter or a year, written as the standard writes it."""
+    from .periods import report_period_problem
+
+    problem = report_period_problem(period)
+    if problem:
+        raise click.BadParameter(problem, param_hint="PERIOD")
+
+
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
 @click.argument("period", required=False)
@@ -255,6 +264,8 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
         )
     if not corrections and not period:
         raise click.UsageError("give the PERIOD to publish (e.g. 2026-27-Q2), or --corrections")
+    if period and not (adopt and period == "all"):
+        _check_period(period)
 
     def waiting() -> None:
         click.echo("Another publish of this package is running; waiting for it to finish…", err=True)
@@ -299,6 +310,8 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     from .status import correction_line, one_line
     from .status import status as run
 
+    if period is not None:
+        _check_period(period)
     r = run(package_dir, period)
     if as_json:
         click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))

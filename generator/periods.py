@@ -181,6 +181,27 @@ def try_parse(text: str) -> Period | None:
         return None
 
 
+def report_period_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as the period of a report that a person typed (a command's
+    argument), or ``None`` for a quarter or a financial year written as the standard writes it."""
+    p = try_parse(text)
+    if p is None or p.id != text:
+        fixed = try_parse(text.strip().upper())
+        if fixed is not None and fixed.kind != "month":
+            return f"{text!r} is not written as periods are: write {fixed.id}"
+        match = _PERIOD_RE.match(text.strip())
+        if match and (int(match[1]) + 1) % 100 != int(match[2]):
+            start = int(match[1])
+            return f"{text!r} is not a period: the second year must follow the first ({start}-{(start + 1) % 100:02d})"
+        return (
+            f"{text!r} is not a period: a report's period is written like 2026-27-Q2 "
+            "(a quarter of the financial year; Q1 is April to June) or 2026-27 (the financial year)"
+        )
+    if p.kind == "month":
+        return f"{text} is a month: a report is for a quarter (this month is in {p.quarter().id})"
+    return None
+
+
 def financial_year_of(day: date) -> Period:
     """The financial year (April to March) a calendar date falls in."""
     return Period(day.year if day.month >= 4 else day.year - 1, "year", 0)

@@ -297,3 +297,22 @@ def test_validate_json_on_an_odd_path_is_still_a_json_report(tmp_path, where):
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["valid"] is False and report["errors"][0]["code"] == "package-not-found"
+
+
+@pytest.mark.parametrize(
+    ("command", "period", "said"),
+    [
+        ("status", "garbage", "'garbage' is not a period: a report's period is written like 2026-27-Q2"),
+        ("status", "2026-27-q2", "write 2026-27-Q2"),
+        ("status", "2026-28-Q1", "the second year must follow the first (2026-27)"),
+        ("status", "2026-27-M03", "2026-27-M03 is a month: a report is for a quarter (this month is in 2026-27-Q1)"),
+        ("publish", "garbage", "'garbage' is not a period"),
+        ("publish", "2026-27-q2", "write 2026-27-Q2"),
+    ],
+)
+def test_a_period_argument_that_is_not_a_reports_period_is_said_to_be_one(package, command, period, said):
+    before = sorted(p.name for p in package.iterdir())
+    result = run([command, package, period])
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split()) and "publications.csv has no row" not in result.output
+    assert sorted(p.name for p in package.iterdir()) == before
