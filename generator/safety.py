@@ -192,13 +192,7 @@ def _invisible_issue(ch: str, file: str, row: int | None, field: str, value: str
 
 def descriptor_invisible_issues(descriptor: dict) -> list[Issue]:
     """Names and titles in datapackage.json: no invisible characters."""
-    fields = ["name", "title", "council.name", "plan.title"]
-    found = [(f, _dig(descriptor, f)) for f in fields]
-    licences = descriptor.get("licenses")
-    if isinstance(licences, list):
-        for i, e in enumerate(licences):
-            if isinstance(e, dict):
-                found += [(f"licenses[{i}].{k}", e.get(k)) for k in ("name", "title")]
+    found = _descriptor_texts(descriptor, names_only=True)
     issues = []
     for field, value in found:
         if isinstance(value, str) and _INVISIBLE_RE.search(value):
@@ -206,6 +200,40 @@ def descriptor_invisible_issues(descriptor: dict) -> list[Issue]:
                 _invisible_issue(_first(_INVISIBLE_RE, value), "datapackage.json", None, field, value)
             )
     return issues
+
+
+#: text of datapackage.json that reaches a page, a download or the workbook's settings sheet
+DESCRIPTOR_TEXTS = ("name", "title", "description", "council.name", "plan.title")
+
+
+def _descriptor_texts(descriptor: dict, names_only: bool = False) -> list[tuple[str, object]]:
+    """(field, value) of the descriptor's text; ``names_only``: names and titles, no description."""
+    fields = [f for f in DESCRIPTOR_TEXTS if not (names_only and f == "description")]
+    found: list[tuple[str, object]] = [(f, _dig(descriptor, f)) for f in fields]
+    for key in ("licenses",) if names_only else ("licenses", "sources", "contributors"):
+        entries = descriptor.get(key)
+        if isinstance(entries, list):
+            for i, e in enumerate(entries):
+                if isinstance(e, dict):
+                    found += [(f"{key}[{i}].{k}", e.get(k)) for k in ("name", "title")]
+    return found
+
+
+def descriptor_formula_issues(descriptor: dict) -> list[Issue]:
+    """Names and titles in datapackage.json that a spreadsheet would run as a formula (the council's
+    name goes into the workbook and the downloads' descriptions like any cell)."""
+    return [
+        Issue(
+            "formula-text",
+            f"{field} starts with a character spreadsheets run as a formula (=, +, -, @, tab or line break)",
+            file="datapackage.json",
+            field=field,
+            value=value,
+            hint="start the text with a word or a digit",
+        )
+        for field, value in _descriptor_texts(descriptor)
+        if isinstance(value, str) and FORMULA.match(value) and not _PLAIN_NUMBER.match(value)
+    ]
 
 
 def descriptor_shape_issues(descriptor: dict) -> list[Issue]:
@@ -289,6 +317,7 @@ def safety_issues(package: Package) -> list[Issue]:
     """Every safety check over a loaded package."""
     return [
         *descriptor_shape_issues(package.descriptor),
+        *descriptor_formula_issues(package.descriptor),
         *link_issues(package),
         *formula_issues(package),
         *invisible_issues(package),

@@ -264,3 +264,38 @@ def test_the_workbook_template_never_holds_a_formula(tmp_path):
     assert formulas == []
     texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
     assert {'=HYPERLINK("http://bad.example","click")', "=1+1", "=cmd|' /C calc'!A0"} <= texts
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("council.name", "=HYPERLINK(\"https://x.example\",\"Northmoor\")"),
+        ("council.name", " @SUM(1+1)*cmd|' /C calc'!A0"),
+        ("title", "+Northmoor performance"),
+        ("plan.title", "-2+3+cmd|' /C calc'!A0"),
+        ("description", "\tHidden"),
+        ("licenses[0].title", "=1+1"),
+    ],
+)
+def test_descriptor_text_a_spreadsheet_would_run_is_refused(tmp_path, field, value):
+    pkg = copy_example(tmp_path)
+
+    def change(d: dict) -> None:
+        where, key = d, field
+        if field.startswith("licenses[0]."):
+            where, key = d["licenses"][0], field.split(".", 1)[1]
+        elif "." in field:
+            head, key = field.split(".")
+            where = d.setdefault(head, {})
+        where[key] = value
+
+    edit_descriptor(pkg, change)
+    _, issues = validate(pkg)
+    assert ("formula-text", "datapackage.json", None, field) in found(issues), found(issues)
+
+
+def test_a_council_name_with_an_ordinary_start_passes(tmp_path):
+    pkg = copy_example(tmp_path)
+    edit_descriptor(pkg, lambda d: d["council"].update(name="3Rivers District Council"))
+    _, issues = validate(pkg)
+    assert not [i for i in errors_of(issues) if i.code == "formula-text"]
