@@ -71,6 +71,8 @@ _CORRECTIONS_RE = re.compile(r"corrections-([0-9]{4}-[0-9]{2}-[0-9]{2})(?:-([2-9
 _CHECKSUM_RE = re.compile(r"[0-9a-f]{64}")
 #: a file a manifest may list: a plain lower-case name, no folder, no hidden file, no ``..``
 _FILE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.(csv|json)")
+#: what :func:`replace_file` names its temporary file (tempfile's 8 random characters)
+_REPLACE_TEMP_RE = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def _no_op(stage: str) -> None:
@@ -140,6 +142,23 @@ def is_link(path: Path) -> bool:
         return False
     reparse = getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
     return stat.S_ISLNK(st.st_mode) or bool(reparse)
+
+
+def is_folder(path: Path) -> bool:
+    """A real folder reached without a link (never raises: an entry that cannot be looked at is not one)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode) and not is_link(path)
+    except OSError:
+        return False
+
+
+def entries(folder: Path) -> list[Path] | None:
+    """The entries of an archive folder, sorted; ``None`` when it cannot be listed (no permission,
+    a disk error): :mod:`generator.archivecheck` reports it, and nothing in it is read."""
+    try:
+        return sorted(Path(folder).iterdir())
+    except OSError:
+        return None
 
 
 def regular_file(path: Path) -> os.stat_result | None:
@@ -244,9 +263,7 @@ class Release:
 def archive_root(package_dir: Path) -> Path | None:
     """``archive/`` when it is a real folder of the package (never a link), else ``None``."""
     root = Path(package_dir) / ARCHIVE
-    if is_link(root) or not root.is_dir():
-        return None
-    return root
+    return root if is_folder(root) else None
 
 
 def releases(package_dir: Path) -> list[Release]:
@@ -256,8 +273,8 @@ def releases(package_dir: Path) -> list[Release]:
     if root is None:
         return []
     found = []
-    for path in root.iterdir():
-        if release_kind(path.name) is None or is_link(path) or not path.is_dir():
+    for path in entries(root) or []:
+        if release_kind(path.name) is None or not is_folder(path):
             continue
         data = manifest_bytes(path)
         found.append(Release(path.name, path, parse_manifest(data), sha256(data) if data else None))
@@ -292,7 +309,9 @@ def pending(package_dir: Path) -> set[str]:
     root = archive_root(package_dir)
     if root is None:
         return set()
-    return {p.name.removeprefix(PENDING_PREFIX) for p in root.iterdir() if p.name.startswith(PENDING_PREFIX)}
+    return {
+        p.name.removeprefix(PENDING_PREFIX) for p in entries(root) or [] if p.name.startswith(PENDING_PREFIX)
+    }
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -400,6 +419,18 @@ def clear_pending(package_dir: Path, name: str) -> None:
     _fsync_dir(Path(package_dir) / ARCHIVE)
 
 
+def _replace_leftover(path: Path) -> bool:
+    """A temporary file :func:`replace_file` left when killed: ``.<name>.<8 random>.tmp`` beside
+    ``<name>`` (``chain.json`` may not exist yet). Nothing else that looks alike (a council's own
+    ``.notes.tmp``) is ever touched."""
+    match = _REPLACE_TEMP_RE.fullmatch(path.name)
+    return (
+        bool(match)
+        and regular_file(path) is not None
+        and (match[1] == HEAD or os.path.lexists(path.with_name(match[1])))
+    )
+
+
 def clean_leftovers(package_dir: Path) -> list[str]:
     """Remove what a killed publish left behind that is not part of any state: temporary folders and
     files, and pending markers whose snapshot never reached its place. Returns what was removed.
@@ -408,9 +439,15 @@ def clean_leftovers(package_dir: Path) -> list[str]:
     removed: list[str] = []
     if root is None:
         return removed
-    for path in sorted(root.iterdir()):
+    found = entries(root)
+    if found is None:
+        raise PublishError(
+            f"cannot read {root} (no permission, or a disk error): publish needs to read and write the "
+            "whole archive; give your account access to it (or copy the package to a local disk) and run it again"
+        )
+    for path in found:
         if path.name.startswith(TEMP_PREFIX):
-            shutil.rmtree(path) if path.is_dir() and not is_link(path) else path.unlink()
+            shutil.rmtree(path) if is_folder(path) else path.unlink()
             removed.append(path.name)
         elif path.name.startswith(PENDING_PREFIX) and not os.path.lexists(
             snapshot_dir(package_dir, path.name.removeprefix(PENDING_PREFIX))
@@ -418,8 +455,9 @@ def clean_leftovers(package_dir: Path) -> list[str]:
             path.unlink()
             removed.append(path.name)
     for path in sorted([*Path(package_dir).glob(".*.tmp"), *root.glob(".*.tmp")]):  # a killed replace_file
-        path.unlink()
-        removed.append(path.name)
+        if _replace_leftover(path):
+            path.unlink()
+            removed.append(path.name)
     return removed
 
 

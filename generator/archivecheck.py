@@ -41,6 +41,20 @@ def _issue(code: str, message: str, file: str, hint: str = _RESTORE, severity: s
     return Issue(code, message, file=file, hint=hint, severity=severity, value=value)
 
 
+def _unreadable_issue(rel: str, what: str = "file") -> Issue:
+    this = "the archive folder" if rel == ARCHIVE else f"this {what} of the archive"
+    return _issue(
+        "archive-unreadable",
+        f"{this} cannot be read (no permission, or a disk error), so perfsite cannot check that it is "
+        "unchanged; nothing in it is published until it can",
+        rel,
+        hint=(
+            "give your account read access to it (e.g. copy the package to a folder you own), or restore "
+            "it from a backup; the archive must not be edited"
+        ),
+    )
+
+
 def _live_files(package: Package) -> set[tuple[int, int]]:
     """(device, inode) of the package's live files: an archive file must not be one of them."""
     found = set()
@@ -96,7 +110,7 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
         )
     if _system_file(name):
         return _system_file_issue(rel)
-    kind = "folder" if path.is_dir() else "file"
+    kind = "folder" if archive.is_folder(path) else "file"
     return _issue(
         "archive-unexpected",
         f"a {kind} perfsite did not write: archive/ holds only snapshots written by `perfsite publish`"
@@ -110,9 +124,26 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
     )
 
 
+def _cannot_read(path: Path) -> bool:
+    """A regular file (not a link) that cannot be opened for reading."""
+    if archive.regular_file(path) is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return True
+    os.close(fd)
+    return False
+
+
 def _snapshot_issues(release: Release, rel: str, live: set[tuple[int, int]], verified: dict) -> list[Issue]:
     """A snapshot holds exactly its manifest's files, each unchanged and none a link."""
     manifest = release.manifest
+    listing = archive.entries(release.path)
+    if listing is None:
+        return [_unreadable_issue(rel, "folder")]
+    if manifest is None and _cannot_read(release.path / MANIFEST):
+        return [_unreadable_issue(f"{rel}/{MANIFEST}")]
     if manifest is None:
         return [
             _issue(
@@ -134,7 +165,7 @@ def _snapshot_issues(release: Release, rel: str, live: set[tuple[int, int]], ver
             )
         )
     listed = dict(manifest["files"])
-    for path in sorted(release.path.iterdir()):
+    for path in listing:
         name = path.name
         if name == MANIFEST:
             continue
@@ -192,7 +223,9 @@ def _snapshot_issues(release: Release, rel: str, live: set[tuple[int, int]], ver
                     hint="replace it with a copy of the snapshot's file from a backup",
                 )
             )
-        if archive.file_sha256(path) != checksum:
+        if _cannot_read(path):
+            issues.append(_unreadable_issue(f"{rel}/{name}"))
+        elif archive.file_sha256(path) != checksum:
             issues.append(
                 _issue(
                     "archive-tampered",
@@ -301,17 +334,26 @@ def archive_issues(package: Package) -> list[Issue]:
                 hint="replace it with the archive folder itself (restored from a backup)",
             )
         ]
+    listing = archive.entries(root)
+    if listing is None:
+        return [_unreadable_issue(ARCHIVE, "folder")]
     issues = []
     found = archive.releases(package.path)
     snapshots = {r.name for r in found}
     live = _live_files(package)
-    for path in sorted(root.iterdir()):
+    for path in listing:
         rel = f"{ARCHIVE}/{path.name}"
         if path.name in snapshots:
             continue
         problem = _entry_issue(path, rel)
         if problem is not None:
             issues.append(problem)
+    unreadable = set()
     for release in found:
-        issues += _snapshot_issues(release, f"{ARCHIVE}/{release.name}", live, verified)
+        problems = _snapshot_issues(release, f"{ARCHIVE}/{release.name}", live, verified)
+        if any(i.code == "archive-unreadable" for i in problems) and release.manifest is None:
+            unreadable.add(release.name)  # its chain cannot be followed: nothing is said that only follows
+        issues += problems
+    if unreadable:
+        return issues
     return issues + _chain_issues(package, found)

@@ -271,6 +271,12 @@ def _unread(package: Package, name: str, *columns: str) -> bool:
     return not set(columns) <= set(frame.columns)
 
 
+def _archive_unread(package: Package) -> bool:
+    """``archive/`` is there but cannot be listed: its own error says so, and what it holds is unknown."""
+    root = archive.archive_root(package.path)
+    return root is not None and archive.entries(root) is None
+
+
 def _published_periods(package: Package) -> tuple[pd.DataFrame, set[str]]:
     pubs = package.raw.get("publications")
     if pubs is None or not {"period", "status"} <= set(pubs.columns):
@@ -281,7 +287,7 @@ def _published_periods(package: Package) -> tuple[pd.DataFrame, set[str]]:
 def publication_state_issues(package: Package) -> list[Issue]:
     """``published`` and the archive must agree: each published period has its snapshot, and a
     snapshot's period stays published unless its withdrawal is recorded."""
-    if _unread(package, "publications", "period", "status"):
+    if _unread(package, "publications", "period", "status") or _archive_unread(package):
         return []
     pubs, published = _published_periods(package)
     found = archive.releases(package.path)
@@ -379,8 +385,10 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
     published_keys = list(zip(first["measure_id"].tolist(), first["period"].tolist(), strict=True))
     columns = (first["publication"].tolist(), first["published_value"].tolist())
     # which figures are gone cannot be told from a file that was not read
-    unread = _unread(package, "outturns", "measure_id", "period") or _unread(
-        package, "withdrawals", "period", "measure_id"
+    unread = (
+        _unread(package, "outturns", "measure_id", "period")
+        or _unread(package, "withdrawals", "period", "measure_id")
+        or _archive_unread(package)
     )
     for (measure_id, period), publication, value in zip(published_keys, *columns, strict=True):
         if unread:
@@ -418,7 +426,9 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
                     hint="delete the outturn row (the archive keeps it as published), or delete this withdrawal",
                 )
             )
-        elif (w.measure_id and key not in published_keys) or (not w.measure_id and w.period not in archived):
+        elif not unread and (
+            (w.measure_id and key not in published_keys) or (not w.measure_id and w.period not in archived)
+        ):
             what = (
                 f"the {w.period} figure of measure {w.measure_id}"
                 if w.measure_id

@@ -418,3 +418,74 @@ def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
         publish_period(pkg, "2026-27-Q2", dt.date(2026, 12, 20), today=TODAY).published_date == "2026-12-20"
     )
     assert [r.name for r in archive.releases(pkg)][-2:] == ["corrections-2026-12-20", "2026-27-Q2"]
+
+
+# -- what cannot be read is a validation error, not a crash ------------------------------------------------
+
+_VALIDATE_AS_NOBODY = """
+import json, os, sys
+from generator.validate import validate
+validate(sys.argv[2])  # everything imported (Python itself may live where nobody can read)
+os.setgid(65534); os.setgroups([]); os.setuid(65534)
+_, issues = validate(sys.argv[1])
+print(json.dumps([(i.code, i.file) for i in issues if i.severity == "error"]))
+"""
+
+
+def _errors_when_unreadable(pkg: Path, where: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """Validate ``pkg`` as a person who cannot read ``archive/<where>`` (permissions 000). As root
+    (who reads everything) the check runs in a process that has become the user nobody."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if os.geteuid() != 0:
+        target = pkg / "archive" / where
+        target.chmod(0)
+        try:
+            _, issues = validate(pkg)
+        finally:
+            target.chmod(0o755)
+        return [(i.code, i.file) for i in errors_of(issues)]
+    shared = Path(tempfile.mkdtemp(dir=tmp_path.anchor + "tmp"))
+    try:
+        shared.chmod(0o755)
+        copy = Path(shutil.copytree(pkg, shared / "pkg"))
+        for path in [copy, *copy.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (copy / "archive" / where).chmod(0)
+        result = subprocess.run(
+            [sys.executable, "-c", _VALIDATE_AS_NOBODY, str(copy), str(pkg)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        return [tuple(x) for x in json.loads(result.stdout)]
+    finally:
+        shutil.rmtree(shared)
+
+
+@pytest.mark.parametrize(
+    ("where", "reported"),
+    [
+        (f"{HEAD_PERIOD}/targets.csv", f"archive/{HEAD_PERIOD}/targets.csv"),
+        (f"{HEAD_PERIOD}/manifest.json", f"archive/{HEAD_PERIOD}/manifest.json"),
+        (HEAD_PERIOD, f"archive/{HEAD_PERIOD}"),
+        ("", "archive"),
+    ],
+    ids=["a snapshot file", "a manifest", "a snapshot folder", "the archive folder"],
+)
+def test_an_unreadable_part_of_the_archive_is_one_plain_error(pkg, tmp_path, where, reported):
+    assert _errors_when_unreadable(pkg, where, tmp_path) == [("archive-unreadable", reported)]
+
+
+def test_a_publish_cleans_only_its_own_leftovers(pkg):
+    """A killed publish's temporary files go; a council's own look-alike files stay."""
+    (pkg / ".notes.tmp").write_text("the council's own")
+    (pkg / ".budget.abcd1234.tmp").write_text("no budget file beside it: not a leftover of perfsite's")
+    (pkg / ".publications.csv.k2j4_x9q.tmp").write_text("left by a killed replace")
+    with archive.publishing_lock(pkg):
+        removed = archive.clean_leftovers(pkg)
+    assert removed == [".publications.csv.k2j4_x9q.tmp"]
+    assert (pkg / ".notes.tmp").exists() and (pkg / ".budget.abcd1234.tmp").exists()

@@ -305,7 +305,11 @@ def test_validate_json_on_an_odd_path_is_still_a_json_report(tmp_path, where):
         ("status", "garbage", "'garbage' is not a period: a report's period is written like 2026-27-Q2"),
         ("status", "2026-27-q2", "write 2026-27-Q2"),
         ("status", "2026-28-Q1", "the second year must follow the first (2026-27)"),
-        ("status", "2026-27-M03", "2026-27-M03 is a month: a report is for a quarter (this month is in 2026-27-Q1)"),
+        (
+            "status",
+            "2026-27-M03",
+            "2026-27-M03 is a month: a report is for a quarter (this month is in 2026-27-Q1)",
+        ),
         ("publish", "garbage", "'garbage' is not a period"),
         ("publish", "2026-27-q2", "write 2026-27-Q2"),
     ],

@@ -329,7 +329,9 @@ def amended(tmp_path_factory):
     header, rows = read_rows(pkg, "outturns.csv")
     for r in rows:
         if (r["measure_id"], r["period"]) == (MEASURE, QUARTER):
-            r.update(status_override=override, override_reason="Unapproved reason", revision_note="Status reset")
+            r.update(
+                status_override=override, override_reason="Unapproved reason", revision_note="Status reset"
+            )
         if (r["measure_id"], r["period"]) == (OTHER, QUARTER):
             r.update(commentary="Unapproved commentary")
     write_rows(pkg, "outturns.csv", header, rows)
@@ -366,7 +368,11 @@ def test_status_and_publish_corrections_list_an_edited_published_row(amended, tm
 def test_a_changed_status_override_of_a_published_figure_needs_a_revision_note(amended, tmp_path):
     pkg = _copy(amended[0], tmp_path)
     row = set_cell(
-        pkg, "outturns.csv", "revision_note", "", lambda r: (r["measure_id"], r["period"]) == (MEASURE, QUARTER)
+        pkg,
+        "outturns.csv",
+        "revision_note",
+        "",
+        lambda r: (r["measure_id"], r["period"]) == (MEASURE, QUARTER),
     )
     _, issues = validate(pkg, today=TODAY)
     found = [(i.code, i.row, i.field) for i in errors_of(issues)]

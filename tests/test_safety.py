@@ -269,7 +269,7 @@ def test_the_workbook_template_never_holds_a_formula(tmp_path):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("council.name", "=HYPERLINK(\"https://x.example\",\"Northmoor\")"),
+        ("council.name", '=HYPERLINK("https://x.example","Northmoor")'),
         ("council.name", " @SUM(1+1)*cmd|' /C calc'!A0"),
         ("title", "+Northmoor performance"),
         ("plan.title", "-2+3+cmd|' /C calc'!A0"),
