@@ -292,6 +292,7 @@ def publication_state_issues(package: Package) -> list[Issue]:
     pubs, published = _published_periods(package)
     found = archive.releases(package.path)
     archived = {r.name for r in found if r.kind == "report"}
+    by_name = {r.name: r for r in found if r.kind == "report"}
     interrupted = archive.pending(package.path)
     rows = _withdrawal_rows(package)
     withdrawn = set(rows.loc[rows["measure_id"] == "", "period"])
@@ -316,6 +317,24 @@ def publication_state_issues(package: Package) -> list[Issue]:
                     ),
                 )
             )
+        recorded = by_name.get(period)
+        if r["status"] == "published" and recorded is not None and recorded.manifest is not None:
+            for column in ("published_date", "committee_date"):
+                then = recorded.manifest.get(column)
+                now = str(r.get(column, "")).strip()
+                if isinstance(then, str) and column in pubs.columns and now != then:
+                    issues.append(
+                        Issue(
+                            "publication-date-changed",
+                            f"{period} was published with {column} {then or 'empty'} "
+                            f"(archive/{period}/manifest.json records it), but publications.csv now says {now or 'nothing'}",
+                            file=file,
+                            row=int(index) + 2,
+                            field=column,
+                            value=now,
+                            hint=f"set it back to {then}: a published report's dates are part of the published record",
+                        )
+                    )
         if r["status"] == "published" and period in withdrawn:
             issues.append(
                 Issue(
