@@ -105,8 +105,14 @@ def _size(n: int) -> str:
 
 def public_releases(package: Package, published: set[str]) -> list[archive.Release]:
     """The releases the public has had, in order: each published report's snapshot and every
-    corrections release (a withdrawn report's snapshot stays in the archive, off the site)."""
-    return [r for r in archive.releases(package.path) if r.name in published or r.kind == archive.CORRECTIONS]
+    corrections release whose publish finished (a withdrawn report's snapshot stays in the archive,
+    off the site; an unfinished release is not public until its publish is run again)."""
+    unfinished = archive.pending(package.path)
+    return [
+        r
+        for r in archive.releases(package.path)
+        if r.name in published or (r.kind == archive.CORRECTIONS and r.name not in unfinished)
+    ]
 
 
 def archive_downloads(package: Package, releases: list[archive.Release]) -> dict[str, Path]:
@@ -366,9 +372,14 @@ def generate(
                 files[path] = item
     pages.update(later)
     licence = standard.licence(package.descriptor)
-    files["feed.xml"] = feed.atom(publications, data.council, site_url or "/", renderer.briefs()).encode(
-        "utf-8"
-    )
+    corrections = [
+        (r.name, r.published_date, len((r.manifest or {}).get("corrections") or []))
+        for r in computed.releases
+        if r.kind == archive.CORRECTIONS
+    ]
+    files["feed.xml"] = feed.atom(
+        publications, data.council, site_url or "/", renderer.briefs(), corrections
+    ).encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in computed.raw_gated.items()})

@@ -497,7 +497,9 @@ def test_a_published_reports_date_edited_by_hand_is_reported(pkg, column):
     row = set_cell(pkg, "publications.csv", column, "2026-12-11", lambda r: r["period"] == HEAD_PERIOD)
     _, issues = validate(pkg, today=TODAY)
     found = [i for i in errors_of(issues) if i.code == "publication-date-changed"]
-    assert [(i.file, i.row, i.field, i.value) for i in found] == [("publications.csv", row, column, "2026-12-11")]
+    assert [(i.file, i.row, i.field, i.value) for i in found] == [
+        ("publications.csv", row, column, "2026-12-11")
+    ]
     assert f"set it back to {recorded}" in found[0].hint
     set_cell(pkg, "publications.csv", column, recorded, lambda r: r["period"] == HEAD_PERIOD)
     _, issues = validate(pkg, today=TODAY)

@@ -399,3 +399,25 @@ def test_once_released_the_report_keeps_the_status_the_committee_considered(amen
     assert log[["measure_id", "revised_in", "revision_note"]].values.tolist() == [
         [MEASURE, "corrections-2026-12-01", "Status reset"]
     ]
+
+
+def test_a_corrections_release_has_its_entry_in_the_feed(corrected, tmp_path):
+    from xml.etree import ElementTree
+
+    pkg = _copy(corrected[0], tmp_path)
+    publish_corrections(pkg, dt.date(2026, 12, 1), today=TODAY)
+    out = tmp_path / "site"
+    build(pkg, out=out)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(out / "feed.xml").getroot()
+    entries = [
+        (e.findtext(f"{atom}title"), e.findtext(f"{atom}updated"), e.find(f"{atom}link").get("href"))
+        for e in feed.iter(f"{atom}entry")
+    ]
+    assert entries[0][:2] == ("Corrections published on 1 December 2026", "2026-12-01T00:00:00Z")
+    assert entries[0][2].endswith("data/revisions/")
+    assert "Corrections to 1 published figure were published" in ElementTree.tostring(
+        feed, encoding="unicode"
+    )
+    assert feed.findtext(f"{atom}updated") == "2026-12-01T00:00:00Z"
+    assert len({e.findtext(f"{atom}id") for e in feed.iter(f"{atom}entry")}) == len(entries)
