@@ -9,7 +9,9 @@
 - ``chain.json`` — the newest link of the chain: which snapshot was written last, and the SHA-256
   of its ``manifest.json``;
 - hidden work files, never published: ``.tmp-*`` (a snapshot being written), ``.pending-<name>``
-  (a publish between its snapshot and its last step) and ``.lock`` (one publish at a time).
+  (a publish between its snapshot and its last step) and ``.lock`` (one publish at a time);
+  ``.set-aside-<name>-<n>/``: a snapshot an interrupted publish left that a publish would not
+  write now (the package changed since, or perfsite did not write it), kept but never read.
 
 A manifest records the release (``period`` or ``release: corrections``, ``published_date`` …),
 ``resources`` (every resource of the standard when it was written), ``files`` (each file's
@@ -59,6 +61,7 @@ MANIFEST = "manifest.json"
 HEAD = "chain.json"
 TEMP_PREFIX = ".tmp-"
 PENDING_PREFIX = ".pending-"
+SET_ASIDE_PREFIX = ".set-aside-"
 LOCK = ".lock"
 CORRECTIONS = "corrections"
 #: a manifest is a few kilobytes; anything near this is not one perfsite wrote
@@ -314,6 +317,16 @@ def pending(package_dir: Path) -> set[str]:
     }
 
 
+def unfinished(package: Package) -> set[str]:
+    """Releases whose publish was interrupted before they became public: pending, except a report
+    that ``publications.csv`` already marks published (only its marker was left to remove)."""
+    names = pending(package.path)
+    pubs = package.raw.get("publications")
+    if not names or pubs is None or not {"period", "status"} <= set(pubs.columns):
+        return names
+    return names - set(pubs.loc[pubs["status"] == "published", "period"])
+
+
 # -- writing ------------------------------------------------------------------------------------
 
 
@@ -461,6 +474,36 @@ def clean_leftovers(package_dir: Path) -> list[str]:
     return removed
 
 
+def set_aside(package_dir: Path, release: Release) -> str:
+    """Take a snapshot an interrupted publish left, which will not be finished, out of the archive's
+    releases without deleting it: ``chain.json`` goes back to the release before it (when it had
+    already moved on to it), the folder is renamed ``.set-aside-<name>-<n>`` (never read, never
+    published; validate asks for it to be moved out) and its pending marker goes. Each step leaves
+    a state the next publish recognises. Returns the new name."""
+    root = Path(package_dir) / ARCHIVE
+    head = read_head(package_dir)
+    if head is not None and head["latest"] == release.name:
+        # chain.json only ever names a chained snapshot: when none came before, there was none
+        earlier = [
+            r
+            for r in releases(package_dir)
+            if r.name in release.chain and r.manifest_sha256 and "chain" in (r.manifest or {})
+        ]
+        if earlier:
+            write_head(package_dir, max(earlier, key=Release.order))
+        else:
+            (root / HEAD).unlink()
+            _fsync_dir(root)
+    n = 1
+    while os.path.lexists(root / f"{SET_ASIDE_PREFIX}{release.name}-{n}"):
+        n += 1
+    name = f"{SET_ASIDE_PREFIX}{release.name}-{n}"
+    os.rename(release.path, root / name)
+    _fsync_dir(root)
+    clear_pending(package_dir, release.name)
+    return name
+
+
 def write_head(package_dir: Path, release: Release) -> None:
     """Make ``release`` the newest link of the chain (``chain.json``)."""
     head = {"latest": release.name, "manifest_sha256": release.manifest_sha256}
@@ -569,13 +612,14 @@ def _read_archive(package: Package) -> None:
     frames = []
     newest: pd.DataFrame | None = None
     newest_name = ""
-    interrupted = pending(package.path)
+    interrupted = unfinished(package)
     for release in releases(package.path):
         frame = _read_outturns(release.path)
         if frame is None:
             continue
-        if release.name not in interrupted:  # a release whose publish is unfinished is not public yet
-            newest, newest_name = frame, release.name
+        if release.name in interrupted:
+            continue  # a release whose publish is unfinished is not public yet (and may be set aside)
+        newest, newest_name = frame, release.name
         if release.kind != "report":
             continue  # a corrections release first publishes nothing
         # each snapshot repeats earlier publications: keep what this one released

@@ -100,6 +100,16 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
         )
     if name == LOCK or (name.startswith(PENDING_PREFIX) and archive.regular_file(path)):
         return None  # publishing's own lock and markers (an interrupted publish is history's to report)
+    if name.startswith(archive.SET_ASIDE_PREFIX):
+        return _issue(
+            "archive-set-aside",
+            "a snapshot an interrupted publish left, set aside by the next publish because publishing "
+            "would not write it now (the package changed since, or perfsite did not write it); it was never public "
+            "and is never read or published",
+            rel,
+            hint="move it out of the package (keep it with your records if you wish)",
+            severity=WARNING,
+        )
     if name.startswith(TEMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp")):
         return _issue(
             "archive-leftover",

@@ -278,7 +278,7 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
     if corrections:
         results = [publish_corrections(package_dir, date, on_wait=waiting, on_report=before)]
     elif adopt and period == "all":
-        results = adopt_all(package_dir)
+        results = adopt_all(package_dir, on_report=before)
     else:
         results = [publish_period(package_dir, period, date, adopt=adopt, on_wait=waiting, on_report=before)]
     for r in results:

@@ -169,39 +169,113 @@ def _write_publications(package_dir: Path, file: str, pubs: pd.DataFrame) -> Non
     archive.replace_file(Path(package_dir) / file, csv_bytes(pubs))
 
 
-def _finish_interrupted(package_dir: Path) -> list[PublishResult]:
+def _expected_files(package: Package, release: archive.Release, date: str) -> dict[str, bytes] | str:
+    """What a publish of ``release`` on ``date`` writes from the package as it is now, or why the
+    package would not let it publish that release (the reason, as text)."""
+    manifest = release.manifest or {}
+    pubs = package.raw["publications"]
+    if release.kind == archive.CORRECTIONS:
+        return snapshot_files(package.raw, gate.included_publications(pubs))
+    name = release.name
+    if manifest.get("period") != name:
+        return f"its manifest does not name {name}"
+    match = pubs.index[pubs["period"] == name]
+    if len(match) == 0:
+        return f"publications.csv has no row for {name}"
+    row = int(match[0])
+    status, committee = pubs.at[row, "status"], str(pubs.at[row, "committee_date"]).strip()
+    if manifest.get("adopted"):
+        if status != "published" or str(pubs.at[row, "published_date"]).strip() != date:
+            return f"{name} is not marked published on {date} in publications.csv"
+        then = gate.included_publications(pubs)
+        return snapshot_files(
+            package.raw, then[then["period"].map(periods.sort_key) <= periods.sort_key(name)]
+        )
+    if status not in ("approved", "published"):
+        return f"{name} is {status}, not approved"
+    if not committee or committee != str(manifest.get("committee_date") or ""):
+        return f"its committee date is not {name}'s in publications.csv ({committee or 'none'})"
+    pubs = pubs.copy()
+    pubs.at[row, "status"] = "published"
+    pubs.at[row, "published_date"] = date
+    return snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
+
+
+def _why_not_finish(package_dir: Path, release: archive.Release, today: dt.date) -> str | None:
+    """Why a snapshot left by an interrupted publish may not be finished (``None``: it may). It is
+    finished only when it holds exactly what publishing it now would write, on a date a publish
+    would accept: a folder copied into the archive with a ``.pending-`` marker (or a package
+    changed since the publish was killed) never becomes a release by the back door."""
+    manifest = release.manifest or {}
+    date = str(manifest.get("published_date") or "")
+    if release.manifest_sha256 is None or not date:
+        return "its manifest is unreadable"
+    try:
+        on = dt.date.fromisoformat(date)
+        committee = "" if release.kind == archive.CORRECTIONS else str(manifest.get("committee_date") or "")
+        _check_date(on, today, committee)
+        if release.kind == "report" and not manifest.get("adopted"):
+            _check_ended(release.name, on)
+        others = [r for r in archive.releases(package_dir) if r.name != release.name]
+        latest = max(others, key=archive.Release.order, default=None)
+        if latest is not None and not manifest.get("adopted") and date < latest.published_date:
+            return f"it is dated {date}, before the latest release ({latest.name}, {latest.published_date})"
+    except ValueError:
+        return f"its published_date {date!r} is not a date"
+    except PublishError as exc:
+        return str(exc)
+    package = _load_valid(package_dir)
+    expected = _expected_files(package, release, date)
+    if isinstance(expected, str):
+        return expected
+    if {n: sha256(b) for n, b in expected.items()} != manifest.get("files"):
+        return (
+            "it does not hold what publishing it now would write (the package changed after the publish "
+            "was interrupted, or perfsite did not write it)"
+        )
+    return None
+
+
+def _finish_interrupted(
+    package_dir: Path, today: dt.date, on_report: Report | None = None
+) -> list[PublishResult]:
     """Finish every release whose snapshot reached its place before its publish was killed: make
     it the chain's head, and for a report mark it published with its manifest's date. Each is a
-    whole snapshot a publish had already checked and written; only its bookkeeping was left."""
+    whole snapshot a publish had already checked and written; only its bookkeeping was left. A
+    snapshot that a publish now would not write (:func:`_why_not_finish`) is set aside instead,
+    never published and never deleted (:func:`generator.archive.set_aside`), and ``on_report`` is
+    told why."""
     results = []
     for name in sorted(archive.pending(package_dir)):
         release = archive.release_of(package_dir, name)
         if release is None:
             continue  # no snapshot: clean_leftovers removed the marker
+        why = _why_not_finish(package_dir, release, today)
+        if why is not None:
+            where = archive.set_aside(package_dir, release)
+            if on_report is not None:
+                on_report(
+                    [
+                        f"archive/{name}/ was left by an interrupted publish but is not finished: {why}. "
+                        f"It was never public; it is set aside as archive/{where}/ (move it out of the package), "
+                        "and this publish starts afresh"
+                    ]
+                )
+            continue
         manifest = release.manifest or {}
-        date = str(manifest.get("published_date") or "")
-        if release.manifest_sha256 is None or not date:
-            raise PublishError(
-                f"archive/{name}/ was left by an interrupted publish but its manifest is unreadable; "
-                f"move archive/{name}/ out of the package and publish again"
-            )
+        date = str(manifest["published_date"])
         head = archive.read_head(package_dir)
         if head is None or head["latest"] != name:
             archive.write_head(package_dir, release)
         if release.kind == "report" and not manifest.get("adopted"):
-            if manifest.get("period") != name:
-                raise PublishError(
-                    f"archive/{name}/manifest.json does not name {name}; move archive/{name}/ out of the package and publish again"
-                )
             package = load(package_dir)
-            pubs = package.raw.get("publications")
-            if pubs is not None and "status" in pubs.columns:
-                row = _row_of(pubs, name)
-                if pubs.at[row, "status"] != "published":
-                    pubs = pubs.copy()
-                    pubs.at[row, "status"] = "published"
-                    pubs.at[row, "published_date"] = date
-                    _write_publications(package_dir, package.file_of("publications"), pubs)
+            pubs = package.raw["publications"]
+            row = _row_of(pubs, name)
+            if pubs.at[row, "status"] != "published":
+                pubs = pubs.copy()
+                pubs.at[row, "status"] = "published"
+                pubs.at[row, "published_date"] = date
+                _write_publications(package_dir, package.file_of("publications"), pubs)
         archive.clear_pending(package_dir, name)
         results.append(
             PublishResult(
@@ -248,13 +322,13 @@ def publish_period(
     if adopt:
         if date is not None:
             raise PublishError("--adopt keeps the period's original published_date; leave out --date")
-        return _adopt(Path(package_dir), [period], today or dt.date.today(), on_wait)[0]
+        return _adopt(Path(package_dir), [period], today or dt.date.today(), on_wait, on_report)[0]
     package_dir = Path(package_dir)
     today = today or dt.date.today()
     with archive.publishing_lock(package_dir, on_wait):
         with _writing("finishing an interrupted publish"):
             archive.clean_leftovers(package_dir)
-            finished = _finish_interrupted(package_dir)
+            finished = _finish_interrupted(package_dir, today, on_report)
         names = tuple(r.period for r in finished if r.period != period)
         done = next((r for r in finished if r.period == period), None)
         if done is not None:
@@ -289,7 +363,8 @@ def publish_period(
         pubs = pubs.copy()
         pubs.at[row, "status"] = "published"
         pubs.at[row, "published_date"] = date.isoformat()
-        files = snapshot_files(package.raw, gate.included_publications(pubs))
+        # the snapshot's publications.csv says the report is published, and since when
+        files = snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
         manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
         # the marker goes down before the snapshot appears and goes once publications.csv says so
         with _writing(f"publishing {period}"):
@@ -315,7 +390,7 @@ def publish_corrections(
     with archive.publishing_lock(package_dir, on_wait):
         with _writing("finishing an interrupted publish"):
             archive.clean_leftovers(package_dir)
-            finished = _finish_interrupted(package_dir)
+            finished = _finish_interrupted(package_dir, today, on_report)
         done = next((r for r in finished if archive.release_kind(r.period) == archive.CORRECTIONS), None)
         if done is not None:
             names = tuple(r.period for r in finished if r is not done)
@@ -357,20 +432,32 @@ def _correction_lines(pending: pd.DataFrame) -> list[str]:
     return [correction_line(r) for r in pending.to_dict("records")]
 
 
-def adopt(package_dir: str | Path, period_ids: Iterable[str] | None = None, today: dt.date | None = None):
+def adopt(
+    package_dir: str | Path,
+    period_ids: Iterable[str] | None = None,
+    today: dt.date | None = None,
+    on_report: Report | None = None,
+):
     """Archive periods published before perfsite was used (all such periods when none are named)."""
     return _adopt(
-        Path(package_dir), None if period_ids is None else list(period_ids), today or dt.date.today()
+        Path(package_dir),
+        None if period_ids is None else list(period_ids),
+        today or dt.date.today(),
+        on_report=on_report,
     )
 
 
 def _adopt(
-    package_dir: Path, wanted: list[str] | None, today: dt.date, on_wait: Callable[[], None] | None = None
+    package_dir: Path,
+    wanted: list[str] | None,
+    today: dt.date,
+    on_wait: Callable[[], None] | None = None,
+    on_report: Report | None = None,
 ) -> list[PublishResult]:
     with archive.publishing_lock(package_dir, on_wait):
         with _writing("finishing an interrupted publish"):
             archive.clean_leftovers(package_dir)
-            finished = _finish_interrupted(package_dir)
+            finished = _finish_interrupted(package_dir, today, on_report)
         if wanted is not None and [r for r in finished if r.period in wanted]:
             return [r for r in finished if r.period in wanted]
         return _adopt_locked(package_dir, wanted, today)

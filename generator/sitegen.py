@@ -107,7 +107,7 @@ def public_releases(package: Package, published: set[str]) -> list[archive.Relea
     """The releases the public has had, in order: each published report's snapshot and every
     corrections release whose publish finished (a withdrawn report's snapshot stays in the archive,
     off the site; an unfinished release is not public until its publish is run again)."""
-    unfinished = archive.pending(package.path)
+    unfinished = archive.unfinished(package)
     return [
         r
         for r in archive.releases(package.path)

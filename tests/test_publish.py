@@ -361,3 +361,103 @@ def test_a_full_disk_during_publish_is_a_plain_message_and_running_again_finishe
     assert publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY).published_date == "2026-12-10"
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
+
+
+# -- a snapshot left with a pending marker is finished only when a publish would write it ----------------
+
+
+def _forge(pkg: Path, published_cleanly: Path, edit=None) -> None:
+    """Copy a real snapshot of NEXT into ``pkg``'s archive as an interrupted publish would leave it,
+    ``edit`` changing its files first (checksums recomputed: a careful forger's copy)."""
+    snapshot = Path(shutil.copytree(published_cleanly / "archive" / NEXT, pkg / "archive" / NEXT))
+    if edit is not None:
+        edit(snapshot)
+        manifest = json.loads((snapshot / "manifest.json").read_text())
+        manifest["files"] = {n: archive.sha256((snapshot / n).read_bytes()) for n in manifest["files"]}
+        (snapshot / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (pkg / "archive" / f"{archive.PENDING_PREFIX}{NEXT}").write_text("2026-12-10\n")
+
+
+def _unapproved_figure(snapshot: Path) -> None:
+    header, rows = read_rows(snapshot, "outturns.csv")
+    row = next(r for r in rows if r["period"] == NEXT and r["value"])
+    row["value"] = "99"
+    write_rows(snapshot, "outturns.csv", header, rows)
+
+
+def test_a_forged_snapshot_with_a_pending_marker_is_never_finished(pkg, published_cleanly):
+    _forge(pkg, published_cleanly, _unapproved_figure)
+    told: list[str] = []
+    result = publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY, on_report=told.extend)
+    assert not result.completed, "the forged snapshot was finished"
+    assert any("does not hold what publishing it now would write" in line for line in told), told
+    for name in json.loads((published_cleanly / "archive" / NEXT / "manifest.json").read_text())["files"]:
+        assert (pkg / "archive" / NEXT / name).read_bytes() == (
+            published_cleanly / "archive" / NEXT / name
+        ).read_bytes(), name
+    aside = pkg / "archive" / f"{archive.SET_ASIDE_PREFIX}{NEXT}-1"
+    assert (aside / "outturns.csv").is_file(), "set aside, never deleted"
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and [i.code for i in warnings_of(issues)] == ["archive-set-aside"]
+    from generator.build import build
+
+    out = pkg.parent / "site"
+    build(pkg, out=out)
+    assert not [p for p in out.rglob("*") if "set-aside" in str(p)]
+
+
+def test_a_forged_snapshot_of_a_draft_quarter_is_set_aside_by_any_publish(pkg, published_cleanly):
+    set_cell(pkg, "publications.csv", "status", "draft", lambda r: r["period"] == NEXT)
+    _forge(pkg, published_cleanly)
+    before = (pkg / "publications.csv").read_bytes()
+    told: list[str] = []
+    with pytest.raises(PublishError, match="not approved"):
+        publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY, on_report=told.extend)
+    assert any(f"{NEXT} is draft, not approved" in line for line in told), told
+    assert (pkg / "publications.csv").read_bytes() == before
+    assert not (pkg / "archive" / NEXT).exists()
+    assert not (pkg / "archive" / "chain.json").exists(), "the example's archive predates the chain"
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and [i.code for i in warnings_of(issues)] == ["archive-set-aside"]
+
+
+def test_a_package_changed_after_a_killed_publish_is_published_afresh(pkg):
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "replaced chain.json"],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert json.loads((pkg / "archive" / "chain.json").read_text())["latest"] == NEXT
+    set_cell(
+        pkg,
+        "outturns.csv",
+        "commentary",
+        "Edited after the publish was killed",
+        lambda r: r["period"] == NEXT,
+    )
+    told: list[str] = []
+    result = publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY, on_report=told.extend)
+    assert not result.completed and any("set aside" in line for line in told)
+    assert "Edited after the publish was killed" in (pkg / "archive" / NEXT / "outturns.csv").read_text()
+    assert _status_of(pkg, NEXT) == "published"
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and [i.code for i in warnings_of(issues)] == ["archive-set-aside"]
+
+
+def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter_whole(pkg, published_cleanly):
+    """Only the pending marker was left to remove: the release is public, its figures shown."""
+    from generator.build import build
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "replaced publications.csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (pkg / "archive" / f"{archive.PENDING_PREFIX}{NEXT}").exists()
+    sites = {}
+    for name, package in (("killed", pkg), ("clean", published_cleanly)):
+        build(package, out=pkg.parent / name)
+        sites[name] = (pkg.parent / name / "data" / "performance.csv").read_bytes()
+    assert sites["killed"] == sites["clean"]
