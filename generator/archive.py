@@ -654,3 +654,20 @@ def newest_release(package: Package) -> tuple[str, pd.DataFrame | None]:
     if "newest" not in package.archive_cache:
         _read_archive(package)
     return package.archive_cache["newest"]
+
+
+def newest_release_frame(package: Package, resource: str) -> pd.DataFrame | None:
+    """The rows of ``resource`` the newest release carried (text), or ``None`` when nothing is
+    archived or its file cannot be read (validation reports that)."""
+    key = ("newest", resource)
+    if key not in package.archive_cache:
+        name, _ = newest_release(package)
+        frame = None
+        path = Path(package.path) / ARCHIVE / name / f"{resource}.csv"
+        if name and regular_file(path) is not None:
+            try:
+                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            except (OSError, UnicodeDecodeError, ValueError):
+                frame = None
+        package.archive_cache[key] = frame
+    return package.archive_cache[key]

@@ -39,8 +39,9 @@ def _released(column: pd.Series, released: set[str]) -> pd.Series:
     return column.map(lookup).astype(bool)
 
 
-def restrict(frames: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Frames holding only data released by the given publications."""
+def _released_set(publications: pd.DataFrame) -> tuple[set[str], set[str]]:
+    """The publication periods that release rows (a year publication also releases its Q4's), and
+    the financial years they fall in."""
     released = set(publications["period"])
     released_years = {periods.parse(p).year_id for p in released}
     # a year publication (rare) releases itself as well as the quarter scheme above
@@ -49,20 +50,35 @@ def restrict(frames: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dic
         for p in released
         if periods.parse(p).kind == "year"
     }
-    out = dict(frames)
-    for name in ("outturns", "exceptions", "project_updates", "benchmarks"):
-        frame = frames[name]
-        out[name] = frame[_released(frame["period"], released)].reset_index(drop=True)
-    targets = frames["targets"]
-    keep = pd.Series(
+    return released, released_years
+
+
+#: the resources whose rows a publication releases, by their period
+PERIOD_RESOURCES = ("outturns", "exceptions", "project_updates", "benchmarks", "targets")
+
+
+def released_rows(name: str, frame: pd.DataFrame, publications: pd.DataFrame) -> pd.Series:
+    """Which rows of ``frame`` (the resource ``name``, one of :data:`PERIOD_RESOURCES`) the given
+    publications release: a year's targets with any publication of that year."""
+    released, released_years = _released_set(publications)
+    if name != "targets":
+        return _released(frame["period"], released)
+    return pd.Series(
         [
             (periods.parse(p).kind == "year" and p in released_years) or releasing_publication(p) in released
-            for p in targets["period"]
+            for p in frame["period"]
         ],
-        index=targets.index,
+        index=frame.index,
         dtype=bool,
     )
-    out["targets"] = targets[keep].reset_index(drop=True)
+
+
+def restrict(frames: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Frames holding only data released by the given publications."""
+    out = dict(frames)
+    for name in PERIOD_RESOURCES:
+        frame = frames[name]
+        out[name] = frame[released_rows(name, frame, publications)].reset_index(drop=True)
     pubs = frames["publications"]
     out["publications"] = pubs[pubs["period"].isin(set(publications["period"]))].reset_index(drop=True)
     return out

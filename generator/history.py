@@ -178,6 +178,105 @@ def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.Dat
     return out[keep].reset_index(drop=True)
 
 
+#: the other resources whose rows a report releases, and the parent each row belongs to
+RELEASED_RESOURCES = {
+    "targets": ("measures", "measure_id"),
+    "exceptions": ("measures", "measure_id"),
+    "project_updates": ("projects", "project_id"),
+    "benchmarks": ("measures", "measure_id"),
+}
+CHANGE_COLUMNS = ["resource", "key", "kind", "fields"]
+
+
+def _published_publications(package: Package) -> pd.DataFrame:
+    pubs, _ = _published_periods(package)
+    return pubs[pubs["status"] == "published"] if len(pubs) else pubs
+
+
+def _released_and_carried(package: Package, name: str):
+    """(live rows, rows the newest release carried) of ``name`` for the published periods, as text
+    in the standard's columns, keyed; ``None`` when there is nothing to compare."""
+    live = package.raw.get(name)
+    carried = archive.newest_release_frame(package, name)
+    key = list(standard.schema(name)["primaryKey"])
+    if live is None or carried is None or not set(key) <= set(live.columns) & set(carried.columns):
+        return None
+    pubs = _published_publications(package)
+    columns = standard.field_names(name)
+    parent, parent_key = RELEASED_RESOURCES[name]
+    parents = package.raw.get(parent)
+    ours = live[gate.released_rows(name, live, pubs).to_numpy()].reindex(columns=columns, fill_value="")
+    theirs = carried[gate.released_rows(name, carried, pubs).to_numpy()].reindex(
+        columns=columns, fill_value=""
+    )
+    if (
+        parents is not None and parent_key in parents.columns
+    ):  # a row whose measure or project is gone is gone
+        theirs = theirs[theirs[parent_key].isin(set(parents[parent_key]))]
+    return ours.astype(str), theirs.astype(str), key
+
+
+def pending_changes(package: Package) -> pd.DataFrame:
+    """Rows of targets, exception reports, project updates and benchmarks for published periods that
+    differ from what the newest release carried, which the next release makes public: ``kind``
+    ``changed`` (``fields`` names what), ``added`` or ``removed``; ``key`` the row's key as text.
+    Columns :data:`CHANGE_COLUMNS`."""
+    rows = []
+    for name in RELEASED_RESOURCES:
+        found = _released_and_carried(package, name)
+        if found is None:
+            continue
+        ours, theirs, key = found
+        joined = ours.merge(theirs, on=key, how="outer", indicator=True, suffixes=("", "_r"))
+        others = [c for c in standard.field_names(name) if c not in key]
+        for r in joined.to_dict("records"):
+            label = " ".join(str(r[k]) for k in key)
+            if r["_merge"] == "left_only":
+                rows.append((name, label, "added", ""))
+            elif r["_merge"] == "right_only":
+                rows.append((name, label, "removed", ""))
+            else:
+                fields = [c for c in others if r[c] != r[f"{c}_r"]]
+                if fields:
+                    rows.append((name, label, "changed", ", ".join(fields)))
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def released_frames(package: Package) -> dict[str, pd.DataFrame]:
+    """The package's targets, exception reports, project updates and benchmarks (text) with the rows
+    of published periods as the newest release carried them: what a public build shows. Only the
+    resources that differ are returned; a change becomes public with the next release."""
+    out = {}
+    for name in RELEASED_RESOURCES:
+        found = _released_and_carried(package, name)
+        if found is None:
+            continue
+        ours, theirs, key = found
+        if (
+            ours.sort_values(key)
+            .reset_index(drop=True)
+            .equals(theirs.sort_values(key).reset_index(drop=True))
+        ):
+            continue
+        live = package.raw[name]
+        waiting = live[~gate.released_rows(name, live, _published_publications(package)).to_numpy()]
+        out[name] = pd.concat(
+            [waiting, theirs.reindex(columns=live.columns, fill_value="")], ignore_index=True
+        )
+    return out
+
+
+def pending_release(package: Package) -> pd.DataFrame:
+    """Everything about published periods the next release makes public: the outturn rows of
+    :func:`pending_corrections` (``resource`` outturns) and the rows of :func:`pending_changes`."""
+    figures = pending_corrections(package).assign(resource="outturns", key="")
+    figures["key"] = figures["measure_id"] + " " + figures["period"]
+    others = pending_changes(package)
+    if others.empty:
+        return figures
+    return pd.concat([figures, others], ignore_index=True).fillna("")
+
+
 def revision_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
     """A revised published value needs a revision_note saying what changed and why."""
     issues = []

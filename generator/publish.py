@@ -37,7 +37,7 @@ from .archivecheck import archive_issues
 from .downloads import resource_csvs
 from .errors import PublishError, ValidationFailed, errors_of
 from .formatting import uk_date
-from .history import pending_corrections, record_issues, revision_issues, revisions, withdrawals
+from .history import pending_release, record_issues, revision_issues, revisions, withdrawals
 from .load import Package, load
 
 __all__ = [
@@ -397,11 +397,12 @@ def publish_corrections(
             return replace(done, finished=names)
         names = tuple(r.period for r in finished)
         package = _load_valid(package_dir)
-        pending = pending_corrections(package)
+        pending = pending_release(package)
         if pending.empty:
             raise PublishError(
-                "no correction is waiting: every row of a published period in outturns.csv is as the latest "
-                "release carried it, so there is nothing to release; nothing was changed"
+                "no correction is waiting: every row of a published period (outturns, targets, exception reports, "
+                "project updates, benchmarks) is as the latest release carried it, so there is nothing to release; "
+                "nothing was changed"
             )
         date = date or today
         _check_date(date, today, "")
@@ -415,8 +416,10 @@ def publish_corrections(
             "release": archive.CORRECTIONS,
             "published_date": date.isoformat(),
             "corrections": [
-                {"measure_id": m, "period": p, "kind": k}
-                for m, p, k in zip(pending["measure_id"], pending["period"], pending["kind"], strict=True)
+                {"measure_id": r["measure_id"], "period": r["period"], "kind": r["kind"]}
+                if r["resource"] == "outturns"
+                else {"resource": r["resource"], "key": r["key"], "kind": r["kind"]}
+                for r in pending.to_dict("records")
             ],
         }
         with _writing("releasing the corrections"):

@@ -168,17 +168,22 @@ class Figures:
     log: pd.DataFrame  # the revisions log
 
 
-def _public_outturns(package: Package, frames: dict[str, pd.DataFrame], preview: bool):
-    """The outturns a build shows, as text and typed: a public site shows each published figure as
-    the newest release carried it (a correction becomes public with a release); a preview shows
-    the package as it is, corrections waiting included."""
-    raw = package.raw["outturns"]
+def _public_frames(package: Package, frames: dict[str, pd.DataFrame], preview: bool):
+    """The frames a build shows, as text and typed: a public site shows every row of a published
+    period — each figure and what is said with it, targets, exception reports, project updates,
+    benchmarks — as the newest release carried it (a change becomes public with a release); a
+    preview shows the package as it is, changes waiting included. Returns (raw, typed), each
+    holding only the frames that differ from the package's own."""
     if preview:
-        return raw, frames["outturns"]
+        return {}, {}
+    raw = history.released_frames(package)
     released = history.as_released(package)
-    if released is raw:
-        return raw, frames["outturns"]
-    return released, typed(Package(package.path, package.descriptor, raw={"outturns": released}))["outturns"]
+    if released is not package.raw["outturns"]:
+        raw["outturns"] = released
+    if not raw:
+        return {}, {}
+    shown = typed(Package(package.path, package.descriptor, raw=raw))
+    return raw, {name: shown[name] for name in raw}
 
 
 def _revisions_shown(
@@ -255,9 +260,10 @@ def _as_reported(gated, revised: pd.DataFrame, rag: dict) -> pd.DataFrame | None
 def figures(package: Package, preview: bool, site_url: str | None, env: Environment) -> Figures:
     """Gate and compute a validated package (:func:`generate`'s middle)."""
     frames = typed(package)
-    raw_outturns, typed_outturns = _public_outturns(package, frames, preview)
-    frames = {**frames, "outturns": typed_outturns}
-    raw = {**package.raw, "outturns": raw_outturns}
+    raw_shown, typed_shown = _public_frames(package, frames, preview)
+    frames = {**frames, **typed_shown}
+    raw = {**package.raw, **raw_shown}
+    raw_outturns = raw["outturns"]
     publications = gate.included_publications(frames["publications"], preview)
     gated = gate.restrict(frames, publications)
     raw_gated = gate.restrict({**raw, **{k: v for k, v in frames.items() if k not in raw}}, publications)
@@ -427,6 +433,6 @@ def _preview_summary(package, frames, issues, revisions, withdrawals) -> str:
         revisions,
         withdrawals,
         warnings=len(warnings_of(issues)),
-        corrections=history.pending_corrections(package),
+        corrections=history.pending_release(package),
     )
     return status.one_line(report)

@@ -156,11 +156,24 @@ def summarise(
     )
 
 
-CORRECTION_FIELDS = ["measure_id", "period", "kind", "released_value", "value", "revision_note", "fields"]
+CORRECTION_FIELDS = [
+    "measure_id",
+    "period",
+    "kind",
+    "released_value",
+    "value",
+    "revision_note",
+    "fields",
+    "resource",
+    "key",
+]
 
 
 def correction_line(c: dict) -> str:
     """One correction waiting for a release, as the officer reads it."""
+    if c.get("resource") and c["resource"] != "outturns":
+        said = {"added": "added", "removed": "deleted", "changed": f"{c.get('fields')} changed"}
+        return f"{c['resource']}.csv {c['key']}: {said.get(c['kind'], c['kind'])} since the last release"
     if c["kind"] == "added":
         return f"{c['measure_id']} {c['period']}: {c['value'] or 'empty'} (added since it was published)"
     if c["kind"] == "amended":
@@ -231,7 +244,7 @@ def report_of(package, period: str) -> StatusReport:
         history.revisions(package),
         history.withdrawals(package),
         warnings=len(warnings_of(package.issues)),
-        corrections=history.pending_corrections(package),
+        corrections=history.pending_release(package),
     )
 
 

@@ -421,3 +421,35 @@ def test_a_corrections_release_has_its_entry_in_the_feed(corrected, tmp_path):
     )
     assert feed.findtext(f"{atom}updated") == "2026-12-01T00:00:00Z"
     assert len({e.findtext(f"{atom}id") for e in feed.iter(f"{atom}entry")}) == len(entries)
+
+
+def test_targets_exception_reports_and_updates_of_a_published_quarter_wait_for_a_release(tmp_path):
+    """A published quarter's target, exception report and project update edited afterwards: the
+    public site keeps them as released (the status the report gave stays) until a release carries
+    them; status and publish --corrections say what will change."""
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    publish_period(pkg, QUARTER, dt.date(2026, 11, 20), today=TODAY)
+    before = tmp_path / "before"
+    build(pkg, out=before)
+    in_quarter = lambda r: r["period"] == QUARTER  # noqa: E731
+    set_cell(pkg, "targets.csv", "target", "1", lambda r: in_quarter(r) and r["measure_id"] == MEASURE)
+    exception = set_cell(pkg, "exceptions.csv", "actions", "Unreleased actions", in_quarter)
+    set_cell(pkg, "project_updates.csv", "update", "Unreleased update", in_quarter)
+    _, rows = read_rows(pkg, "exceptions.csv")
+    red = rows[exception - 2]["measure_id"]
+    after = tmp_path / "after"
+    build(pkg, out=after)
+    for path in before.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (after / path.relative_to(before)).read_bytes(), path
+    lines = [c for c in status(pkg, QUARTER).corrections if c["resource"] != "outturns"]
+    assert {(c["resource"], c["key"], c["fields"]) for c in lines} == {
+        ("targets", f"{MEASURE} {QUARTER}", "target"),
+        ("exceptions", f"{red} {QUARTER}", "actions"),
+        ("project_updates", f"pr0001 {QUARTER}", "update"),
+    }
+    result = publish_corrections(pkg, dt.date(2026, 12, 1), today=TODAY)
+    assert result.corrections == 3
+    build(pkg, out=after)
+    text = _site_text(after)
+    assert "Unreleased actions" in text and "Unreleased update" in text

@@ -445,7 +445,9 @@ def test_a_package_changed_after_a_killed_publish_is_published_afresh(pkg):
     assert errors_of(issues) == [] and [i.code for i in warnings_of(issues)] == ["archive-set-aside"]
 
 
-def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter_whole(pkg, published_cleanly):
+def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter_whole(
+    pkg, published_cleanly
+):
     """Only the pending marker was left to remove: the release is public, its figures shown."""
     from generator.build import build
 
