@@ -567,6 +567,62 @@ def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> li
     return issues
 
 
+#: the fields of a measure that its published figures' statuses are worked out from
+RATING_FIELDS = (
+    "unit",
+    "polarity",
+    "decimal_places",
+    "frequency",
+    "aggregation",
+    "monitoring_only",
+    "green_tolerance",
+    "amber_tolerance",
+)
+
+
+def rating_change_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
+    """A measure with published figures whose rating settings differ from the newest release's: the
+    statuses already published (in the reports of published quarters too) would change with them."""
+    live = package.raw.get("measures")
+    carried = archive.newest_release_frame(package, "measures")
+    if (
+        live is None
+        or carried is None
+        or "measure_id" not in live.columns
+        or "measure_id" not in carried.columns
+    ):
+        return []
+    first = archive.first_published_values(package) if first is None else first
+    published = set(first["measure_id"])
+    before = {r["measure_id"]: r for r in carried.to_dict("records")}
+    issues = []
+    for index, row in live.iterrows():
+        then = before.get(row["measure_id"])
+        if then is None or row["measure_id"] not in published:
+            continue
+        for column in RATING_FIELDS:
+            now, was = str(row.get(column, "")).strip(), str(then.get(column, "")).strip()
+            if column in live.columns and column in carried.columns and now != was:
+                issues.append(
+                    Issue(
+                        "published-rating-changed",
+                        f"measure {row['measure_id']} has published figures, released with {column} {was or 'empty'}: "
+                        f"with {now or 'empty'} the statuses already published would change, in the reports of "
+                        "published quarters too",
+                        file=package.file_of("measures"),
+                        row=int(index) + 2,
+                        field=column,
+                        value=now,
+                        hint=(
+                            f"set it back to {was or 'empty'}; to rate the measure differently from now on, "
+                            "start a new measure (a new measure_id) for the new definition"
+                        ),
+                        severity=WARNING,
+                    )
+                )
+    return issues
+
+
 def record_issues(package: Package) -> list[Issue]:
     """Every check that the published record is intact: snapshots unchanged, revisions explained,
     withdrawals recorded, and ``published`` reached only through ``perfsite publish``."""
@@ -576,4 +632,5 @@ def record_issues(package: Package) -> list[Issue]:
         *revision_issues(package, first),
         *publication_state_issues(package),
         *withdrawal_issues(package, first),
+        *rating_change_issues(package, first),
     ]

@@ -453,3 +453,14 @@ def test_targets_exception_reports_and_updates_of_a_published_quarter_wait_for_a
     build(pkg, out=after)
     text = _site_text(after)
     assert "Unreleased actions" in text and "Unreleased update" in text
+
+
+def test_changing_how_a_published_measure_is_rated_is_warned_about(corrected, tmp_path):
+    pkg = _copy(corrected[0], tmp_path)
+    _, rows = read_rows(pkg, "measures.csv")
+    polarity = next(r["polarity"] for r in rows if r["measure_id"] == MEASURE)
+    flipped = "lower" if polarity == "higher" else "higher"
+    row = set_cell(pkg, "measures.csv", "polarity", flipped, lambda r: r["measure_id"] == MEASURE)
+    _, issues = validate(pkg, today=TODAY)
+    found = [(i.code, i.row, i.field) for i in warnings_of(issues) if i.code == "published-rating-changed"]
+    assert found == [("published-rating-changed", row, "polarity")]
