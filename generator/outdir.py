@@ -34,8 +34,47 @@ built_by_perfsite = built_site
 
 def check_output(out: Path, package_dir: Path, cwd: Path | None = None) -> Path:
     """The resolved output folder, or :class:`OutputRefused` saying why it may not be written
-    (the rules of :func:`generator.guard.guard_write_target` for a site)."""
-    return guard_write_target(out, SITE, reading=package_dir, cwd=cwd)
+    (the rules of :func:`generator.guard.guard_write_target` for a site, and no file in it that
+    the build which made it did not write)."""
+    target = guard_write_target(out, SITE, reading=package_dir, cwd=cwd)
+    _refuse_foreign(target)
+    return target
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every file (and link) under ``folder``, as sorted relative paths; links are not followed."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        found += [(base / name).as_posix() for name in files]
+        found += [(base / name).as_posix() for name in dirs if os.path.islink(os.path.join(root, name))]
+    return sorted(found)
+
+
+def foreign_files(target: Path) -> list[str]:
+    """Files in a site perfsite built that that build did not write (a council's ``CNAME`` or
+    ``.htaccess`` put there since): replacing the site would delete them. A site marked by a
+    perfsite from before the marker listed its files has none known."""
+    try:
+        record = json.loads((target / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    made = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(made, list):
+        return []
+    made = set(made) | {MARKER}
+    return [f for f in _files_under(target) if f not in made]
+
+
+def _refuse_foreign(target: Path) -> None:
+    extra = foreign_files(target) if target.is_dir() else []
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        raise OutputRefused(
+            f"will not build into {target}: it holds files the previous build did not write ({shown}), "
+            "which replacing the site would delete; move them out of the folder (a file the web host "
+            "needs, such as CNAME, is added when uploading), or choose another folder"
+        )
 
 
 @contextlib.contextmanager
@@ -90,9 +129,9 @@ def fresh_temp(target: Path) -> Path:
 
 def mark(site_dir: Path) -> None:
     """Mark ``site_dir`` as built by perfsite, so a later build may replace it."""
-    (site_dir / MARKER).write_text(
-        json.dumps({"generator": "perfsite", "version": __version__}) + "\n", encoding="utf-8"
-    )
+    # the files it holds, so that a later build never deletes one a person added since
+    record = {"generator": "perfsite", "version": __version__, "files": _files_under(site_dir)}
+    (site_dir / MARKER).write_text(json.dumps(record, indent=0) + "\n", encoding="utf-8")
 
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
@@ -122,6 +161,7 @@ def swap_in(new: Path, target: Path) -> None:
             return
         if not built_by_perfsite(target):  # filled by someone else while we built
             raise OutputRefused(f"will not replace {target}: it now holds files that perfsite did not build")
+        _refuse_foreign(target)
         if _exchange(new, target):
             old = new  # after the exchange, the temporary name holds the previous site
         else:

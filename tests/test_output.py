@@ -138,6 +138,25 @@ def test_a_site_has_ordinary_permissions_a_marker_and_replaces_only_what_perfsit
     assert result.exit_code == 0, result.output
 
 
+def test_a_file_added_to_a_built_site_is_never_deleted_by_the_next_build(tmp_path, package):
+    """A council's CNAME or .htaccess put in the output folder after a build: the next build would
+    delete it with the old site, so it is refused and names the file; without it, it builds."""
+    out = tmp_path / "site"
+    build_module.build(package, out=out)
+    (out / "CNAME").write_text("performance.council.example\n")
+    (out / "data" / "extra").mkdir()
+    (out / "data" / "extra" / "notes.txt").write_text("kept")
+    before = digest(out)
+    result = CliRunner().invoke(cli, ["build", str(package), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "CNAME, data/extra/notes.txt" in " ".join(result.output.split())
+    assert digest(out) == before
+    (out / "CNAME").unlink()
+    shutil.rmtree(out / "data" / "extra")
+    build_module.build(package, out=out)
+    assert (out / outdir.MARKER).is_file()
+
+
 def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(tmp_path, package):
     out = tmp_path / "site"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
