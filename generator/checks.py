@@ -358,7 +358,7 @@ def period_issues(package: Package) -> list[Issue]:
         distinct = dict.fromkeys(text)
         parsed: dict[str, periods.Period | None] = {}
         for value in distinct:
-            shaped = re.match(periods.PERIOD_PATTERN, value)
+            shaped = re.fullmatch(periods.PERIOD_PATTERN, value)
             try:
                 parsed[value] = periods.parse(value) if shaped else None
             except periods.PeriodError as exc:

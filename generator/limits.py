@@ -30,6 +30,8 @@ RESERVED_IDS = frozenset(
 #: file endings an identifier must not have: it would become a file name in the site
 _FILE_ENDING = re.compile(r"\.(?:md|html?|xml|gz|json|csv|zip|js|css|txt|svg|png|ico)$", re.IGNORECASE)
 _NAN = re.compile(r"^\s*[-+]?nan\s*$", re.IGNORECASE)
+#: a name Windows cannot hold: a device name (standard.WINDOWS_DEVICE_NAME), or one ending with a dot
+_WINDOWS_NAME = re.compile(rf"{standard.WINDOWS_DEVICE_NAME.pattern}|.*\.", re.IGNORECASE)
 
 
 def _typed_fields(resource: str, *kinds: str) -> list[str]:
@@ -176,6 +178,28 @@ def _period_issue(file: str, row: int | None, field: str, value: str) -> Issue:
     )
 
 
+def _patterned_fields(resource: str) -> list[str]:
+    return [f["name"] for f in standard.schema(resource)["fields"] if f.get("constraints", {}).get("pattern")]
+
+
+def line_break_issues(package: Package) -> list[Issue]:
+    """Identifiers and periods (the fields with a pattern) ending with a line break: frictionless
+    reads a pattern's ``$`` as a match before a last line break, so ``m01`` followed by one would
+    pass as a second, different identifier (a page whose name holds a line break, a figure twice)."""
+
+    def ends_with_line_break(resource: str, column: str, values: list[str]) -> np.ndarray:
+        return cells_searched(values, re.compile(r"\n\Z"), cells_containing(values, "\n"))
+
+    issue = cell_issue(
+        "line-break-in-identifier",
+        lambda resource, column, value: (
+            f"{column} ends with a line break, which is no part of an identifier or period"
+        ),
+        "delete the line break at the end of the cell (in a spreadsheet, edit the cell and delete its empty last line)",
+    )
+    return column_issues(package, _patterned_fields, ends_with_line_break, issue)
+
+
 def reserved_id_issues(package: Package) -> list[Issue]:
     """Identifiers become page and file names: they must not be a name the site itself uses."""
     issues = []
@@ -186,17 +210,31 @@ def reserved_id_issues(package: Package) -> list[Issue]:
         ids = frame[column].astype(str)
         lowered = ids.str.lower()
         reserved = lowered.isin(RESERVED_IDS) | ids.str.contains(_FILE_ENDING, regex=True)
+        windows = ids.map(lambda text: _WINDOWS_NAME.fullmatch(text) is not None).astype(bool)
         values = frame[column].tolist()
-        for position, row in flagged_rows(frame, reserved):
+        for position, row in flagged_rows(frame, reserved | windows):
+            value = values[position]
+            if _WINDOWS_NAME.fullmatch(str(value)):
+                said = (
+                    f"{column} {value!r} would name a folder of the site that Windows cannot hold "
+                    "(con, prn, aux, nul, com1–9 and lpt1–9 are its device names, and it drops a final dot), "
+                    "so a copy of the site on a Windows computer would break"
+                )
+                hint = (
+                    "choose another identifier, e.g. with a prefix such as m-con (and not ending with a dot)"
+                )
+            else:
+                said = f"{column} {value!r} is a name the website uses for its own pages or files"
+                hint = "choose another identifier, e.g. with a prefix such as m-index (and not ending .md, .html, .xml…)"
             issues.append(
                 Issue(
                     "reserved-identifier",
-                    f"{column} {values[position]!r} is a name the website uses for its own pages or files",
+                    said,
                     file=package.file_of(resource),
                     row=row,
                     field=column,
-                    value=values[position],
-                    hint="choose another identifier, e.g. with a prefix such as m-index (and not ending .md, .html, .xml…)",
+                    value=value,
+                    hint=hint,
                 )
             )
     return issues
@@ -211,4 +249,5 @@ def limit_issues(package: Package) -> list[Issue]:
         *date_issues(package),
         *period_year_issues(package),
         *reserved_id_issues(package),
+        *line_break_issues(package),
     ]

@@ -10,6 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import standard
+
 
 @dataclass(frozen=True)
 class Page:
@@ -43,6 +45,8 @@ def slug(text: str, fallback: str = "section", limit: int | None = None) -> str:
     """A lower-case address part for a name: ``Overview & Scrutiny`` → ``overview-scrutiny``
     (cut at a word past ``limit`` characters, so every address stays short)."""
     full = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or fallback
+    if standard.WINDOWS_DEVICE_NAME.fullmatch(full):  # a folder named con breaks a Windows copy
+        full = f"{full}-{fallback}"
     if limit is None or len(full) <= limit:
         return full
     cut = full[:limit]

@@ -158,7 +158,7 @@ class PeriodError(ValueError):
 @lru_cache(maxsize=4096)
 def parse(text: str) -> Period:
     """Parse ``2024-25``, ``2024-25-Q2`` or ``2024-25-M01``; raise :class:`PeriodError`."""
-    match = _PERIOD_RE.match(text or "")
+    match = _PERIOD_RE.fullmatch(text or "")  # fullmatch: "$" would let a last line break through
     if not match:
         raise PeriodError(f"{text!r} is not a period (write 2024-25, 2024-25-Q1 or 2024-25-M01)")
     start, end, part = int(match[1]), int(match[2]), match[3]

@@ -8,6 +8,7 @@ whatever a package declares.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -58,6 +59,10 @@ DEFAULT_RAG = {"green_tolerance": 0.0, "amber_tolerance": 0.05, "tolerance_type"
 NON_NEGATIVE_UNITS = frozenset({"percent", "count", "days", "weeks", "minutes", "rate", "ratio"})
 
 #: columns holding identifiers that become URLs (resource → column)
+#: names Windows keeps for devices, with or without an ending: a file or folder of the site named
+#: con, con.txt or com1 cannot be made there, so a copy of the site on a Windows computer breaks
+WINDOWS_DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?", re.IGNORECASE)
+
 ENTITY_IDS = {
     "priorities": "priority_id",
     "objectives": "objective_id",

@@ -513,6 +513,22 @@ def _measure_feed_xml(p):
     return ("reserved-identifier", "measures.csv", _rename_measure(p, "feed.xml"), "measure_id")
 
 
+def _measure_windows_device(name):
+    def plant(p):
+        return ("reserved-identifier", "measures.csv", _rename_measure(p, name), "measure_id")
+
+    return plant
+
+
+def _measure_id_line_break(p):
+    return ("line-break-in-identifier", "measures.csv", _rename_measure(p, "env-01\n"), "measure_id")
+
+
+def _period_line_break(p):
+    row = set_cell(p, "outturns.csv", "period", "2026-27-Q2\n", lambda r: r["period"] == "2026-27-Q2")
+    return ("line-break-in-identifier", "outturns.csv", row, "period")
+
+
 def _priority_assets(p):
     header, rows = read_rows(p, "priorities.csv")
     row = append_row(p, "priorities.csv", {"priority_id": "Assets", "title": "Assets"})
@@ -572,6 +588,12 @@ SAFETY_CASES = [
     Case("measure-id-index-md", _measure_index_md, "choose another identifier"),
     Case("measure-id-feed-xml", _measure_feed_xml, "choose another identifier"),
     Case("priority-id-assets", _priority_assets, "choose another identifier"),
+    Case("measure-id-con", _measure_windows_device("con"), "Windows"),
+    Case("measure-id-aux-dot-x", _measure_windows_device("AUX.x"), "Windows"),
+    Case("measure-id-com1", _measure_windows_device("com1"), "Windows"),
+    Case("measure-id-ending-with-a-dot", _measure_windows_device("env-01."), "ending with a dot"),
+    Case("measure-id-line-break", _measure_id_line_break, "delete the line break"),
+    Case("period-line-break", _period_line_break, "delete the line break"),
     Case("cell-over-128k", _long_cell, "shorten the text"),
     Case("duplicate-header", _duplicate_header, "each column appears once"),
     Case("deeply-nested-json", _deep_json, "nested more than"),

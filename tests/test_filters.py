@@ -80,3 +80,12 @@ def test_a_very_long_committee_name_gets_a_short_distinct_address():
     slugs = _unique_slugs([long, long + " Two", "Cabinet"])
     assert all(len(s) <= SLUG_LENGTH + 3 for s in slugs.values())
     assert len(set(slugs.values())) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("Con", "con-other"), ("AUX", "aux-other"), ("COM1", "com1-other")]
+)
+def test_a_facet_named_like_a_windows_device_gets_a_folder_windows_can_hold(name, expected):
+    from generator.facets import slug
+
+    assert slug(name) == expected
