@@ -26,6 +26,7 @@ FIRST_YEAR, LAST_YEAR = 1970, 2100
 RESERVED_IDS = frozenset(
     {"index", "assets", "search", "data", "feed", "404", "sitemap", "archive", "measures", "projects"}
     | {"priorities", "reports", "about", "generated", "javascripts", "stylesheets", "robots"}
+    | {"by-status", "by-priority", "by-directorate", "by-committee"}  # the measures' filter pages
 )
 #: file endings an identifier must not have: it would become a file name in the site
 _FILE_ENDING = re.compile(r"\.(?:md|html?|xml|gz|json|csv|zip|js|css|txt|svg|png|ico)$", re.IGNORECASE)

@@ -18,6 +18,7 @@ re-parsing every table.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import logging
@@ -256,6 +257,40 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
                     "package in a folder of its own (for example data/council/ beside mkdocs.yml)"
                 )
 
+    def _check_no_package_files(self, files: Files, ours: set[str], project: Path) -> None:
+        """No file of the council's docs folder is one of the package's: a link in docs_dir to the
+        package (or to one of its files), or a hard link, would have MkDocs publish the package's
+        CSVs as they are, unpublished figures included."""
+        package = Path(self.config.package).resolve()
+        live = set()
+        csvs = [p for p in package.rglob("*.csv") if p.relative_to(package).parts[0] != "archive"]
+        for path in [package / "datapackage.json", *csvs]:
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                live.add((st.st_dev, st.st_ino))
+        found = []
+        for file in files:
+            if file.src_uri in ours or not file.abs_src_path or file.inclusion.is_excluded():
+                continue
+            source = Path(file.abs_src_path)
+            try:
+                st = source.stat()
+                inside = source.resolve().is_relative_to(package)
+            except (OSError, RuntimeError):
+                continue
+            if inside or (st.st_dev, st.st_ino) in live:
+                found.append(_where(file, project))
+        if found:
+            shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+            raise PluginError(
+                f"perfsite: {shown} in the docs folder "
+                + ("is a file" if len(found) == 1 else "are files")
+                + f" of the package {package} (through a link), so MkDocs would publish "
+                + ("it" if len(found) == 1 else "them")
+                + " as it is, unpublished figures included: remove the link from docs_dir; perfsite "
+                "publishes the package's published data itself"
+            )
+
     def _generate(self, config) -> sitegen.Site:
         package = Path(self.config.package)
         base = self.config.site_url or config.site_url
@@ -330,6 +365,7 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
             and Path(f.abs_src_path).is_relative_to(HAND_WRITTEN)
         }
         project = Path(config.config_file_path or config.docs_dir).parent
+        self._check_no_package_files(files, ours, project)
         theirs = [(_where(file, project), file.dest_uri) for file in files if file.src_uri not in ours]
         theirs += [(f"the template {name}", name) for name in config.theme.static_templates]
         theirs += [(f"the template {name}", name) for name in config.extra_templates]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -348,6 +349,21 @@ def test_a_site_folder_inside_the_package_is_refused(council, tmp_path):
     shutil.copytree(ROOT / "data" / "example", package)
     council.out = package / "site"
     with pytest.raises(Refused, match="holds the site folder"):
+        council.build({"package": str(package)})
+    assert not council.out.exists()
+
+
+@pytest.mark.parametrize("link", ["the package folder", "one of its files", "a hard link"])
+def test_a_link_in_the_docs_folder_to_the_package_is_refused(council, tmp_path, link):
+    """MkDocs follows links in docs_dir: the package's CSVs would be published as they are."""
+    package = Path(shutil.copytree(ROOT / "data" / "example", tmp_path / "pkg"))
+    if link == "the package folder":
+        (council.docs / "raw").symlink_to(package, target_is_directory=True)
+    elif link == "one of its files":
+        (council.docs / "figures.csv").symlink_to(package / "outturns.csv")
+    else:
+        os.link(package / "outturns.csv", council.docs / "figures.csv")
+    with pytest.raises(Refused, match="in the docs folder (is a file|are files) of the package"):
         council.build({"package": str(package)})
     assert not council.out.exists()
 
