@@ -258,9 +258,9 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
                 )
 
     def _check_no_package_files(self, files: Files, ours: set[str], project: Path) -> None:
-        """No file of the council's docs folder is one of the package's: a link in docs_dir to the
-        package (or to one of its files), or a hard link, would have MkDocs publish the package's
-        CSVs as they are, unpublished figures included."""
+        """No file MkDocs copies (the council's docs folder, the theme's custom_dir) is one of the
+        package's: a link to the package or to one of its files, a hard link, or a custom_dir that is
+        the package would have MkDocs publish its CSVs as they are, unpublished figures included."""
         package = Path(self.config.package).resolve()
         live = set()
         csvs = [p for p in package.rglob("*.csv") if p.relative_to(package).parts[0] != "archive"]
@@ -283,11 +283,9 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         if found:
             shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
             raise PluginError(
-                f"perfsite: {shown} in the docs folder "
-                + ("is a file" if len(found) == 1 else "are files")
-                + f" of the package {package} (through a link), so MkDocs would publish "
-                + ("it" if len(found) == 1 else "them")
-                + " as it is, unpublished figures included: remove the link from docs_dir; perfsite "
+                f"perfsite: MkDocs would publish files of the package {package} as they are, unpublished "
+                f"figures included: {shown} (reached from docs_dir or the theme's custom_dir, directly or "
+                "through a link); keep the package out of both and remove any link to it: perfsite "
                 "publishes the package's published data itself"
             )
 

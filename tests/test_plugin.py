@@ -363,8 +363,15 @@ def test_a_link_in_the_docs_folder_to_the_package_is_refused(council, tmp_path, 
         (council.docs / "figures.csv").symlink_to(package / "outturns.csv")
     else:
         os.link(package / "outturns.csv", council.docs / "figures.csv")
-    with pytest.raises(Refused, match="in the docs folder (is a file|are files) of the package"):
+    with pytest.raises(Refused, match="MkDocs would publish files of the package"):
         council.build({"package": str(package)})
+    assert not council.out.exists()
+
+
+def test_a_theme_folder_that_is_the_package_is_refused(council, tmp_path):
+    package = Path(shutil.copytree(ROOT / "data" / "example", tmp_path / "pkg"))
+    with pytest.raises(Refused, match="MkDocs would publish files of the package"):
+        council.build({"package": str(package)}, theme={"name": "mkdocs", "custom_dir": str(package)})
     assert not council.out.exists()
 
 
