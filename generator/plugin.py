@@ -261,6 +261,8 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
         """No file MkDocs copies (the council's docs folder, the theme's custom_dir) is one of the
         package's: a link to the package or to one of its files, a hard link, or a custom_dir that is
         the package would have MkDocs publish its CSVs as they are, unpublished figures included."""
+        if self.config.package is None:
+            return  # perfsite build: the docs folder is perfsite's own hand-written pages
         package = Path(self.config.package).resolve()
         live = set()
         csvs = [p for p in package.rglob("*.csv") if p.relative_to(package).parts[0] != "archive"]

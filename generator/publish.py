@@ -165,6 +165,21 @@ def _writing(what: str):
         ) from exc
 
 
+@contextlib.contextmanager
+def _said_after(finished: tuple[str, ...]):
+    """A publish that stops after it finished interrupted ones says so: they are done."""
+    try:
+        yield
+    except PublishError as exc:
+        if not finished:
+            raise
+        said = str(exc).replace("nothing was changed", "nothing else was changed")
+        raise PublishError(
+            f"the interrupted publish of {', '.join(finished)} was finished first (run perfsite build "
+            f"to show it); then: {said}"
+        ) from exc
+
+
 def _write_publications(package_dir: Path, file: str, pubs: pd.DataFrame) -> None:
     archive.replace_file(Path(package_dir) / file, csv_bytes(pubs))
 
@@ -333,46 +348,59 @@ def publish_period(
         done = next((r for r in finished if r.period == period), None)
         if done is not None:
             return replace(done, finished=names)
-        package = _load_valid(package_dir)
-        pubs = package.raw["publications"]
-        row = _row_of(pubs, period)
-        status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
-        if status == "published":
-            raise PublishError(
-                f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
-            )
-        if status != "approved":
-            raise PublishError(
-                f"{period} is {status}, not approved: only a period the committee has approved can be published"
-            )
-        if not committee:
-            raise PublishError(
-                f"{period} has no committee_date: record when the committee considered it before publishing"
-            )
-        date = date or today
-        _check_date(date, today, committee)
-        _check_ended(period, date)
-        _check_in_order(package_dir, date)
-        snapshot = archive.snapshot_dir(package_dir, period)
-        if snapshot.exists() or archive.is_link(snapshot):
-            raise PublishError(
-                f"{snapshot} already exists: a snapshot is never overwritten (was {period} published and withdrawn?)"
-            )
-        if on_report is not None:
-            on_report(_what_becomes_public(package, period))
-        pubs = pubs.copy()
-        pubs.at[row, "status"] = "published"
-        pubs.at[row, "published_date"] = date.isoformat()
-        # the snapshot's publications.csv says the report is published, and since when
-        files = snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
-        manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
-        # the marker goes down before the snapshot appears and goes once publications.csv says so
-        with _writing(f"publishing {period}"):
-            archive.mark_pending(package_dir, period, date.isoformat())
-            archive.write_snapshot(package_dir, period, files, manifest, list(standard.RESOURCES))
-            _write_publications(package_dir, package.file_of("publications"), pubs)
-            archive.clear_pending(package_dir, period)
-        return PublishResult(period, snapshot, date.isoformat(), finished=names)
+        with _said_after(names):
+            return _publish_locked(package_dir, period, date, today, on_report, names)
+
+
+def _publish_locked(
+    package_dir: Path,
+    period: str,
+    date: dt.date | None,
+    today: dt.date,
+    on_report: Report | None,
+    names: tuple[str, ...],
+) -> PublishResult:
+    """:func:`publish_period`'s work once it holds the lock and finished any interrupted publish."""
+    package = _load_valid(package_dir)
+    pubs = package.raw["publications"]
+    row = _row_of(pubs, period)
+    status, committee = pubs.at[row, "status"], pubs.at[row, "committee_date"]
+    if status == "published":
+        raise PublishError(
+            f"{period} is already published (on {pubs.at[row, 'published_date']}); nothing was changed"
+        )
+    if status != "approved":
+        raise PublishError(
+            f"{period} is {status}, not approved: only a period the committee has approved can be published"
+        )
+    if not committee:
+        raise PublishError(
+            f"{period} has no committee_date: record when the committee considered it before publishing"
+        )
+    date = date or today
+    _check_date(date, today, committee)
+    _check_ended(period, date)
+    _check_in_order(package_dir, date)
+    snapshot = archive.snapshot_dir(package_dir, period)
+    if snapshot.exists() or archive.is_link(snapshot):
+        raise PublishError(
+            f"{snapshot} already exists: a snapshot is never overwritten (was {period} published and withdrawn?)"
+        )
+    if on_report is not None:
+        on_report(_what_becomes_public(package, period))
+    pubs = pubs.copy()
+    pubs.at[row, "status"] = "published"
+    pubs.at[row, "published_date"] = date.isoformat()
+    # the snapshot's publications.csv says the report is published, and since when
+    files = snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
+    manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
+    # the marker goes down before the snapshot appears and goes once publications.csv says so
+    with _writing(f"publishing {period}"):
+        archive.mark_pending(package_dir, period, date.isoformat())
+        archive.write_snapshot(package_dir, period, files, manifest, list(standard.RESOURCES))
+        _write_publications(package_dir, package.file_of("publications"), pubs)
+        archive.clear_pending(package_dir, period)
+    return PublishResult(period, snapshot, date.isoformat(), finished=names)
 
 
 def publish_corrections(
@@ -396,37 +424,45 @@ def publish_corrections(
             names = tuple(r.period for r in finished if r is not done)
             return replace(done, finished=names)
         names = tuple(r.period for r in finished)
-        package = _load_valid(package_dir)
-        pending = pending_release(package)
-        if pending.empty:
-            raise PublishError(
-                "no correction is waiting: every row of a published period (outturns, targets, exception reports, "
-                "project updates, benchmarks) is as the latest release carried it, so there is nothing to release; "
-                "nothing was changed"
-            )
-        date = date or today
-        _check_date(date, today, "")
-        _check_in_order(package_dir, date)
-        if on_report is not None:
-            on_report(_correction_lines(pending))
-        pubs = package.raw["publications"]
-        files = snapshot_files(package.raw, gate.included_publications(pubs))
-        name = archive.corrections_name(package_dir, date.isoformat())
-        manifest = {
-            "release": archive.CORRECTIONS,
-            "published_date": date.isoformat(),
-            "corrections": [
-                {"measure_id": r["measure_id"], "period": r["period"], "kind": r["kind"]}
-                if r["resource"] == "outturns"
-                else {"resource": r["resource"], "key": r["key"], "kind": r["kind"]}
-                for r in pending.to_dict("records")
-            ],
-        }
-        with _writing("releasing the corrections"):
-            archive.mark_pending(package_dir, name, date.isoformat())
-            snapshot = archive.write_snapshot(package_dir, name, files, manifest, list(standard.RESOURCES))
-            archive.clear_pending(package_dir, name)
-        return PublishResult(name, snapshot, date.isoformat(), corrections=len(pending), finished=names)
+        with _said_after(names):
+            return _corrections_locked(package_dir, date, today, on_report, names)
+
+
+def _corrections_locked(
+    package_dir: Path, date: dt.date | None, today: dt.date, on_report: Report | None, names: tuple[str, ...]
+) -> PublishResult:
+    """:func:`publish_corrections`' work once it holds the lock and finished any interrupted publish."""
+    package = _load_valid(package_dir)
+    pending = pending_release(package)
+    if pending.empty:
+        raise PublishError(
+            "no correction is waiting: every row of a published period (outturns, targets, exception reports, "
+            "project updates, benchmarks) is as the latest release carried it, so there is nothing to release; "
+            "nothing was changed"
+        )
+    date = date or today
+    _check_date(date, today, "")
+    _check_in_order(package_dir, date)
+    if on_report is not None:
+        on_report(_correction_lines(pending))
+    pubs = package.raw["publications"]
+    files = snapshot_files(package.raw, gate.included_publications(pubs))
+    name = archive.corrections_name(package_dir, date.isoformat())
+    manifest = {
+        "release": archive.CORRECTIONS,
+        "published_date": date.isoformat(),
+        "corrections": [
+            {"measure_id": r["measure_id"], "period": r["period"], "kind": r["kind"]}
+            if r["resource"] == "outturns"
+            else {"resource": r["resource"], "key": r["key"], "kind": r["kind"]}
+            for r in pending.to_dict("records")
+        ],
+    }
+    with _writing("releasing the corrections"):
+        archive.mark_pending(package_dir, name, date.isoformat())
+        snapshot = archive.write_snapshot(package_dir, name, files, manifest, list(standard.RESOURCES))
+        archive.clear_pending(package_dir, name)
+    return PublishResult(name, snapshot, date.isoformat(), corrections=len(pending), finished=names)
 
 
 def _correction_lines(pending: pd.DataFrame) -> list[str]:

@@ -463,3 +463,20 @@ def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter
         build(package, out=pkg.parent / name)
         sites[name] = (pkg.parent / name / "data" / "performance.csv").read_bytes()
     assert sites["killed"] == sites["clean"]
+
+
+def test_a_different_publish_after_a_killed_one_finishes_it_and_says_so(pkg):
+    from generator.publish import publish_corrections
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "snapshot in place"],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    with pytest.raises(PublishError, match=f"the interrupted publish of {NEXT} was finished first") as caught:
+        publish_corrections(pkg, dt.date(2026, 12, 11), today=TODAY)
+    assert "nothing was changed" not in str(caught.value)
+    assert _status_of(pkg, NEXT) == "published"
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and warnings_of(issues) == []
