@@ -216,6 +216,15 @@ def _expected_files(package: Package, release: archive.Release, date: str) -> di
     return snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
 
 
+def _marked_published(package_dir: Path, period: str, date: str) -> bool:
+    """publications.csv marks ``period`` published on ``date`` (a publish that got that far)."""
+    pubs = load(package_dir).raw.get("publications")
+    if pubs is None or not {"period", "status", "published_date"} <= set(pubs.columns):
+        return False
+    row = pubs[pubs["period"] == period]
+    return bool(len(row)) and row["status"].iat[0] == "published" and row["published_date"].iat[0] == date
+
+
 def _why_not_finish(package_dir: Path, release: archive.Release, today: dt.date) -> str | None:
     """Why a snapshot left by an interrupted publish may not be finished (``None``: it may). It is
     finished only when it holds exactly what publishing it now would write, on a date a publish
@@ -225,6 +234,8 @@ def _why_not_finish(package_dir: Path, release: archive.Release, today: dt.date)
     date = str(manifest.get("published_date") or "")
     if release.manifest_sha256 is None or not date:
         return "its manifest is unreadable"
+    if release.kind == "report" and _marked_published(package_dir, release.name, date):
+        return None  # publications.csv already says so: the release is public, only its marker was left
     try:
         on = dt.date.fromisoformat(date)
         committee = "" if release.kind == archive.CORRECTIONS else str(manifest.get("committee_date") or "")

@@ -480,3 +480,22 @@ def test_a_different_publish_after_a_killed_one_finishes_it_and_says_so(pkg):
     assert _status_of(pkg, NEXT) == "published"
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
+
+
+def test_a_release_already_marked_published_is_finished_whatever_changed_since(pkg):
+    """Killed after publications.csv said published: the release is public, so a later edit (a
+    correction waiting for the next release) never sets it aside."""
+    from generator.publish import publish_corrections
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "replaced publications.csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    set_cell(pkg, "outturns.csv", "commentary", "Edited after the kill", lambda r: r["period"] == LAST)
+    result = publish_corrections(pkg, dt.date(2026, 12, 11), today=TODAY)
+    assert result.finished == (NEXT,) and result.corrections == 1
+    assert (pkg / "archive" / NEXT / "manifest.json").is_file()
+    _, issues = validate(pkg, today=TODAY)
+    assert errors_of(issues) == [] and warnings_of(issues) == []
