@@ -382,7 +382,11 @@ def publishing_lock(package_dir: Path, on_wait: Callable[[], None] | None = None
     from filelock import FileLock, Timeout
 
     package_dir = Path(package_dir)
-    if not package_dir.is_dir():
+    try:
+        is_folder = package_dir.is_dir()
+    except OSError:  # a name too long for the system, a folder on the way that cannot be read
+        is_folder = False
+    if not is_folder:
         raise PublishError(f"no package folder at {package_dir}: give the folder that holds datapackage.json")
     root = package_dir / ARCHIVE
     if is_link(root) or (root.exists() and not root.is_dir()):

@@ -70,6 +70,7 @@ DISK_REASONS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "the system does not permit it",
     errno.EFBIG: "the file is larger than the disk allows",
+    errno.ENAMETOOLONG: "a file or folder name is longer than the system allows",
 }
 
 

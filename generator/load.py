@@ -100,7 +100,17 @@ def _not_regular(path: Path) -> str | None:
 def read_descriptor(package_dir: Path) -> tuple[dict, list[Issue]]:
     """Read ``datapackage.json``; problems come back as issues, never as exceptions."""
     path = package_dir / "datapackage.json"
-    if not package_dir.is_dir():
+    try:
+        is_folder = package_dir.is_dir()
+    except OSError as exc:  # a name too long for the system, a folder on the way that cannot be read
+        return {}, [
+            Issue(
+                "package-not-found",
+                f"no package folder at {package_dir}: it cannot be looked at ({exc.strerror or exc})",
+                hint="give the folder that holds datapackage.json",
+            )
+        ]
+    if not is_folder:
         if package_dir.is_symlink() and _loops(package_dir):
             why = "it is a symbolic link that points to itself"
         elif package_dir.exists():

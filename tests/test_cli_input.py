@@ -270,6 +270,10 @@ def test_nothing_a_person_types_ends_in_a_traceback_in_the_real_command(tmp_path
         ["init", tmp_path / "a-file"],
         ["status", example, "2024-25-Q9"],
         ["publish", tmp_path / "folder", "2024-25-Q1", "--date", "31/12/2024"],
+        ["validate", "y" * 300],  # a name longer than the system allows
+        ["status", "y" * 300],
+        ["publish", "y" * 300, "2024-25-Q1"],
+        ["build", example, "--out", "y" * 300],
     ]
     for args in tries:
         result = subprocess.run(
