@@ -191,20 +191,24 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     """Build PACKAGE_DIR and serve the site locally at http://127.0.0.1:PORT/."""
     import functools
     import http.server
+    import tempfile
 
     from .build import build as run
 
-    out = Path("site-preview" if preview else "site")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    # take the port before building, so a busy port is said at once and nothing is built for nothing
-    try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        raise PortUnavailable(port, exc) from exc
-    with server, contextlib.suppress(KeyboardInterrupt):
-        run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
-        click.echo(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        server.serve_forever()
+    # a folder of its own, removed afterwards: the site built for upload (./site), with its own
+    # address, is never replaced by one that links to 127.0.0.1
+    with tempfile.TemporaryDirectory(prefix="perfsite-serve-") as temp:
+        out = Path(temp) / ("site-preview" if preview else "site")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+        # take the port before building, so a busy port is said at once and nothing is built for nothing
+        try:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise PortUnavailable(port, exc) from exc
+        with server, contextlib.suppress(KeyboardInterrupt):
+            run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
+            click.echo(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+            server.serve_forever()
 
 
 class PortUnavailable(PerfsiteError):

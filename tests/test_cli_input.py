@@ -324,3 +324,39 @@ def test_a_period_argument_that_is_not_a_reports_period_is_said_to_be_one(packag
     assert result.exit_code == 2, result.output
     assert said in " ".join(result.output.split()) and "publications.csv has no row" not in result.output
     assert sorted(p.name for p in package.iterdir()) == before
+
+
+def test_serve_never_replaces_the_site_built_for_upload(tmp_path, package, monkeypatch):
+    """serve builds with a 127.0.0.1 address: into a folder of its own, never over ./site."""
+    import http.server
+
+    monkeypatch.chdir(tmp_path)
+    build_module.build(package, out=tmp_path / "site", site_url="https://perf.example/")
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    served = []
+    monkeypatch.setattr(
+        http.server.ThreadingHTTPServer,
+        "serve_forever",
+        lambda self: served.append(Path(self.RequestHandlerClass.keywords["directory"])),
+    )
+    real_build = build_module.build
+
+    def build_then_look(*args, **kwargs):
+        result = real_build(*args, **kwargs)
+        served.append((result.out / "index.html").is_file())
+        return result
+
+    monkeypatch.setattr(build_module, "build", build_then_look)
+    result = run(["serve", package, "--port", str(_free_port())])
+    assert result.exit_code == 0, result.output
+    built, where = served
+    assert built and not where.is_relative_to(tmp_path)
+    assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert not where.exists(), "the served copy is removed afterwards"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
