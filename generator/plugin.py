@@ -256,6 +256,17 @@ class PerfsitePlugin(BasePlugin[PerfsiteConfig]):
                     f"perfsite: the package {package} holds the {what} {folder}: keep the data "
                     "package in a folder of its own (for example data/council/ beside mkdocs.yml)"
                 )
+        # MkDocs writes through a link it finds in the site folder: into the package, never
+        for root, dirs, names in os.walk(out):
+            for name in [*dirs, *names]:
+                path = Path(root) / name
+                if path.is_symlink():
+                    with contextlib.suppress(OSError, RuntimeError):
+                        if path.resolve().is_relative_to(package):
+                            raise PluginError(
+                                f"perfsite: {path} in the site folder is a link into the package {package}: "
+                                "MkDocs would write the site into the package through it; delete the link"
+                            )
 
     def _check_no_package_files(self, files: Files, ours: set[str], project: Path) -> None:
         """No file MkDocs copies (the council's docs folder, the theme's custom_dir) is one of the

@@ -375,6 +375,17 @@ def test_a_theme_folder_that_is_the_package_is_refused(council, tmp_path):
     assert not council.out.exists()
 
 
+def test_a_link_in_the_site_folder_into_the_package_is_refused(council, tmp_path):
+    """MkDocs writes through a link it finds in site_dir: the pages would land in the package."""
+    package = Path(shutil.copytree(ROOT / "data" / "example", tmp_path / "pkg"))
+    before = sorted(p.relative_to(package).as_posix() for p in package.rglob("*"))
+    council.out.mkdir()
+    (council.out / "performance").symlink_to(package, target_is_directory=True)
+    with pytest.raises(Refused, match="is a link into the package"):
+        council.build({"package": str(package)})
+    assert sorted(p.relative_to(package).as_posix() for p in package.rglob("*")) == before
+
+
 def test_a_package_path_with_spaces_works(council, tmp_path):
     package = tmp_path / "council data" / "performance package"
     shutil.copytree(ROOT / "data" / "example", package)
