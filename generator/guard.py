@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import secrets
@@ -122,14 +123,47 @@ def built_site(folder: Path) -> bool:
 
 def synth_made(folder: Path) -> list[str] | None:
     """The names a previous ``synth`` wrote into ``folder`` (from its marker), or None."""
-    try:
-        record = json.loads((folder / SYNTH_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    record = _synth_record(folder)
     made = record.get("made") if isinstance(record, dict) else None
     if not isinstance(made, list) or not all(isinstance(n, str) and n and "/" not in n for n in made):
         return None
     return [n for n in made if n not in (".", "..")]
+
+
+def _synth_record(folder: Path) -> dict | None:
+    try:
+        record = json.loads((folder / SYNTH_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def files_digest(folder: Path, names: list[str]) -> dict[str, str]:
+    """The SHA-256 of every file under ``names`` in ``folder`` (relative paths; a link is recorded
+    as a link, never followed)."""
+    found = {}
+    for name in names:
+        top = folder / name
+        paths = [top] if not top.is_dir() or top.is_symlink() else sorted(top.rglob("*"))
+        for path in paths:
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = "link:" + os.readlink(path)
+            elif path.is_file():
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def synth_changed(folder: Path) -> list[str]:
+    """What changed in a synthetic package since synth made it (files added, changed or gone under
+    the names it made), or every name when its marker records no checksums (an older synth)."""
+    record = _synth_record(folder) or {}
+    made = [n for n in synth_made(folder) or [] if n != SYNTH_MARKER]
+    recorded = record.get("files")
+    if not isinstance(recorded, dict):
+        return made
+    now = files_digest(folder, made)
+    return sorted({p for p in {*now, *recorded} if now.get(p) != recorded.get(p)})
 
 
 def _resolved(path: Path) -> Path:
@@ -216,6 +250,14 @@ def _check(
                 "it holds a synthetic package made earlier" if made is not None else "it already holds files",
                 "choose an empty or new folder, or add --force to write beside what is there"
                 + (" (and replace the synthetic package)" if made is not None else ""),
+            )
+        changed = synth_changed(target) if made is not None else []
+        if changed:
+            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            refuse(
+                f"the synthetic package made there earlier has changed since ({shown}), and --force would "
+                "replace it",
+                "choose an empty or new folder; if the package is now in use, never run synth on it",
             )
         clashes = sorted(n for n in synth_names() if (target / n).exists() or (target / n).is_symlink())
         clashes = [n for n in clashes if made is None or n not in made]

@@ -22,7 +22,16 @@ import pandas as pd
 
 from . import periods, rules, standard
 from .errors import PerfsiteError
-from .guard import SYNTH, SYNTH_MARKER, guard_write_target, move_into, synth_made, temp_beside, writing
+from .guard import (
+    SYNTH,
+    SYNTH_MARKER,
+    files_digest,
+    guard_write_target,
+    move_into,
+    synth_made,
+    temp_beside,
+    writing,
+)
 from .package import descriptor_for
 
 # unit, polarity, decimal places, typical level, spread, aggregation, frequency, monitoring only
@@ -92,8 +101,11 @@ def synthesise(
         try:
             _synthesise(staging, measures, years, projects, seed)
             names = sorted({p.name for p in staging.iterdir()} | {SYNTH_MARKER})
+            # what synth made, with checksums: --force replaces it only while nobody changed it
+            files = files_digest(staging, [n for n in names if n != SYNTH_MARKER])
             (staging / SYNTH_MARKER).write_text(
-                json.dumps({"generator": "perfsite", "made": names}) + "\n", encoding="utf-8"
+                json.dumps({"generator": "perfsite", "made": names, "files": files}, indent=0) + "\n",
+                encoding="utf-8",
             )
             move_into(staging, target, [n for n in made_before or [] if n in names])
         except BaseException:

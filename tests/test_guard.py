@@ -156,6 +156,25 @@ def test_synth_force_replaces_only_what_synth_made(work):
     assert not [p for p in work.iterdir() if ".perfsite-tmp-" in p.name]
 
 
+@pytest.mark.parametrize("change", ["a file edited", "a snapshot added", "a file deleted"])
+def test_synth_force_never_replaces_a_synthetic_package_that_was_changed_since(work, change):
+    """A package started with synth and then used (a figure typed, a quarter published) is no
+    longer synth's to replace: --force would destroy the council's work."""
+    target = work / "synthetic"
+    assert run(["synth", target, "--measures", "3", "--years", "1", "--projects", "1"]).exit_code == 0
+    if change == "a file edited":
+        (target / "outturns.csv").write_text((target / "outturns.csv").read_text() + "\n")
+    elif change == "a snapshot added":
+        snapshot = next(p for p in (target / "archive").iterdir() if p.is_dir())
+        shutil.copytree(snapshot, target / "archive" / "2099-00-Q1")
+    else:
+        (target / "methodology.csv").unlink()
+    before = digest(work)
+    result = run(["synth", target, "--measures", "5", "--years", "1", "--projects", "1", "--force"])
+    assert result.exit_code == 2 and "has changed since" in result.output, result.output
+    assert digest(work) == before
+
+
 def test_init_refuses_a_folder_that_holds_anything_and_writes_an_empty_one(work):
     empty = work / "empty"
     empty.mkdir()
