@@ -98,7 +98,7 @@ def _entry_issue(path: Path, rel: str) -> Issue | None:
             if archive.regular_file(path)
             else _issue("archive-unexpected", "chain.json is not a file", rel)
         )
-    if name == LOCK or (name.startswith(PENDING_PREFIX) and archive.regular_file(path)):
+    if (name == LOCK or name.startswith(PENDING_PREFIX)) and archive.regular_file(path):
         return None  # publishing's own lock and markers (an interrupted publish is history's to report)
     if name.startswith(archive.SET_ASIDE_PREFIX):
         return _issue(

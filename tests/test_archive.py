@@ -504,3 +504,10 @@ def test_a_published_reports_date_edited_by_hand_is_reported(pkg, column):
     set_cell(pkg, "publications.csv", column, recorded, lambda r: r["period"] == HEAD_PERIOD)
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == []
+
+
+def test_a_folder_named_like_perfsites_lock_is_refused(pkg):
+    (pkg / "archive" / archive.LOCK).mkdir()
+    (pkg / "archive" / archive.LOCK / "outturns.csv").write_text("hidden")
+    _, issues = validate(pkg, today=TODAY)
+    assert ("archive-unexpected", f"archive/{archive.LOCK}") in [(i.code, i.file) for i in errors_of(issues)]
