@@ -580,9 +580,39 @@ RATING_FIELDS = (
 )
 
 
+def _rag_change_issues(package: Package) -> list[Issue]:
+    """The package's tolerances differ from those its newest release recorded (manifests record them
+    since perfsite kept them)."""
+    name, _ = archive.newest_release(package)
+    release = archive.release_of(package.path, name) if name else None
+    then = (release.manifest or {}).get("rag") if release is not None else None
+    if not isinstance(then, dict):
+        return []
+    issues = []
+    for key, was in sorted(then.items()):
+        now = package.rag.get(key)
+        if str(now) != str(was):
+            issues.append(
+                Issue(
+                    "published-rating-changed",
+                    f"rag.{key} was {was} when {name} was released: with {now} the statuses already published "
+                    "would change, in the reports of published quarters too",
+                    file="datapackage.json",
+                    field=f"rag.{key}",
+                    value=str(now),
+                    hint=f"set it back to {was}; to rate differently from now on, give the measures that "
+                    "change their own tolerances in measures.csv",
+                    severity=WARNING,
+                )
+            )
+    return issues
+
+
 def rating_change_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
-    """A measure with published figures whose rating settings differ from the newest release's: the
-    statuses already published (in the reports of published quarters too) would change with them."""
+    """A measure with published figures whose rating settings differ from the newest release's, or
+    package tolerances that do: the statuses already published (in the reports of published
+    quarters too) would change with them."""
+    issues = _rag_change_issues(package)
     live = package.raw.get("measures")
     carried = archive.newest_release_frame(package, "measures")
     if (
@@ -591,11 +621,10 @@ def rating_change_issues(package: Package, first: pd.DataFrame | None = None) ->
         or "measure_id" not in live.columns
         or "measure_id" not in carried.columns
     ):
-        return []
+        return issues
     first = archive.first_published_values(package) if first is None else first
     published = set(first["measure_id"])
     before = {r["measure_id"]: r for r in carried.to_dict("records")}
-    issues = []
     for index, row in live.iterrows():
         then = before.get(row["measure_id"])
         if then is None or row["measure_id"] not in published:

@@ -99,6 +99,12 @@ def snapshot_files(raw: dict[str, pd.DataFrame], publications: pd.DataFrame) -> 
     return {f"{name}.csv": text.encode("utf-8") for name, text in resource_csvs(gated).items()}
 
 
+def rag_settings(package: Package) -> dict:
+    """The package's tolerance settings, recorded in each manifest: the statuses a release carried
+    were worked out with them (validate warns when they change afterwards)."""
+    return {k: package.rag.get(k) for k in ("green_tolerance", "amber_tolerance", "tolerance_type")}
+
+
 def _load_valid(package_dir: Path, tolerated: Iterable[str] = ()) -> Package:
     """The package, valid but for issues with the ``tolerated`` codes (those this command resolves)."""
     from .validate import validate
@@ -404,7 +410,12 @@ def _publish_locked(
     pubs.at[row, "published_date"] = date.isoformat()
     # the snapshot's publications.csv says the report is published, and since when
     files = snapshot_files({**package.raw, "publications": pubs}, gate.included_publications(pubs))
-    manifest = {"period": period, "published_date": date.isoformat(), "committee_date": committee}
+    manifest = {
+        "period": period,
+        "published_date": date.isoformat(),
+        "committee_date": committee,
+        "rag": rag_settings(package),
+    }
     # the marker goes down before the snapshot appears and goes once publications.csv says so
     with _writing(f"publishing {period}"):
         archive.mark_pending(package_dir, period, date.isoformat())
@@ -462,6 +473,7 @@ def _corrections_locked(
     manifest = {
         "release": archive.CORRECTIONS,
         "published_date": date.isoformat(),
+        "rag": rag_settings(package),
         "corrections": [
             {"measure_id": r["measure_id"], "period": r["period"], "kind": r["kind"]}
             if r["resource"] == "outturns"
@@ -557,6 +569,7 @@ def _adopt_locked(package_dir: Path, wanted: list[str] | None, today: dt.date) -
             "published_date": published_date,
             "committee_date": str(pubs.at[row, "committee_date"]),
             "adopted": True,
+            "rag": rag_settings(package),
         }
         with _writing(f"adopting {period}"):
             archive.mark_pending(package_dir, period, published_date)

@@ -464,3 +464,15 @@ def test_changing_how_a_published_measure_is_rated_is_warned_about(corrected, tm
     _, issues = validate(pkg, today=TODAY)
     found = [(i.code, i.row, i.field) for i in warnings_of(issues) if i.code == "published-rating-changed"]
     assert found == [("published-rating-changed", row, "polarity")]
+
+
+def test_changing_the_packages_tolerances_after_a_release_is_warned_about(corrected, tmp_path):
+    from .corpus import edit_descriptor
+
+    pkg = _copy(corrected[0], tmp_path)
+    recorded = json.loads((pkg / "archive" / QUARTER / "manifest.json").read_text())["rag"]
+    edit_descriptor(pkg, lambda d: d.setdefault("rag", {}).update(amber_tolerance=0.5))
+    _, issues = validate(pkg, today=TODAY)
+    found = [(i.code, i.file, i.field) for i in warnings_of(issues) if i.code == "published-rating-changed"]
+    assert found == [("published-rating-changed", "datapackage.json", "rag.amber_tolerance")]
+    assert recorded["amber_tolerance"] != 0.5
