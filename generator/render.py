@@ -279,6 +279,13 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
     return Markup("".join(out))
 
 
+def _same_number(a, b) -> bool:
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
 def revised_mark(row: dict, root: str | None) -> Markup:
     """A quarter's figure is shown as published; when it was corrected since, this says so: the
     corrected value, the release and date it became public (or, in a preview, that it is not
@@ -287,6 +294,10 @@ def revised_mark(row: dict, root: str | None) -> Markup:
     if not isinstance(row.get("revised_in"), str):
         return Markup("")
     value = escape(format_figure(row["revised_value"], row))
+    status = row.get("revised_status")
+    same_figure = _same_number(row.get("revised_value"), row.get("value"))
+    if same_figure and isinstance(status, str) and status and status != row.get("status"):
+        value = Markup(f"{value}, rated {escape(status)},")  # the figure stayed; an officer's status changed
     note = f" {escape(sentence(row['revised_note']))}" if row.get("revised_note") else ""
     link = "Revised" if root is None else f'<a href="{escape(root)}data/revisions/">Revised</a>'
     if row["revised_in"]:

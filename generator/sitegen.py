@@ -218,7 +218,7 @@ def _revisions_shown(
     return revised.fillna({"revised_in": "", "revised_published_date": ""}), log
 
 
-def _as_reported(gated, revised: pd.DataFrame, rag: dict) -> pd.DataFrame | None:
+def _as_reported(gated, revised: pd.DataFrame, rag: dict, performance: pd.DataFrame) -> pd.DataFrame | None:
     """The performance table as each figure was first published, for the reports: a considered
     report stays as considered. A revised figure's row carries its correction (``revised_value``,
     ``revised_in``, ``revised_published_date``, ``revised_note``) for the report's "revised" mark.
@@ -248,8 +248,17 @@ def _as_reported(gated, revised: pd.DataFrame, rag: dict) -> pd.DataFrame | None
         override_reason=as_first("override_reason", "published_override_reason"),
     )
     reported = rules.performance_table(gated["measures"], gated["targets"], considered, rag)
-    marks = [by_key.get(k) for k in zip(reported["measure_id"], reported["period"], strict=True)]
+    keys = list(zip(reported["measure_id"], reported["period"], strict=True))
+    marks = [by_key.get(k) for k in keys]
+    now = dict(
+        zip(
+            zip(performance["measure_id"], performance["period"], strict=True),
+            performance["status"],
+            strict=True,
+        )
+    )
     return reported.assign(
+        revised_status=[now.get(k) if m else None for k, m in zip(keys, marks, strict=True)],
         revised_value=[m["value"] if m else None for m in marks],
         revised_in=[m["revised_in"] if m else None for m in marks],
         revised_published_date=[m["revised_published_date"] if m else None for m in marks],
@@ -290,7 +299,7 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
         revisions=revised,
         withdrawals=withdrawn,
         extra={"site_url": site_url},
-        reported=_as_reported(gated, revised, package.rag),
+        reported=_as_reported(gated, revised, package.rag, performance),
     )
     renderer = render.Renderer(data, env)
     if renderer.large:

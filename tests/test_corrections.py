@@ -394,7 +394,7 @@ def test_once_released_the_report_keeps_the_status_the_committee_considered(amen
     report = (out / "reports" / QUARTER.lower() / "index.html").read_text(encoding="utf-8")
     row = report[report.index(f'measures/{MEASURE}/"') :].split("</tr>")[0]
     assert f"ps-status--{published}" in row and f"ps-status--{override}" not in row
-    assert "in the corrections release of 1 December 2026. Status reset." in row
+    assert f"rated {override}, in the corrections release of 1 December 2026. Status reset." in row
     log = pd.read_csv(out / "data" / "revisions.csv", dtype=str, keep_default_na=False)
     assert log[["measure_id", "revised_in", "revision_note"]].values.tolist() == [
         [MEASURE, "corrections-2026-12-01", "Status reset"]
