@@ -41,14 +41,8 @@ def _released(column: pd.Series, released: set[str]) -> pd.Series:
 
 def restrict(frames: dict[str, pd.DataFrame], publications: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Frames holding only data released by the given publications."""
-    released = set(publications["period"])
+    released = set(publications["period"])  # quarters: validation refuses a report for a month or a year
     released_years = {periods.parse(p).year_id for p in released}
-    # a year publication (rare) releases itself as well as the quarter scheme above
-    released |= {
-        periods.Period(periods.parse(p).start_year, "quarter", 4).id
-        for p in released
-        if periods.parse(p).kind == "year"
-    }
     out = dict(frames)
     for name in ("outturns", "exceptions", "project_updates", "benchmarks"):
         frame = frames[name]

@@ -206,7 +206,11 @@ class ReaderPages:
         }
         when = f" in {periods.parse(self.latest).short_label()}" if self.latest else ""
         headings = {
-            "status": lambda o: f"Measures rated {o['label'].lower()}{when}",
+            "status": lambda o: (
+                f"Measures not rated (grey){when}"
+                if o["slug"] == "grey"
+                else f"Measures rated {o['label'].lower()}{when}"
+            ),
             "priority": lambda o: f"Measures of the priority {o['label']}",
             "directorate": lambda o: f"Measures of the {o['label']} directorate",
             "committee": lambda o: f"Measures reported to the {o['label']}",
@@ -222,6 +226,7 @@ class ReaderPages:
                         heading=heading,
                         total=len(rows),
                         current=(facet, option["slug"]),
+                        caption=heading.removesuffix(when),  # the table's caption names the quarter
                         **base,
                     ),
                     f"{heading}: {len(chosen)} of {len(rows)} measures of {self.data.council}'s Council Plan.",

@@ -617,8 +617,19 @@ def _publication_for_a_month(p):
     return ("publication-for-a-month", "publications.csv", row, "period")
 
 
+def _publication_for_a_year(p):
+    # the reports list would link to a page no build makes: a year's figures are in its Q4 report
+    row = append_row(
+        p,
+        "publications.csv",
+        {"period": "2026-27", "title": "Annual report", "status": "draft", "committee_date": "2027-06-20"},
+    )
+    return ("publication-for-a-year", "publications.csv", row, "period")
+
+
 CASES.append(Case("value-with-too-many-digits", _too_many_digits, "decimal_places"))
 CASES.append(Case("publication-for-a-month", _publication_for_a_month, "2026-27-Q3"))
+CASES.append(Case("publication-for-a-year", _publication_for_a_year, "2026-27-Q4"))
 
 #: the day warning cases are validated on (a figure for a period after it is "not ended")
 TODAY = datetime.date(2026, 12, 3)
@@ -710,6 +721,23 @@ def _published_tomorrow(p):
     return ("published-date-in-future", "publications.csv", row, "published_date")
 
 
+def _override_without_figure(p):
+    # an officer's green on a quarter with no figure: every count says "no figure", so the page must too
+    header, rows = read_rows(p, "outturns.csv")
+    quarterly = set(measures_by(p, frequency="quarterly"))
+    index = next(
+        i for i, r in enumerate(rows) if r["measure_id"] in quarterly and r["period"] == "2026-27-Q2"
+    )
+    rows[index].update(
+        value="",
+        missing_reason="The contractor has not sent the figure yet",
+        status_override="green",
+        override_reason="The contractor says the target was met",
+    )
+    write_rows(p, "outturns.csv", header, rows)
+    return ("override-without-figure", "outturns.csv", index + 2, "status_override")
+
+
 WARNING_CASES = [
     Case("figure-before-its-period-ends", _figure_before_period_ends, "once its period is over"),
     Case(
@@ -726,6 +754,7 @@ WARNING_CASES = [
     Case("benchmark-before-the-first-report", _benchmark_before_the_first_report, "2022-23-Q4"),
     Case("printed-status-differs", _printed_status_differs, "status_override"),
     Case("published-tomorrow", _published_tomorrow, "sets it on the day of publishing"),
+    Case("override-without-figure", _override_without_figure, "give the figure in value"),
 ]
 
 

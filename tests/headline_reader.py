@@ -266,12 +266,37 @@ def read_rows(page: str) -> dict[str, str]:
             outturn = text(re.search(r'<td data-label="Outturn">(.*?)</td>', row, re.S)[1])
             status_cell = re.search(r'<td data-label="Status">(.*?)</td>', row, re.S)[1]
             status = re.search(r"ps-status--(\w+)", status_cell)[1]
-            if outturn == "—":
-                kind = "not_due" if "reported at year end" in status_cell else "missing"
-            else:
-                kind = status if status in ("green", "amber", "red") else "not_rated"
-            out[measure] = kind
+            out[measure] = _kind(outturn, status, status_cell)
     return out
+
+
+def _kind(outturn: str, status: str, status_cell: str) -> str:
+    """What a row shows itself to be: a rated badge beside "—" (no figure) is a contradiction,
+    named so that it disagrees with every count."""
+    if outturn.startswith("—"):
+        if status in ("green", "amber", "red"):
+            return f"{status} badge without a figure"
+        return "not_due" if "reported at year end" in status_cell else "missing"
+    return status if status in ("green", "amber", "red") else "not_rated"
+
+
+def read_measures_list(page: str) -> dict[str, str]:
+    """The rows of /measures/ (or a priority page's tables): measure id (lower case) → kind."""
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
+        link = re.search(r'href="[^"]*?([^/"]+)/">', row)
+        cell = re.search(r'<td data-label="Outturn"[^>]*>(.*?)</td>', row, re.S)
+        status_cell = re.search(r'<td data-label="Status"[^>]*>(.*?)</td>', row, re.S)
+        if not (link and cell and status_cell):
+            continue
+        outturn = text(cell[1].split("<br>", 1)[0])
+        out[link[1]] = _kind(outturn, re.search(r"ps-status--(\w+)", status_cell[1])[1], status_cell[1])
+    return out
+
+
+def read_status_filters(page: str) -> dict[str, int]:
+    """The status filters of /measures/ as links: ``Red (2) · Amber (2) · Green (6) · Grey (4)``."""
+    return {status: int(n) for status, n in re.findall(r'href="by-status/(\w+)/">\w+ \((\d+)\)</a>', page)}
 
 
 def read_report(site: Path, quarter: str) -> Report:
@@ -314,15 +339,28 @@ def shown_period(frequency: str, quarter: str) -> str | None:
     return year if q == 4 else None
 
 
-def kinds_from_performance(site: Path, quarter: str) -> dict[str, str]:
-    """What each measure counts as in ``quarter``, from measures.csv and performance.csv alone."""
+def changed_since(site: Path) -> set[tuple[str, str]]:
+    """(measure_id, period) of every published figure corrected (in a release) or withdrawn since:
+    performance.csv has the figure as it is now, a considered report the figure as published."""
+    keys = {
+        (r["measure_id"], r["period"]) for r in read_csv(site / "data" / "revisions.csv") if r["revised_in"]
+    }
+    return keys | {(r["measure_id"], r["period"]) for r in read_csv(site / "data" / "withdrawals.csv")}
+
+
+def kinds_from_performance(site: Path, quarter: str, shown: dict[str, str] | None = None) -> dict[str, str]:
+    """What each measure counts as in ``quarter``, from measures.csv and performance.csv alone;
+    for a figure corrected or withdrawn since, what the report shows (``shown``: its rows)."""
     measures = read_csv(site / "data" / "measures.csv")
     rows = {(r["measure_id"], r["period"]): r for r in read_csv(site / "data" / "performance.csv")}
+    changed = changed_since(site)
     out = {}
     for m in measures:
         period = shown_period(m["frequency"], quarter)
         row = rows.get((m["measure_id"], period)) if period else None
-        if period is None:
+        if shown is not None and (m["measure_id"], period) in changed:
+            kind = shown[m["measure_id"].lower()]
+        elif period is None:
             kind = "not_due"
         elif row is None or row["value"] == "":
             kind = "missing"
@@ -374,6 +412,55 @@ def included_quarters(site: Path) -> list[str]:
     return sorted(found, key=lambda q: (int(q[:4]), q[-1]))
 
 
+def latest_disagreements(site: Path, quarter: str, kinds: dict[str, str], check) -> None:
+    """The pages that show the latest quarter outside its report: the home page, /measures/ and
+    its status filters, and each priority's page, against the same quarter's counts."""
+    truth = tally(kinds)
+    home = article(site / "index.html")
+    lede = text(re.search(r'<p class="ps-lede">(.*?)</p>', home, re.S)[1])
+    check(
+        f"{quarter} home page lede",
+        brief_of(lede),
+        {
+            "on_target": truth["green"],
+            "rated": truth["rated"],
+            "share": share(truth["green"], truth["rated"]),
+            "with_figure": truth["with_figure"],
+            "measures": truth["measures"],
+        },
+    )
+    home_list = read_status_list(home)
+    for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
+        check(f"{quarter} home status list {key}", home_list[key], truth[key])
+    listed = article(site / "measures" / "index.html")
+    check(f"{quarter} /measures/ rows", read_measures_list(listed), kinds)
+    filters = read_status_filters(listed)
+    check(
+        f"{quarter} /measures/ status filters",
+        {s: filters.get(s, 0) for s in ("green", "amber", "red", "grey")},
+        {s: truth[s] for s in ("green", "amber", "red", "grey")},
+    )
+    for status in ("green", "amber", "red", "grey"):
+        facet = site / "measures" / "by-status" / status / "index.html"
+        if facet.exists():
+            rows = read_measures_list(article(facet))
+            check(f"{quarter} /measures/by-status/{status}/ rows", len(rows), truth[status])
+    priority_of = priorities_of(site)
+    for page in sorted((site / "priorities").glob("*/index.html")):
+        mine = {m: k for m, k in kinds.items() if priority_of[m] == page.parent.name}
+        words = article(page)
+        shown = read_measures_list(words)
+        check(f"{quarter} priority {page.parent.name} rows", shown, mine)
+        sentence = text(re.search(r'<p class="ps-headline">(.*?)</p>', words, re.S)[1])
+        t = tally(mine)
+        figures = figures_of(re.match(r"(.*?\.)(?= \d| No measure|$)", sentence)[1])
+        check(
+            f"{quarter} priority {page.parent.name} sentence",
+            (figures["measures"], figures["with_figure"], figures["not_due"]),
+            (t["measures"], t["with_figure"], t["not_due"]),
+        )
+
+
 def disagreements(site: Path) -> list[str]:
     """Every place two parts of the site disagree about a quarter's counts (empty: none)."""
     problems: list[str] = []
@@ -392,7 +479,7 @@ def disagreements(site: Path) -> list[str]:
     for index, quarter in enumerate(quarters):
         q = quarter
         report = read_report(site, quarter)
-        kinds = kinds_from_performance(site, quarter)
+        kinds = kinds_from_performance(site, quarter, report.rows)
         truth = tally(kinds)
         # the rows of the report's tables count what performance.csv says
         check(f"{q} table rows", report.rows, kinds)
@@ -545,7 +632,7 @@ def disagreements(site: Path) -> list[str]:
         for label, shown in report.trend:
             if label in {short(x) for x in quarters}:
                 other = quarters[[short(x) for x in quarters].index(label)]
-                t = tally(kinds_from_performance(site, other))
+                t = tally(kinds_from_performance(site, other, read_report(site, other).rows))
                 check(
                     f"{q} trend {label}",
                     shown,
@@ -564,7 +651,8 @@ def disagreements(site: Path) -> list[str]:
             consecutive(report.trend[0][0], short(quarter)) if report.trend else [],
         )
         previous_kinds = kinds
-        del index
+        if index == len(quarters) - 1:
+            latest_disagreements(site, quarter, kinds, check)
     return problems
 
 

@@ -220,3 +220,31 @@ def test_the_report_pager_links_are_separate_and_labelled(annual_site):
     links = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", pager)
     assert links == ["Previous: Q4 2024/25", "All reports", "Next: Q2 2025/26"]
     assert 'rel="prev"' in pager and 'rel="next"' in pager
+
+
+# -- an officer's status on a period with no figure --------------------------------------------------
+def test_an_override_without_a_figure_is_no_figure_on_every_page(tmp_path):
+    """Every count says "no figure" for it, so no page may show the officer's green: the report's
+    row, /measures/ and its status filters, the measure page and performance.csv all say grey."""
+    from .corpus import WARNING_CASES, make, read_rows
+
+    case = next(c for c in WARNING_CASES if c.id == "override-without-figure")
+    pkg, (_, _, row, _) = make(case, tmp_path)
+    measure = read_rows(pkg, "outturns.csv")[1][row - 2]["measure_id"]
+    out, _ = build_site(pkg, tmp_path, preview=True)  # 2026-27-Q2 is approved: a preview shows it
+    assert reader.disagreements(out) == []
+    assert reader.read_report(out, "2026-27-Q2").rows[measure.lower()] == "missing"
+    page = reader.article(out / "reports" / "2026-27-q2" / "index.html")
+    line = page[page.index(f'<tr><th scope="row"><a href="../../measures/{measure.lower()}/"') :]
+    line = line.split("</tr>", 1)[0]
+    assert "ps-status--grey" in line and "officer override" not in line
+    assert "no figure: The contractor has not sent the figure yet" in reader.text(line)
+    listed = reader.read_measures_list(reader.article(out / "measures" / "index.html"))
+    assert listed[measure.lower()] == "missing"
+    words = _words(out / "measures" / measure.lower() / "index.html")
+    assert "An officer rated it green" not in words and "officer override" not in words
+    performance = {
+        (r["measure_id"], r["period"]): r for r in reader.read_csv(out / "data" / "performance.csv")
+    }
+    shown = performance[(measure, "2026-27-Q2")]
+    assert (shown["status"], shown["status_source"], shown["override_reason"]) == ("grey", "computed", "")
