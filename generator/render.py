@@ -670,7 +670,7 @@ class Renderer(ReaderPages):
             bars = pd.DataFrame(trend).assign(
                 label=[t["label"] + (" (no report)" if t["gap"] == "no_report" else "") for t in trend]
             )
-            figure = charts.to_json(charts.status_counts_figure(bars))
+            figure = charts.to_json(charts.status_counts_figure(bars, rows="quarter"))
         latest = self.quarters[-1] if self.quarters else None
         before = self.rated_before(latest) if latest else None
         sentences = []

@@ -162,6 +162,11 @@ def test_a_quarter_with_nothing_rated_is_a_gap_never_zero(annual_site):
         )
     )
     labels = [label.replace("<br>", " ") for label in figure["data"][0]["y"]]
+    # its text alternative says what a bar is: a quarter, never a priority
+    words = (annual_site / "reports" / "index.html").read_text(encoding="utf-8")
+    alternatives = re.findall(r"<desc[^>]*>([^<]*)</desc>", words)
+    assert alternatives and all("quarter by quarter" in d and "by priority" not in d for d in alternatives)
+    assert all("Q3 2024/25 (no report);" in d for d in alternatives)
     # counts of measures, never a share: no percentage in the chart's data
     assert "Q3 2024/25 (no report)" in labels and not re.search(r"\d%", json.dumps(figure["data"]))
 
