@@ -879,8 +879,29 @@ def _rag_invalid_and_type_error(p):
     ]
 
 
+def _broken_descriptor_and_bad_files(p):
+    """datapackage.json cannot be read: the files are still checked, by the standard's names."""
+    (p / "datapackage.json").write_text('{"name": "northmoor",\n', encoding="utf-8")
+    value = set_cell(p, "outturns.csv", "value", "47.5%", lambda r: r["value"] != "")
+    polarity = set_cell(p, "measures.csv", "polarity", "up")
+    reason = set_cell(p, "outturns.csv", "missing_reason", "", lambda r: r["value"] == "")
+    return [
+        ("descriptor-invalid-json", "datapackage.json", None, None),
+        ("checked-by-standard-names", "datapackage.json", None, None),
+        ("type-error", "outturns.csv", value, "value"),
+        ("not-allowed", "measures.csv", polarity, "polarity"),
+        ("missing-reason", "outturns.csv", reason, "missing_reason"),
+    ]
+
+
 SEVERAL = [
     Several("issue-21-two-type-errors-and-a-red-without-report", _issue_example),
+    # nothing that needs the descriptor: its settings, the archive it lists, statuses by its tolerances
+    Several(
+        "unreadable-descriptor-beside-errors-in-the-files",
+        _broken_descriptor_and_bad_files,
+        frozenset({"council-missing", "plan-missing", "no-exception-report", "published-without-snapshot"}),
+    ),
     Several("red-without-report-beside-a-bad-measure", _beside(_bad_polarity_elsewhere)),
     Several("red-without-report-beside-an-unknown-measure", _beside(_unknown_measure_in_outturns)),
     Several("red-without-report-beside-a-duplicate-row", _beside(_duplicate_outturn_elsewhere)),
