@@ -128,6 +128,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         direction=direction_badge,
         period_label=periods.label,
         period_short=periods.short_label,
+        period_kind=_period_kind,
         officer=officer_markdown,
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
@@ -146,6 +147,12 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.globals["figures_words"] = infographic.figures_words
     env.globals["trend_words"] = infographic.trend_words
     return env
+
+
+def _period_kind(period) -> str:
+    """``year``, ``quarter`` or ``month`` (``period_kind`` in a template); '' for no period."""
+    parsed = periods.try_parse(period) if isinstance(period, str) else None
+    return parsed.kind if parsed else ""
 
 
 # Badges are asked for tens of thousands of times (every row of every table) with a handful of

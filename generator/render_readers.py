@@ -71,14 +71,32 @@ class ReaderPages:
         cache = self.__dict__.setdefault("_changes", {})
         if quarter_id not in cache:
             previous = self.quarters[self.quarters.index(quarter_id) - 1]
-            cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
+            cache[quarter_id] = report.status_changes(self.compared(quarter_id), self.compared(previous))
+        return cache[quarter_id]
+
+    def compared(self, quarter_id: str) -> pd.DataFrame:
+        """The quarter's rows as "what changed" compares them (:func:`report.compared_rows`)."""
+        return report.compared_rows(self.quarter(quarter_id), self.reported, self._outturn_positions)
+
+    def compared_kinds(self, quarter_id: str) -> list[str]:
+        """:meth:`quarter_kinds` as "what changed" compares them: an annual measure not due this
+        quarter counts as its figure for the year before (:func:`report.compared_period`)."""
+        cache = self.__dict__.setdefault("_compared_kinds", {})
+        if quarter_id not in cache:
+            at = self._outturn_positions
+            kinds = self._row_kinds  # position -1 (no row): no figure
+            period_of = {f: report.compared_period(f, quarter_id) for f in set(self._frequencies)}
+            cache[quarter_id] = [
+                kinds[at.get((measure_id, period_of[frequency]), -1)]
+                for measure_id, frequency in zip(self._measure_ids, self._frequencies, strict=True)
+            ]
         return cache[quarter_id]
 
     def change_tally(self, quarter_id: str, previous: str) -> dict[str, dict[str, int]]:
         """How many measures changed status in each way since ``previous``, for the council
-        (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' headline
+        (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' compared
         kinds, the rule :meth:`changes` lists, without making either quarter's rows."""
-        moved = report.change_kinds(self.quarter_kinds(quarter_id), self.quarter_kinds(previous))
+        moved = report.change_kinds(self.compared_kinds(quarter_id), self.compared_kinds(previous))
         council = dict.fromkeys(report.CHANGE_KINDS, 0)
         tally: dict[str, dict[str, int]] = {}
         for key, kind in zip(self._priority_keys, moved, strict=True):

@@ -106,8 +106,10 @@ which no measure was rated has no share: it is shown as a gap, never as 0%.
 
 **What changed since last quarter** compares each measure's status with the previous published
 report. A move between red, amber and green is *better* or *worse*. A move to or from grey (no
-figure yet, not due until the year end, or not rated) is neither: it is listed as a change of its
-own kind.
+figure yet, or not rated) is neither: it is listed as a change of its own kind. A measure reported
+once a year is compared with its figure for the year before: in the Q4 report its new figure is
+compared with the last one, and in the other quarters, when it is not due, it keeps its last
+rating, so waiting for the year end is never counted as a change.
 
 ### Exception reports
 

@@ -370,6 +370,31 @@ def kinds_from_performance(site: Path, quarter: str, shown: dict[str, str] | Non
     return out
 
 
+def compared_kinds(site: Path, quarter: str, kinds: dict[str, str]) -> dict[str, str]:
+    """What each measure counts as when "what changed" compares reports: its kind in the report,
+    except that an annual measure not due stands as its figure for the year before (the figure
+    its last Q4 report showed: read from that report when the figure was corrected since)."""
+    year = f"{int(quarter[:4]) - 1}-{quarter[2:4]}"
+    rows = {(r["measure_id"], r["period"]): r for r in read_csv(site / "data" / "performance.csv")}
+    changed = changed_since(site)
+    out = dict(kinds)
+    for m in read_csv(site / "data" / "measures.csv"):
+        key = m["measure_id"].lower()
+        if kinds[key] != "not_due":
+            continue
+        row = rows.get((m["measure_id"], year))
+        q4 = site / "reports" / f"{year}-q4".lower()
+        if (m["measure_id"], year) in changed and q4.exists():
+            out[key] = read_report(site, f"{year}-Q4").rows[key]
+        elif row is None:
+            out[key] = "not_due"  # no figure for the year before: still not due
+        elif row["value"] == "":
+            out[key] = "missing"
+        else:
+            out[key] = row["status"] if row["status"] in ("green", "amber", "red") else "not_rated"
+    return out
+
+
 def priorities_of(site: Path) -> dict[str, str]:
     """Measure id (lower case) → priority id (lower case), from the downloads."""
     objectives = {o["objective_id"]: o["priority_id"] for o in read_csv(site / "data" / "objectives.csv")}
@@ -535,7 +560,8 @@ def disagreements(site: Path) -> list[str]:
                 (None, [None] * len(report.tiles)),
             )
         else:
-            moved = {m: change_kind(kinds[m], previous_kinds[m]) for m in kinds if m in previous_kinds}
+            now = compared_kinds(site, quarter, kinds)
+            moved = {m: change_kind(now[m], previous_kinds[m]) for m in now if m in previous_kinds}
             moved = {m: k for m, k in moved.items() if k}
             expected = {
                 kind: sorted(m for m, k in moved.items() if k == kind) for kind in ("better", "worse", "grey")
@@ -650,7 +676,7 @@ def disagreements(site: Path) -> list[str]:
             [label for label, _ in report.trend],
             consecutive(report.trend[0][0], short(quarter)) if report.trend else [],
         )
-        previous_kinds = kinds
+        previous_kinds = compared_kinds(site, quarter, kinds)
         if index == len(quarters) - 1:
             latest_disagreements(site, quarter, kinds, check)
     return problems
