@@ -153,6 +153,35 @@ def tile_change_words(counts: dict[str, int], previous_label: str) -> str:
     return f"Since {previous_label}: {', '.join(_change_parts(counts, short=True))}"
 
 
+def since_sentence(corrected: int, withdrawn: int, waiting: int = 0) -> str:
+    """What became of the report's figures since it was published: ``Since this report was
+    published, 1 of its figures has been corrected and 1 withdrawn; the counts are as the committee
+    considered them…`` ('' when nothing changed). ``waiting``: corrections not yet public (a preview)."""
+    parts = []
+    if corrected:
+        parts.append(
+            f"{_plural(corrected, 'of its figures', 'of its figures')} {'has' if corrected == 1 else 'have'} been corrected"
+        )
+    if withdrawn:
+        parts.append(
+            f"{withdrawn} withdrawn"
+            if parts
+            else f"{_plural(withdrawn, 'of its figures', 'of its figures')} {'has' if withdrawn == 1 else 'have'} been withdrawn"
+        )
+    text = ""
+    if parts:
+        text = (
+            f"Since this report was published, {_joined(parts)}; the counts are as the committee considered "
+            "them, and each change is marked in the report and listed in the revisions log."
+        )
+    if waiting:
+        text += (" " if text else "") + (
+            f"{_plural(waiting, 'figure')} of this report {'has' if waiting == 1 else 'have'} a correction "
+            "that is not yet public."
+        )
+    return text
+
+
 def quarter_sentences(h: Headline, label: str, before: tuple[str, int] | None = None) -> list[str]:
     """The headline of a quarter (or a priority of it) in words: how many had a figure, how many
     rated measures were on target, how many were red."""
@@ -184,6 +213,7 @@ def quarter_numbers(
     trend: list[dict],
     key_projects: pd.DataFrame,
     before: tuple[str, int] | None = None,
+    since: str = "",
 ) -> dict:
     """Everything the infographic shows for ``quarter``.
 
@@ -193,7 +223,8 @@ def quarter_numbers(
     ``trend`` is :func:`trend_point` for each quarter in sequence, oldest first, ending with this
     one; ``key_projects`` has ``title``, ``status`` and ``percent_complete`` for the quarter's
     updates of key projects; ``before`` is the latest earlier quarter with rated measures (its
-    short label and share), for the change in the share on target.
+    short label and share), for the change in the share on target; ``since``: what became of the
+    report's figures since it was published (:func:`since_sentence`), said last.
     """
     label = periods.parse(quarter).label()
     previous_label = periods.parse(previous).short_label() if previous else ""
@@ -238,6 +269,8 @@ def quarter_numbers(
         headlines.append(
             f"{well} of {_plural(len(projects), 'key project')} {'is' if len(projects) == 1 else 'are'} on track or completed."
         )
+    if since:
+        headlines.append(since)
     return {
         "quarter": quarter,
         "label": label,

@@ -289,18 +289,35 @@ def measure_table_rows(rows: list[dict], quarter: str, root: str) -> Markup:
 def revised_mark(row: dict, root: str | None) -> Markup:
     """A quarter's figure is shown as published; when it was corrected since, this says so: the
     corrected value, the release and date it became public (or, in a preview, that it is not
-    public yet) and the council's note. ``root``: the way to the site's root, for the link to the
-    revisions log (``None``: no link)."""
+    public yet) and the council's note; when it was withdrawn since, the date and the reason.
+    ``root``: the way to the site's root, for the link to the revisions log (``None``: no link)."""
+    if isinstance(row.get("withdrawn_date"), str):  # withdrawn since: counted as considered, marked
+        link = (
+            "Withdrawn"
+            if root is None
+            else f'<a href="{escape(root)}data/revisions/#withdrawn">Withdrawn</a>'
+        )
+        why = f" {escape(sentence(row['withdrawn_reason']))}" if row.get("withdrawn_reason") else ""
+        return Markup(
+            f'<br><span class="ps-revised">{link} on {escape(uk_date(row["withdrawn_date"]))}: '
+            f"the figure no longer stands.{why}</span>"
+        )
     if not isinstance(row.get("revised_in"), str):
         return Markup("")
     value = escape(format_figure(row["revised_value"], row))
+    status = row.get("revised_status")
+    rated = ""
+    if isinstance(status, str) and status != row.get("status"):  # the correction changes the rating
+        rated = status if status in rules.RATED else "grey (not rated)"
     note = f" {escape(sentence(row['revised_note']))}" if row.get("revised_note") else ""
     link = "Revised" if root is None else f'<a href="{escape(root)}data/revisions/">Revised</a>'
     if row["revised_in"]:
         when = escape(release_label(row["revised_in"], row["revised_published_date"]))
-        return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}.{note}</span>')
+        rated = f"; the corrected figure is {rated}" if rated else ""
+        return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}{rated}.{note}</span>')
+    rated = f" ({rated})" if rated else ""  # "corrected to 60.0% (red)"
     return Markup(
-        f'<br><span class="ps-revised">{link}: corrected to {value}, not yet public '
+        f'<br><span class="ps-revised">{link}: corrected to {value}{rated}, not yet public '
         f"(it becomes public with the next publication).{note}</span>"
     )
 

@@ -23,12 +23,17 @@ class ReaderPages:
     """Mixed into :class:`generator.render.Renderer`."""
 
     def release(self) -> tuple[str | None, str | None]:
-        """The latest release (publication period) and its published date, for citations."""
+        """The latest release and its published date, for citations: the latest report's, or a
+        corrections release made after it (the data then holds its corrections)."""
         pubs = self.data.publications
         if pubs.empty:
             return None, None
         last = pubs.iloc[-1]
-        return str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+        name, date = str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+        for correction, when in self.data.extra.get("corrections", []):
+            if date and when > date:
+                name, date = correction, when
+        return name, date
 
     def cite(self, title: str, path: str) -> str:
         release, published = self.release()
@@ -192,6 +197,19 @@ class ReaderPages:
             self.trend(first, quarter_id),
             key_updates[key_updates["period"] == quarter_id],
             self.rated_before(quarter_id),
+            self.since_published(quarter_id),
+        )
+
+    def since_published(self, quarter_id: str) -> str:
+        """What became of the report's figures since it was published (corrected, withdrawn, or
+        corrected in a preview, not yet public): :func:`infographic.since_sentence`."""
+        rows = self.quarter(quarter_id)
+        revised = rows["revised_in"].tolist() if "revised_in" in rows else []
+        withdrawn = rows["withdrawn_date"].tolist() if "withdrawn_date" in rows else []
+        return infographic.since_sentence(
+            sum(isinstance(r, str) and r != "" for r in revised),
+            sum(isinstance(w, str) for w in withdrawn),
+            sum(r == "" for r in revised),
         )
 
     def _key_updates(self) -> pd.DataFrame:

@@ -288,3 +288,85 @@ def test_an_override_without_a_figure_is_no_figure_on_every_page(tmp_path):
     }
     shown = performance[(measure, "2026-27-Q2")]
     assert (shown["status"], shown["status_source"], shown["override_reason"]) == ("grey", "computed", "")
+
+
+# -- a considered report stays as considered ------------------------------------------------------------
+def _edit_outturns(pkg: Path, change) -> None:
+    from .corpus import read_rows, write_rows
+
+    header, rows = read_rows(pkg, "outturns.csv")
+    write_rows(pkg, "outturns.csv", header, change(rows))
+
+
+def test_a_considered_report_keeps_its_counts_and_marks_what_changed_since(tmp_path):
+    """A correction that changes a rating, released on its own, and a withdrawn figure: every count
+    of the reports, their images, headlines.csv and the feed stay as the committee considered them,
+    and each changed figure is marked where its report shows it."""
+    today = dt.date(2027, 1, 15)
+    pkg = synthesise(tmp_path / "pkg", measures=14, years=2, projects=4, seed=3)
+    publish.publish_period(pkg, "2026-27-Q2", dt.date(2026, 11, 20), today=today)
+    before, _ = build_site(pkg, tmp_path / "before")
+
+    def correct(rows):  # 76.6% against a target of 67.1%, green as published: red once corrected
+        for r in rows:
+            if (r["measure_id"], r["period"]) == ("m0001", "2026-27-Q2"):
+                assert r["value"] == "76.6"
+                r.update(value="60.0", revision_note="A duplicate count was found")
+        return rows
+
+    _edit_outturns(pkg, correct)
+    publish.publish_corrections(pkg, dt.date(2026, 12, 1), today=today)
+    _edit_outturns(
+        pkg, lambda rows: [r for r in rows if (r["measure_id"], r["period"]) != ("m0003", "2026-27-Q1")]
+    )
+    with open(pkg / "withdrawals.csv", "a", encoding="utf-8") as fh:
+        fh.write("2026-27-Q1,m0003,2026-12-05,The figure double-counted transferred cases\n")
+    after, _ = build_site(pkg, tmp_path / "after")
+
+    assert reader.disagreements(after) == []
+    assert reader.read_csv(after / "data" / "headlines.csv") == reader.read_csv(
+        before / "data" / "headlines.csv"
+    )
+    for quarter in reader.included_quarters(after):
+        was, now = reader.read_report(before, quarter), reader.read_report(after, quarter)
+        assert (now.rows, now.status_list, now.changes, now.trend) == (
+            was.rows,
+            was.status_list,
+            was.changes,
+            was.trend,
+        )
+        assert now.headlines[: len(was.headlines)] == was.headlines, quarter
+        tiles = [reader.read_svg(site, quarter) for site in (after, before)]  # from the first tile on
+        assert [t[t.index("Priority 1") :] for t in tiles] == [tiles[1][tiles[1].index("Priority 1") :]] * 2
+    # each report says what became of its figures, on the page and in its image
+    since = {
+        "2026-27-Q1": "Since this report was published, 1 of its figures has been withdrawn; the counts are as",
+        "2026-27-Q2": "Since this report was published, 1 of its figures has been corrected; the counts are as",
+    }
+    for quarter, words in since.items():
+        assert reader.read_report(after, quarter).headlines[-1].startswith(words)
+        assert words in " ".join(reader.read_svg(after, quarter))
+    # the marks, where the reports show the figures
+    q2 = reader.text(reader.article(after / "reports" / "2026-27-q2" / "index.html"))
+    assert (
+        "76.6% Revised to 60.0% in the corrections release of 1 December 2026; the corrected figure is red. "
+        "A duplicate count was found." in q2
+    )
+    q1 = reader.text(reader.article(after / "reports" / "2026-27-q1" / "index.html"))
+    assert re.search(
+        r"Measure 3 \(days\) [\d.]+ days Withdrawn on 5 December 2026: the figure no longer stands\. "
+        r"The figure double-counted transferred cases\.",
+        q1,
+    )
+    home = _words(after / "index.html")
+    assert "Revision note" not in home.split("Key measures", 1)[1]  # the note is the mark's, once
+    # the feed: the reports' entries as they were, and the corrections release told
+    feed = (after / "feed.xml").read_text(encoding="utf-8")
+    for entry in re.findall(r"<entry>.*?</entry>", (before / "feed.xml").read_text(encoding="utf-8"), re.S):
+        assert entry in feed
+    assert "<title>Corrections to published figures, 1 December 2026</title>" in feed
+    assert "Measure 1 (percent), Q2 2026/27" in feed and "<updated>2026-12-01T00:00:00Z</updated>" in feed
+    # the data page cites the release its downloads hold: the corrections, not the report before them
+    assert "Performance data, corrections release, published 1 December 2026." in _words(
+        after / "data" / "index.html"
+    )
