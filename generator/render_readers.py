@@ -61,13 +61,13 @@ class ReaderPages:
             )
         return cache[quarter_id]
 
-    def rated_before(self, quarter_id: str) -> tuple[str, int] | None:
+    def rated_before(self, quarter_id: str):
         """The latest quarter before ``quarter_id`` in which any measure was rated (its short
-        label and share on target): what "up" or "down" is measured against."""
+        label and headline): what "up" or "down" is measured against."""
         for earlier in reversed(self.quarters[: self.quarters.index(quarter_id)]):
-            share = self.headline(earlier).share
-            if share is not None:
-                return periods.short_label(earlier), share
+            h = self.headline(earlier)
+            if h.share is not None:
+                return periods.short_label(earlier), h
         return None
 
     def changes(self, quarter_id: str) -> pd.DataFrame:

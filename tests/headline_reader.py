@@ -80,9 +80,16 @@ def on_target_of(sentence: str) -> dict:
         assert m, sentence
         out.update(on_target=int(m[1]), rated=int(m[2]), share=int(m[3]))
         change = re.search(
-            r"\(green\), (up|down) from (\d+)% in (.+?)\.|\(green\), the same as in (.+?)\.", sentence
+            r"\(green\), (up|down) from (\d+)% \((\d+) of (\d+)\) in (.+?)\."
+            r"|\(green\), the same as the (\d+)% \((\d+) of (\d+)\) in (.+?)\.",
+            sentence,
         )
         out["change"] = change.group(0) if change else None
+        # the quarter compared with, and its share and counts as the sentence gives them
+        out["change_from"] = None
+        if change:
+            got = change.groups()[1:5] if change[1] else change.groups()[5:9]
+            out["change_from"] = (got[3], int(got[0]), int(got[1]), int(got[2]))
     m = re.search(r"(\d+) measures? with a figure (?:is|are) not rated against a target\.$", sentence)
     out["not_rated"] = int(m[1]) if m else 0
     return out
@@ -501,6 +508,8 @@ def disagreements(site: Path) -> list[str]:
     }
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     previous_kinds: dict[str, str] | None = None
+    # each quarter's counts as its report shows them (a later report's trend and "up from" read them)
+    truths = {x: tally(kinds_from_performance(site, x, read_report(site, x).rows)) for x in quarters}
     for index, quarter in enumerate(quarters):
         q = quarter
         report = read_report(site, quarter)
@@ -517,6 +526,13 @@ def disagreements(site: Path) -> list[str]:
             f"{q} on-target sentence share", report.on_target["share"], share(truth["green"], truth["rated"])
         )
         check(f"{q} on-target sentence not rated", report.on_target["not_rated"], truth["not_rated"])
+        # "up from 50% (3 of 6) in Q4 2025/26": the latest earlier report with rated measures, as it counted
+        earlier = [x for x in quarters[:index] if truths[x]["rated"]]
+        expected_from = None
+        if earlier and truth["rated"]:
+            t = truths[earlier[-1]]
+            expected_from = (short(earlier[-1]), share(t["green"], t["rated"]), t["green"], t["rated"])
+        check(f"{q} on-target sentence compared with", report.on_target.get("change_from"), expected_from)
         check(f"{q} red sentence", report.red, truth["red"])
         # the status list and both groupings
         for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
@@ -658,7 +674,7 @@ def disagreements(site: Path) -> list[str]:
         for label, shown in report.trend:
             if label in {short(x) for x in quarters}:
                 other = quarters[[short(x) for x in quarters].index(label)]
-                t = tally(kinds_from_performance(site, other, read_report(site, other).rows))
+                t = truths[other]
                 check(
                     f"{q} trend {label}",
                     shown,
