@@ -128,7 +128,7 @@ def _change_parts(counts: dict[str, int], short: bool) -> list[str]:
         else {
             "better": "to a better status",
             "worse": "to a worse one" if counts["better"] else "to a worse status",
-            "grey": "to or from grey (no figure yet, not due or not rated)",
+            "grey": "to or from grey (no figure yet, or not rated)",
         }
     )
     return [f"{counts[kind]} {words[kind]}" for kind in report.CHANGE_KINDS if counts[kind]]

@@ -126,7 +126,8 @@ def shown_status(kind: str) -> str:
 
 def change_kind(now: str, before: str) -> str | None:
     """How a measure's counted status moved between two reports: ``better``, ``worse``, ``grey``
-    (to or from grey: no figure, not due or not rated) or None when it did not move."""
+    (to or from grey: no figure, not due or not rated) or None when it did not move. An annual
+    measure only not due is compared by :func:`compared_period`, so it does not move."""
     if now == before:
         return None
     if now not in RANK or before not in RANK:

@@ -127,7 +127,7 @@ def test_numbers_for_a_quarter():
         "in Q3 2025/26.",
         "2 measures were red: off target by more than the tolerance.",
         "Since Q4 2025/26, 3 measures changed status: 1 to a better status, 1 to a worse one and "
-        "1 to or from grey (no figure yet, not due or not rated).",
+        "1 to or from grey (no figure yet, or not rated).",
         "1 of 2 key projects are on track or completed.",
     ]
     assert n["projects"][1]["percent"] is None
