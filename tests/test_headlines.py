@@ -98,6 +98,14 @@ def test_status_lists_the_changes_the_report_lists(annual_package, annual_site):
         assert sorted(c["measure_id"].lower() for c in said.changes) == sorted(
             m for kind in listed.values() for m in kind
         ), quarter
+    # and the command says the headline in the site's words, with how many had a figure
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    shown = CliRunner().invoke(cli, ["status", str(annual_package), "2025-26-Q1"]).output
+    assert reader.read_report(annual_site, "2025-26-Q1").headlines[0] in shown
+    assert "2 of the 4 rated measures (50%) were on or better than target (green)." in shown
 
 
 def test_the_annual_council_agrees_with_itself(annual_site):
