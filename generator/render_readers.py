@@ -80,8 +80,13 @@ class ReaderPages:
         return cache[quarter_id]
 
     def compared(self, quarter_id: str) -> pd.DataFrame:
-        """The quarter's rows as "what changed" compares them (:func:`report.compared_rows`)."""
-        return report.compared_rows(self.quarter(quarter_id), self.reported, self._outturn_positions)
+        """The quarter's rows as "what changed" compares them (:func:`report.compared_rows`), made
+        once: each quarter is compared with the one before and the one after."""
+        cache = self.__dict__.setdefault("_compared", {})
+        if quarter_id not in cache:
+            rows = self.quarter(quarter_id)
+            cache[quarter_id] = report.compared_rows(rows, self.reported, self._outturn_positions)
+        return cache[quarter_id]
 
     def compared_kinds(self, quarter_id: str) -> list[str]:
         """:meth:`quarter_kinds` as "what changed" compares them: an annual measure not due this

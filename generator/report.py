@@ -141,6 +141,19 @@ def change_kinds(now: list[str], before: list[str]) -> list[str | None]:
     return [change_kind(shown_status(a), shown_status(b)) for a, b in zip(now, before, strict=True)]
 
 
+#: the columns of a report's rows that "what changed" reads (:func:`status_changes`)
+_COMPARED_COLUMNS = [
+    "title",
+    "measure_id",
+    "status",
+    "status_reason",
+    "value",
+    "period",
+    "priority_id",
+    "report_period",
+]
+
+
 def compared_rows(
     rows: pd.DataFrame, performance: pd.DataFrame, positions: dict[tuple[str, str], int] | None = None
 ) -> pd.DataFrame:
@@ -148,6 +161,8 @@ def compared_rows(
     measure not due this quarter stands as its figure for the year before (:func:`compared_period`:
     ``status``, ``status_reason``, ``value`` and ``period`` of that row), or stays not due when it
     has none. ``positions``: :func:`row_positions` of ``performance``, when already made."""
+    # only what status_changes reads: a report's rows have dozens of columns
+    rows = rows[[c for c in _COMPARED_COLUMNS if c in rows.columns]]
     due = (rows["status_reason"] == NOT_DUE_REASON).to_numpy()
     if not due.any():
         return rows
