@@ -287,6 +287,23 @@ def _kind(outturn: str, status: str, status_cell: str) -> str:
     return status if status in ("green", "amber", "red") else "not_rated"
 
 
+def read_priority_table(page: str) -> dict[str, dict[str, int]]:
+    """The table "Measures by status and priority" (home page, a large council's report): priority
+    id (lower case) → green, amber, red, grey, measures and with_figure."""
+    if "<caption>Measures by status and priority" not in page:
+        return {}
+    table = page.split("<caption>Measures by status and priority", 1)[1].split("</table>", 1)[0]
+    out = {}
+    for priority, cells in re.findall(
+        r'<th scope="row"><a href="[^"]*?([^/"]+)/">.*?</th>(.*?)</tr>', table, re.S
+    ):
+        numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        out[priority] = dict(
+            zip(("green", "amber", "red", "grey", "measures", "with_figure"), numbers, strict=True)
+        )
+    return out
+
+
 def read_measures_list(page: str) -> dict[str, str]:
     """The rows of /measures/ (or a priority page's tables): measure id (lower case) → kind."""
     out = {}
@@ -464,6 +481,7 @@ def latest_disagreements(site: Path, quarter: str, kinds: dict[str, str], check)
     home_list = read_status_list(home)
     for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
         check(f"{quarter} home status list {key}", home_list[key], truth[key])
+    check(f"{quarter} home table by priority", read_priority_table(home), by_priority(site, kinds))
     listed = article(site / "measures" / "index.html")
     check(f"{quarter} /measures/ rows", read_measures_list(listed), kinds)
     filters = read_status_filters(listed)
@@ -493,6 +511,48 @@ def latest_disagreements(site: Path, quarter: str, kinds: dict[str, str], check)
         )
 
 
+def by_priority(site: Path, kinds: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Each priority's counts (as the tables by priority give them) from the measures' kinds."""
+    priority_of = priorities_of(site)
+    out = {}
+    for priority in sorted(set(priority_of.values())):
+        t = tally({m: k for m, k in kinds.items() if priority_of[m] == priority})
+        out[priority] = {k: t[k] for k in ("green", "amber", "red", "grey", "measures", "with_figure")}
+    return out
+
+
+def part_disagreements(site: Path, quarter: str, kinds: dict[str, str], check) -> None:
+    """A large council's report, split into a page per priority: the report's table by priority,
+    and each priority page's sentences and status list, against the same counts."""
+    folder = site / "reports" / quarter.lower()
+    parts = sorted(folder.glob("*/index.html"))
+    if not parts:
+        return
+    expected = by_priority(site, kinds)
+    shown = read_priority_table(article(folder / "index.html"))
+    check(f"{quarter} report table by priority", shown, {p: c for p, c in expected.items() if p in shown})
+    check(
+        f"{quarter} report table lists every priority page",
+        sorted(shown),
+        sorted(p.parent.name for p in parts),
+    )
+    priority_of = priorities_of(site)
+    for part in parts:
+        priority = part.parent.name
+        page = article(part)
+        t = tally({m: k for m, k in kinds.items() if priority_of[m] == priority})
+        listed = read_status_list(page)
+        for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
+            check(f"{quarter} {priority} page status list {key}", listed[key], t[key])
+        words = text(re.search(r'<p class="ps-meta">.*?</p>\s*<p>(.*?)</p>', page, re.S)[1])
+        figures = figures_of(re.match(r"(.*?\.)(?= \d| No measure|$)", words)[1])
+        check(
+            f"{quarter} {priority} page sentence",
+            (figures["measures"], figures["with_figure"], figures["not_due"]),
+            (t["measures"], t["with_figure"], t["not_due"]),
+        )
+
+
 def disagreements(site: Path) -> list[str]:
     """Every place two parts of the site disagree about a quarter's counts (empty: none)."""
     problems: list[str] = []
@@ -517,6 +577,7 @@ def disagreements(site: Path) -> list[str]:
         truth = tally(kinds)
         # the rows of the report's tables count what performance.csv says
         check(f"{q} table rows", report.rows, kinds)
+        part_disagreements(site, quarter, kinds, check)
         # the sentences
         for key in ("measures", "with_figure", "no_figure", "not_due"):
             check(f"{q} figures sentence {key}", report.figures[key], truth[key])
