@@ -152,12 +152,18 @@ def measure_figure(
     return {"data": traces, "layout": skeleton["layout"]}
 
 
-def status_counts_figure(counts) -> go.Figure:
-    """Stacked horizontal bars of status counts per priority (the home page infographic).
+#: what the bars of a status-count chart stand for, as its text alternative names them
+BAR_ROWS = {"priority": "by priority", "quarter": "quarter by quarter, oldest first"}
 
-    ``counts`` has one row per priority with columns ``label`` and one per status.
+
+def status_counts_figure(counts, rows: str = "priority") -> go.Figure:
+    """Stacked horizontal bars of status counts: per priority (the home page) or per quarter (the
+    reports list).
+
+    ``counts`` has one row per bar with columns ``label`` and one per status; ``rows`` says what a
+    bar is (:data:`BAR_ROWS`), for the chart's text alternative.
     """
-    fig = go.Figure()
+    fig = go.Figure(layout={"meta": {"rows": rows}})
     for status in ("green", "amber", "red", "grey"):
         style = STATUS_STYLE[status]
         fig.add_trace(
@@ -247,8 +253,12 @@ def _description(figure: dict, kind: str) -> str:
             counts = [
                 f"{int(t['x'][i])} {t.get('name', '').lower()}" for t in traces if (t.get("x") or [0])[i]
             ]
-            parts.append(f"{row}: {', '.join(counts) or 'none'}")
-        return "Stacked bars of the number of measures of each status, by priority. " + "; ".join(parts) + "."
+            # a quarter with no report has no bar, and its label says why
+            parts.append(
+                row if not counts and row.endswith("(no report)") else f"{row}: {', '.join(counts) or 'none'}"
+            )
+        rows_are = BAR_ROWS[(figure.get("layout", {}).get("meta") or {}).get("rows", "priority")]
+        return f"Stacked bars of the number of measures of each status, {rows_are}. " + "; ".join(parts) + "."
     periods_shown = list(traces[0].get("x") or []) if traces else []
     span = f" from {periods_shown[0]} to {periods_shown[-1]}" if periods_shown else ""
     target = " The target is the dashed line." if any(t.get("name") == "Target" for t in traces) else ""

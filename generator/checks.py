@@ -376,20 +376,34 @@ def period_issues(package: Package) -> list[Issue]:
                         )
                     )
         if resource == "publications":
-            # a report is for a quarter (or, rarely, a whole year); a month's figures are released
-            # by their quarter's report, so a report for a month would release nothing
-            months = {v for v, p in parsed.items() if p and p.kind == "month"}
-            for position, row in flagged_rows(frame, [t in months for t in text]):
-                quarter = periods.parse(text[position]).quarter()
+            # a report is for a quarter: a month's figures are released by their quarter's report and
+            # a year's by its Q4 report, so a report for either would release nothing, and the
+            # reports list would link to a page no build makes
+            for position, row in flagged_rows(
+                frame, [bool(parsed.get(t)) and parsed[t].kind != "quarter" for t in text]
+            ):
+                p = parsed[text[position]]
+                if p.kind == "month":
+                    code, what, quarter = (
+                        "publication-for-a-month",
+                        "a month's figures are published in their quarter's report",
+                        p.quarter(),
+                    )
+                else:
+                    code, what, quarter = (
+                        "publication-for-a-year",
+                        "a year's figures are published in its Q4 report",
+                        periods.Period(p.start_year, "quarter", 4),
+                    )
                 issues.append(
                     Issue(
-                        "publication-for-a-month",
-                        "a report is for a quarter: a month's figures are published in their quarter's report",
+                        code,
+                        f"a report is for a quarter: {what}",
                         file=file,
                         row=row,
                         field="period",
                         value=text[position],
-                        hint=f"write the quarter the month falls in, {quarter.id}",
+                        hint=f"write the quarter, {quarter.id}",
                     )
                 )
         if resource in ("targets", "outturns") and start and end:
@@ -530,6 +544,23 @@ def outturn_issues(package: Package) -> list[Issue]:
                 field="override_reason",
                 value=overrides[position],
                 hint="say why the computed status was overridden; the site shows both",
+            )
+        )
+    # an override needs a figure (rules.apply_overrides): without one the row is grey everywhere
+    checked = _has(frame, "status_override", "value")
+    for position, row in flagged_rows(frame, np.logical_and(override, empty_value) & checked):
+        issues.append(
+            Issue(
+                "override-without-figure",
+                "a status override on a row with no figure is not shown: a period without a figure "
+                "is grey (no figure) on every page and in every count",
+                file=file,
+                row=row,
+                field="status_override",
+                value=overrides[position],
+                hint="give the figure in value, or delete status_override and override_reason "
+                "(missing_reason says why there is no figure)",
+                severity=WARNING,
             )
         )
     return issues

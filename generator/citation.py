@@ -20,12 +20,14 @@ def page_url(site_url: str | None, path: str) -> str:
 
 def citation(council: str, title: str, release: str | None, published: str | None, url: str) -> str:
     """``Northmoor District Council (2024) Household waste recycled or composted. Performance data,
-    Q2 2024/25 release, published 21 November 2024. Available at: <url> (accessed: …)``."""
+    Q2 2024/25 release, published 21 November 2024. Available at: <url> (accessed: …)``.
+    ``release``: a quarter's report, or a corrections release (``corrections-2026-12-01``)."""
     year = f" ({published[:4]})" if published else ""
     parts = [f"{council}{year} {title.rstrip('.')}."]
     if release:
         released = f", published {uk_date(published)}" if published else ""
-        parts.append(f"Performance data, {periods.parse(release).short_label()} release{released}.")
+        name = periods.short_label(release) if periods.try_parse(release) else "corrections"
+        parts.append(f"Performance data, {name} release{released}.")
     parts.append(f"Available at: {url} (accessed: the date you viewed it).")
     return " ".join(parts)
 

@@ -332,6 +332,13 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
             f" (in {r.previous}: {p['red']} red, {p['amber']} amber, {p['green']} green, {p['grey']} grey)"
         )
     click.echo(line)
+    # the headline in the site's own words: how many had a figure, how many rated were on target
+    from . import infographic, periods, rules
+
+    h = rules.Headline(**{kind: int(c[kind]) for kind in rules.HEADLINE_KINDS})
+    click.echo(
+        f"  {infographic.figures_sentence(h, periods.short_label(r.period))} {infographic.on_target_sentence(h)}"
+    )
     sections = [
         (
             f"Changed since {r.previous}",

@@ -74,20 +74,24 @@ def in_brief(h: Headline) -> str:
     )
 
 
-def share_change(now: int | None, before: tuple[str, int] | None) -> str:
-    """``up from 50% in Q4 2025/26``: the share against the latest earlier quarter in which
-    measures were rated (``before``: its short label and share); '' with nothing to compare."""
+def share_change(now: int | None, before: tuple[str, Headline] | None) -> str:
+    """``up from 50% (3 of 6) in Q4 2025/26``: the share against the latest earlier quarter in
+    which measures were rated (``before``: its short label and headline); '' with nothing to
+    compare. The earlier count is said with its share, as a quarter's rated measures differ (an
+    annual measure is rated in Q4 only): 54% of 26 is not 54% of 4."""
     if now is None or before is None:
         return ""
-    label, was = before
+    label, then = before
+    was = then.share
+    counted = f"{was}% ({then.on_target} of {then.rated})"
     if now == was:
-        return f"the same as in {label}"
-    return f"{'up' if now > was else 'down'} from {was}% in {label}"
+        return f"the same as the {counted} in {label}"
+    return f"{'up' if now > was else 'down'} from {counted} in {label}"
 
 
-def on_target_sentence(h: Headline, before: tuple[str, int] | None = None) -> str:
-    """``17 of the 22 rated measures (77%) were on or better than target (green), up from 50% in
-    Q4 2025/26. 3 measures with a figure are not rated against a target.``"""
+def on_target_sentence(h: Headline, before: tuple[str, Headline] | None = None) -> str:
+    """``17 of the 22 rated measures (77%) were on or better than target (green), up from 50% (9
+    of 18) in Q4 2025/26. 3 measures with a figure are not rated against a target.``"""
     if not h.rated:
         text = "No measure could be rated, so none is counted as on target."
     else:
@@ -124,7 +128,7 @@ def _change_parts(counts: dict[str, int], short: bool) -> list[str]:
         else {
             "better": "to a better status",
             "worse": "to a worse one" if counts["better"] else "to a worse status",
-            "grey": "to or from grey (no figure yet, not due or not rated)",
+            "grey": "to or from grey (no figure yet, or not rated)",
         }
     )
     return [f"{counts[kind]} {words[kind]}" for kind in report.CHANGE_KINDS if counts[kind]]
@@ -153,7 +157,36 @@ def tile_change_words(counts: dict[str, int], previous_label: str) -> str:
     return f"Since {previous_label}: {', '.join(_change_parts(counts, short=True))}"
 
 
-def quarter_sentences(h: Headline, label: str, before: tuple[str, int] | None = None) -> list[str]:
+def since_sentence(corrected: int, withdrawn: int, waiting: int = 0) -> str:
+    """What became of the report's figures since it was published: ``Since this report was
+    published, 1 of its figures has been corrected and 1 withdrawn; the counts are as the committee
+    considered them…`` ('' when nothing changed). ``waiting``: corrections not yet public (a preview)."""
+    parts = []
+    if corrected:
+        parts.append(
+            f"{_plural(corrected, 'of its figures', 'of its figures')} {'has' if corrected == 1 else 'have'} been corrected"
+        )
+    if withdrawn:
+        parts.append(
+            f"{withdrawn} withdrawn"
+            if parts
+            else f"{_plural(withdrawn, 'of its figures', 'of its figures')} {'has' if withdrawn == 1 else 'have'} been withdrawn"
+        )
+    text = ""
+    if parts:
+        text = (
+            f"Since this report was published, {_joined(parts)}; the counts are as the committee considered "
+            "them, and each change is marked in the report and listed in the revisions log."
+        )
+    if waiting:
+        text += (" " if text else "") + (
+            f"{_plural(waiting, 'figure')} of this report {'has' if waiting == 1 else 'have'} a correction "
+            "that is not yet public."
+        )
+    return text
+
+
+def quarter_sentences(h: Headline, label: str, before: tuple[str, Headline] | None = None) -> list[str]:
     """The headline of a quarter (or a priority of it) in words: how many had a figure, how many
     rated measures were on target, how many were red."""
     return [figures_sentence(h, label), on_target_sentence(h, before), red_sentence(h)]
@@ -183,7 +216,8 @@ def quarter_numbers(
     changes: pd.DataFrame | None,
     trend: list[dict],
     key_projects: pd.DataFrame,
-    before: tuple[str, int] | None = None,
+    before: tuple[str, Headline] | None = None,
+    since: str = "",
 ) -> dict:
     """Everything the infographic shows for ``quarter``.
 
@@ -193,7 +227,8 @@ def quarter_numbers(
     ``trend`` is :func:`trend_point` for each quarter in sequence, oldest first, ending with this
     one; ``key_projects`` has ``title``, ``status`` and ``percent_complete`` for the quarter's
     updates of key projects; ``before`` is the latest earlier quarter with rated measures (its
-    short label and share), for the change in the share on target.
+    short label and headline), for the change in the share on target; ``since``: what became of the
+    report's figures since it was published (:func:`since_sentence`), said last.
     """
     label = periods.parse(quarter).label()
     previous_label = periods.parse(previous).short_label() if previous else ""
@@ -238,6 +273,8 @@ def quarter_numbers(
         headlines.append(
             f"{well} of {_plural(len(projects), 'key project')} {'is' if len(projects) == 1 else 'are'} on track or completed."
         )
+    if since:
+        headlines.append(since)
     return {
         "quarter": quarter,
         "label": label,

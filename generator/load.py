@@ -44,6 +44,9 @@ class Package:
     typed_cache: dict[str, pd.DataFrame] | None = field(default=None, repr=False)  # see typed()
     # what was read once from the package's archive (archive.snapshot_outturns), for validation and site
     archive_cache: dict = field(default_factory=dict, repr=False)
+    # datapackage.json could not be read, so the files were read by the standard's own names
+    # (measures.csv…): validation still checks them, and nothing is ever built from them
+    by_standard_names: bool = False
 
     @property
     def rag(self) -> dict:
@@ -525,18 +528,34 @@ def shape_issues(frame: pd.DataFrame, file: str) -> list[Issue]:
     return issues
 
 
-def load(package_dir: str | Path) -> Package:
-    """Read a package folder: descriptor, each resource's text frame, and every load issue."""
+def load(package_dir: str | Path, standard_names: bool = False) -> Package:
+    """Read a package folder: descriptor, each resource's text frame, and every load issue.
+
+    ``standard_names``: when datapackage.json cannot be read, read the files the standard names
+    (``measures.csv``…) all the same, so that validation lists their problems in the same run."""
     package_dir = Path(package_dir)
     package = Package(path=package_dir)
     descriptor, issues = read_descriptor(package_dir)
     package.issues.extend(issues)
     if issues:
-        return package
-    package.descriptor = with_defaults(descriptor)
-    package.issues.extend(symlink_issues(package_dir))
-    paths, issues = resource_paths(package_dir, descriptor)
-    package.issues.extend(issues)
+        if not standard_names or any(i.code == "package-not-found" for i in issues):
+            return package
+        # every problem in one run: the files are still checked, by the names the standard gives them
+        paths = {name: f"{name}.csv" for name in standard.RESOURCES if (package_dir / f"{name}.csv").exists()}
+        package.by_standard_names = bool(paths)
+    else:
+        package.descriptor = with_defaults(descriptor)
+        paths, issues = resource_paths(package_dir, descriptor)
+        package.issues.extend(issues)
+    if paths:  # (a folder holding none of the standard's files is not walked)
+        package.issues.extend(symlink_issues(package_dir))
+    _read_resources(package, paths)
+    return package
+
+
+def _read_resources(package: Package, paths: dict[str, str]) -> None:
+    """Read each resource's file into ``package.raw`` (its problems into ``package.issues``)."""
+    package_dir = package.path
     for name, rel in paths.items():
         package.files[name] = rel
         text, encoding, issues = read_text_file(package_dir, rel)
@@ -550,7 +569,6 @@ def load(package_dir: str | Path) -> Package:
             if not any(i.code == "duplicate-header" for i in problems):
                 package.raw[name] = frame
                 package.encodings[name] = encoding
-    return package
 
 
 def _typed_column(values: pd.Series, spec: dict) -> pd.Series:

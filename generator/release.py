@@ -2,8 +2,7 @@
 
 Every data row reaches the site through the publication that releases it (:mod:`generator.gate`):
 a quarter's rows through its own report, a month's through its quarter's, a financial year's
-through its Q4 report (or a report for the year itself); a year's targets also with any report of
-that year. A row whose releasing report has no row in ``publications.csv`` — not even a draft —
+through its Q4 report; a year's targets also with any report of that year. A row whose releasing report has no row in ``publications.csv`` — not even a draft —
 and ends before the latest report there (in a gap between reports, or before the first) will
 never appear, not in a preview either, so validation says so. Rows after the latest report are
 waiting for theirs (a quarter's figures are collected before its report is added, and targets
@@ -47,27 +46,18 @@ def _periods(frame: pd.DataFrame) -> dict[str, periods.Period | None]:
     return {text: periods.try_parse(text) for text in dict.fromkeys(frame["period"].tolist())}
 
 
-def released_periods(publication_periods: list[str]) -> set[str]:
-    """The publication periods that release rows, as :func:`generator.gate.restrict` reads them: each
-    report, and for a report of a whole year also its Q4."""
-    released = set(publication_periods)
-    for text in publication_periods:
-        p = periods.parse(text)
-        if p.kind == "year":
-            released.add(periods.Period(p.start_year, "quarter", 4).id)
-    return released
-
-
 def unreleased_row_issues(package: Package) -> list[Issue]:
     """Rows for a period no report in ``publications.csv`` releases, before its latest report: they
     never appear on the site."""
     pubs = package.raw.get("publications")
     if pubs is None or "period" not in pubs.columns:
         return []  # publications.csv could not be read: its own error says so
-    known = [p.id for p in _periods(pubs).values() if p is not None]
+    # a report for a month or a year is an error of its own (checks.period_issues): left out here,
+    # so that it adds no warning that only follows from it
+    known = [p.id for p in _periods(pubs).values() if p is not None and p.kind == "quarter"]
     if not known:
         return []  # a new package with no report yet: nothing is released, and nothing is expected to be
-    released = released_periods(known)
+    released = set(known)
     years = {periods.parse(p).year_id for p in known}
     latest = max(periods.parse(p).end_key() for p in known)
     issues = []

@@ -128,6 +128,7 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
         direction=direction_badge,
         period_label=periods.label,
         period_short=periods.short_label,
+        period_kind=_period_kind,
         officer=officer_markdown,
         project_status=project_status_badge,
         tojson_attr=lambda v: json.dumps(v, sort_keys=True, separators=(",", ":")),
@@ -146,6 +147,12 @@ def environment(template_dirs: list[Path] | None = None) -> Environment:
     env.globals["figures_words"] = infographic.figures_words
     env.globals["trend_words"] = infographic.trend_words
     return env
+
+
+def _period_kind(period) -> str:
+    """``year``, ``quarter`` or ``month`` (``period_kind`` in a template); '' for no period."""
+    parsed = periods.try_parse(period) if isinstance(period, str) else None
+    return parsed.kind if parsed else ""
 
 
 # Badges are asked for tens of thousands of times (every row of every table) with a handful of
@@ -289,22 +296,38 @@ def _same_number(a, b) -> bool:
 def revised_mark(row: dict, root: str | None) -> Markup:
     """A quarter's figure is shown as published; when it was corrected since, this says so: the
     corrected value, the release and date it became public (or, in a preview, that it is not
-    public yet) and the council's note. ``root``: the way to the site's root, for the link to the
-    revisions log (``None``: no link)."""
+    public yet) and the council's note; when it was withdrawn since, the date and the reason.
+    ``root``: the way to the site's root, for the link to the revisions log (``None``: no link)."""
+    if isinstance(row.get("withdrawn_date"), str):  # withdrawn since: counted as considered, marked
+        link = (
+            "Withdrawn"
+            if root is None
+            else f'<a href="{escape(root)}data/revisions/#withdrawn">Withdrawn</a>'
+        )
+        why = f" {escape(sentence(row['withdrawn_reason']))}" if row.get("withdrawn_reason") else ""
+        return Markup(
+            f'<br><span class="ps-revised">{link} on {escape(uk_date(row["withdrawn_date"]))}: '
+            f"the figure no longer stands.{why}</span>"
+        )
     if not isinstance(row.get("revised_in"), str):
         return Markup("")
     value = escape(format_figure(row["revised_value"], row))
     status = row.get("revised_status")
     same_figure = _same_number(row.get("revised_value"), row.get("value"))
-    if same_figure and isinstance(status, str) and status and status != row.get("status"):
-        value = Markup(f"{value}, rated {escape(status)},")  # the figure stayed; an officer's status changed
+    rated = ""
+    if isinstance(status, str) and status != row.get("status"):  # the correction changes the rating
+        rated = status if status in rules.RATED else "grey (not rated)"
+        if same_figure:  # the figure stayed; an officer's status changed
+            value, rated = Markup(f"{value}, rated {escape(rated)},"), ""
     note = f" {escape(sentence(row['revised_note']))}" if row.get("revised_note") else ""
     link = "Revised" if root is None else f'<a href="{escape(root)}data/revisions/">Revised</a>'
     if row["revised_in"]:
         when = escape(release_label(row["revised_in"], row["revised_published_date"]))
-        return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}.{note}</span>')
+        rated = f"; the corrected figure is {rated}" if rated else ""
+        return Markup(f'<br><span class="ps-revised">{link} to {value} in {when}{rated}.{note}</span>')
+    rated = f" ({rated})" if rated else ""  # "corrected to 60.0% (red)"
     return Markup(
-        f'<br><span class="ps-revised">{link}: corrected to {value}, not yet public '
+        f'<br><span class="ps-revised">{link}: corrected to {value}{rated}, not yet public '
         f"(it becomes public with the next publication).{note}</span>"
     )
 
@@ -681,7 +704,7 @@ class Renderer(ReaderPages):
             bars = pd.DataFrame(trend).assign(
                 label=[t["label"] + (" (no report)" if t["gap"] == "no_report" else "") for t in trend]
             )
-            figure = charts.to_json(charts.status_counts_figure(bars))
+            figure = charts.to_json(charts.status_counts_figure(bars, rows="quarter"))
         latest = self.quarters[-1] if self.quarters else None
         before = self.rated_before(latest) if latest else None
         sentences = []

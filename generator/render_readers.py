@@ -23,12 +23,17 @@ class ReaderPages:
     """Mixed into :class:`generator.render.Renderer`."""
 
     def release(self) -> tuple[str | None, str | None]:
-        """The latest release (publication period) and its published date, for citations."""
+        """The latest release and its published date, for citations: the latest report's, or a
+        corrections release made after it (the data then holds its corrections)."""
         pubs = self.data.publications
         if pubs.empty:
             return None, None
         last = pubs.iloc[-1]
-        return str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+        name, date = str(last["period"]), (str(last["published_date"]) if last["published_date"] else None)
+        for correction, when in self.data.extra.get("corrections", []):
+            if date and when > date:
+                name, date = correction, when
+        return name, date
 
     def cite(self, title: str, path: str) -> str:
         release, published = self.release()
@@ -56,13 +61,13 @@ class ReaderPages:
             )
         return cache[quarter_id]
 
-    def rated_before(self, quarter_id: str) -> tuple[str, int] | None:
+    def rated_before(self, quarter_id: str):
         """The latest quarter before ``quarter_id`` in which any measure was rated (its short
-        label and share on target): what "up" or "down" is measured against."""
+        label and headline): what "up" or "down" is measured against."""
         for earlier in reversed(self.quarters[: self.quarters.index(quarter_id)]):
-            share = self.headline(earlier).share
-            if share is not None:
-                return periods.short_label(earlier), share
+            h = self.headline(earlier)
+            if h.share is not None:
+                return periods.short_label(earlier), h
         return None
 
     def changes(self, quarter_id: str) -> pd.DataFrame:
@@ -71,14 +76,37 @@ class ReaderPages:
         cache = self.__dict__.setdefault("_changes", {})
         if quarter_id not in cache:
             previous = self.quarters[self.quarters.index(quarter_id) - 1]
-            cache[quarter_id] = report.status_changes(self.quarter(quarter_id), self.quarter(previous))
+            cache[quarter_id] = report.status_changes(self.compared(quarter_id), self.compared(previous))
+        return cache[quarter_id]
+
+    def compared(self, quarter_id: str) -> pd.DataFrame:
+        """The quarter's rows as "what changed" compares them (:func:`report.compared_rows`), made
+        once: each quarter is compared with the one before and the one after."""
+        cache = self.__dict__.setdefault("_compared", {})
+        if quarter_id not in cache:
+            rows = self.quarter(quarter_id)
+            cache[quarter_id] = report.compared_rows(rows, self.reported, self._outturn_positions)
+        return cache[quarter_id]
+
+    def compared_kinds(self, quarter_id: str) -> list[str]:
+        """:meth:`quarter_kinds` as "what changed" compares them: an annual measure not due this
+        quarter counts as its figure for the year before (:func:`report.compared_period`)."""
+        cache = self.__dict__.setdefault("_compared_kinds", {})
+        if quarter_id not in cache:
+            at = self._outturn_positions
+            kinds = self._row_kinds  # position -1 (no row): no figure
+            period_of = {f: report.compared_period(f, quarter_id) for f in set(self._frequencies)}
+            cache[quarter_id] = [
+                kinds[at.get((measure_id, period_of[frequency]), -1)]
+                for measure_id, frequency in zip(self._measure_ids, self._frequencies, strict=True)
+            ]
         return cache[quarter_id]
 
     def change_tally(self, quarter_id: str, previous: str) -> dict[str, dict[str, int]]:
         """How many measures changed status in each way since ``previous``, for the council
-        (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' headline
+        (key ``""``) and each priority: :func:`report.change_kinds` of the two quarters' compared
         kinds, the rule :meth:`changes` lists, without making either quarter's rows."""
-        moved = report.change_kinds(self.quarter_kinds(quarter_id), self.quarter_kinds(previous))
+        moved = report.change_kinds(self.compared_kinds(quarter_id), self.compared_kinds(previous))
         council = dict.fromkeys(report.CHANGE_KINDS, 0)
         tally: dict[str, dict[str, int]] = {}
         for key, kind in zip(self._priority_keys, moved, strict=True):
@@ -174,6 +202,19 @@ class ReaderPages:
             self.trend(first, quarter_id),
             key_updates[key_updates["period"] == quarter_id],
             self.rated_before(quarter_id),
+            self.since_published(quarter_id),
+        )
+
+    def since_published(self, quarter_id: str) -> str:
+        """What became of the report's figures since it was published (corrected, withdrawn, or
+        corrected in a preview, not yet public): :func:`infographic.since_sentence`."""
+        rows = self.quarter(quarter_id)
+        revised = rows["revised_in"].tolist() if "revised_in" in rows else []
+        withdrawn = rows["withdrawn_date"].tolist() if "withdrawn_date" in rows else []
+        return infographic.since_sentence(
+            sum(isinstance(r, str) and r != "" for r in revised),
+            sum(isinstance(w, str) for w in withdrawn),
+            sum(r == "" for r in revised),
         )
 
     def _key_updates(self) -> pd.DataFrame:
@@ -206,7 +247,11 @@ class ReaderPages:
         }
         when = f" in {periods.parse(self.latest).short_label()}" if self.latest else ""
         headings = {
-            "status": lambda o: f"Measures rated {o['label'].lower()}{when}",
+            "status": lambda o: (
+                f"Measures not rated (grey){when}"
+                if o["slug"] == "grey"
+                else f"Measures rated {o['label'].lower()}{when}"
+            ),
             "priority": lambda o: f"Measures of the priority {o['label']}",
             "directorate": lambda o: f"Measures of the {o['label']} directorate",
             "committee": lambda o: f"Measures reported to the {o['label']}",
@@ -222,6 +267,7 @@ class ReaderPages:
                         heading=heading,
                         total=len(rows),
                         current=(facet, option["slug"]),
+                        caption=heading.removesuffix(when),  # the table's caption names the quarter
                         **base,
                     ),
                     f"{heading}: {len(chosen)} of {len(rows)} measures of {self.data.council}'s Council Plan.",

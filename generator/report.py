@@ -35,6 +35,17 @@ def reporting_period(frequency: str, quarter_id: str) -> str | None:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
+def compared_period(frequency: str, quarter_id: str) -> str:
+    """The period whose figure stands for a measure when "what changed" compares two reports: the
+    period the report shows; for an annual measure before Q4, the year before — the figure its
+    last Q4 report showed, which the report quotes as its latest. So an annual measure is compared
+    year on year in Q4, and is never counted as moving to or from "not due" in Q1."""
+    shown = reporting_period(frequency, quarter_id)
+    return (
+        shown if shown is not None else periods.Period(periods.parse(quarter_id).start_year - 1, "year", 0).id
+    )
+
+
 def row_positions(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     """Each row's position in ``frame`` (the performance table, exceptions) by ``(measure_id, period)``.
 
@@ -115,7 +126,8 @@ def shown_status(kind: str) -> str:
 
 def change_kind(now: str, before: str) -> str | None:
     """How a measure's counted status moved between two reports: ``better``, ``worse``, ``grey``
-    (to or from grey: no figure, not due or not rated) or None when it did not move."""
+    (to or from grey: no figure, not due or not rated) or None when it did not move. An annual
+    measure only not due is compared by :func:`compared_period`, so it does not move."""
     if now == before:
         return None
     if now not in RANK or before not in RANK:
@@ -129,16 +141,63 @@ def change_kinds(now: list[str], before: list[str]) -> list[str | None]:
     return [change_kind(shown_status(a), shown_status(b)) for a, b in zip(now, before, strict=True)]
 
 
+#: the columns of a report's rows that "what changed" reads (:func:`status_changes`)
+_COMPARED_COLUMNS = [
+    "title",
+    "measure_id",
+    "status",
+    "status_reason",
+    "value",
+    "period",
+    "priority_id",
+    "report_period",
+]
+
+
+def compared_rows(
+    rows: pd.DataFrame, performance: pd.DataFrame, positions: dict[tuple[str, str], int] | None = None
+) -> pd.DataFrame:
+    """A quarter's report rows (:func:`quarter_rows`) as "what changed" compares them: an annual
+    measure not due this quarter stands as its figure for the year before (:func:`compared_period`:
+    ``status``, ``status_reason``, ``value`` and ``period`` of that row), or stays not due when it
+    has none. ``positions``: :func:`row_positions` of ``performance``, when already made."""
+    # only what status_changes reads: a report's rows have dozens of columns
+    rows = rows[[c for c in _COMPARED_COLUMNS if c in rows.columns]]
+    due = (rows["status_reason"] == NOT_DUE_REASON).to_numpy()
+    if not due.any():
+        return rows
+    positions = row_positions(performance) if positions is None else positions
+    quarter = str(rows["report_period"].iloc[0])
+    year = compared_period("annual", quarter)
+    found = [positions.get((measure_id, year), -1) for measure_id in rows["measure_id"].to_numpy()[due]]
+    columns = ["status", "status_reason", "value"]
+    earlier = performance.reset_index(drop=True).reindex(index=found, columns=columns)
+    had = np.asarray(found) >= 0
+    out = rows.copy()
+    at = np.flatnonzero(due)[had]
+    for column in columns:
+        values = out[column].astype(object).to_numpy(copy=True)
+        values[at] = earlier[column].to_numpy(object)[had]
+        out[column] = values
+    period = out["period"].astype(object).to_numpy(copy=True)
+    period[at] = year
+    out["period"] = period
+    return out
+
+
 def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """What changed since last quarter: one row per measure in both reports whose status, as the
     headlines count it (:func:`shown_status`), differs, with the kind of change (``change``:
-    :data:`CHANGE_KINDS`). Every count of changes on the site is a count of these rows.
+    :data:`CHANGE_KINDS`). Every count of changes on the site is a count of these rows. Pass each
+    report's :func:`compared_rows`, so that an annual measure is compared year on year.
 
-    Columns: ``title``, ``measure_id``, ``status``, ``status_reason`` (and ``priority_id`` when
-    ``current`` has it), the same with ``_before``, ``shown`` / ``shown_before`` (the counted
-    statuses) and ``change``; ordered better, worse, then grey, in report order within each.
+    Columns: ``title``, ``measure_id``, ``status``, ``status_reason``, ``period`` (the period
+    compared; and ``priority_id`` when ``current`` has it), the same with ``_before``, ``shown`` /
+    ``shown_before`` (the counted statuses) and ``change``; ordered better, worse, then grey, in
+    report order within each.
     """
-    keep = ["measure_id", "status", "status_reason", "value"]
+    named = "period" in current and "period" in previous
+    keep = ["measure_id", "status", "status_reason", "value", *(["period"] if named else [])]
     own = ["title", *keep, *(["priority_id"] if "priority_id" in current else [])]
     ids = current["measure_id"]
     if ids.equals(previous["measure_id"]) and ids.is_unique:
@@ -152,6 +211,8 @@ def status_changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
         )
     else:
         merged = current[own].merge(previous[keep], on="measure_id", how="inner", suffixes=("", "_before"))
+    if "period" not in merged:  # rows without their periods (a test's own): nothing to name
+        merged = merged.assign(period=None, period_before=None)
     now = rules.row_kinds(merged)
     before = rules.row_kinds(
         merged[["status_before", "value_before", "status_reason_before"]].set_axis(

@@ -156,7 +156,11 @@ def _compared_rows(measures: pd.DataFrame, targets: pd.DataFrame, outturns: pd.D
 def _shown(rows: pd.DataFrame, rag: Mapping) -> pd.DataFrame:
     computed = rules.compute_status(rows, rag)
     return pd.concat(
-        [computed, rules.apply_overrides(computed["computed_status"], rows["status_override"])], axis=1
+        [
+            computed,
+            rules.apply_overrides(computed["computed_status"], rows["status_override"], rows["value"]),
+        ],
+        axis=1,
     )
 
 

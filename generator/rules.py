@@ -63,7 +63,8 @@ is a fraction of the target's size, ignoring its sign.
 
 **Officers can override a status**, but only with a stated reason, for example when a figure is
 known to be affected by a one-off event. The site then shows the officer's status, says that it
-was overridden and why, and keeps the status the rules gave.
+was overridden and why, and keeps the status the rules gave. An override needs a figure: a period
+with no figure is grey ("no figure") whatever status an officer gave it.
 
 ### Direction of travel
 
@@ -90,7 +91,7 @@ council and for each priority. Every headline says how many measures had a figur
   period, or is one where neither a higher nor a lower figure is better;
 - a measure with **no figure yet** (grey) is either an annual measure before its figure is due at
   the end of the year, or one whose figure is missing (the reason is given). A measure with no
-  figure is never rated, even if an officer gave it a status.
+  figure is never rated: it is grey even if an officer gave it a status.
 
 Only rated measures can be on target, and a measure that is not rated is never counted as on
 target. Councils count "on target" in two ways, and this site says which one each count uses:
@@ -105,8 +106,10 @@ which no measure was rated has no share: it is shown as a gap, never as 0%.
 
 **What changed since last quarter** compares each measure's status with the previous published
 report. A move between red, amber and green is *better* or *worse*. A move to or from grey (no
-figure yet, not due until the year end, or not rated) is neither: it is listed as a change of its
-own kind.
+figure yet, or not rated) is neither: it is listed as a change of its own kind. A measure reported
+once a year is compared with its figure for the year before: in the Q4 report its new figure is
+compared with the last one, and in the other quarters, when it is not due, it keeps its last
+rating, so waiting for the year end is never counted as a change.
 
 ### Exception reports
 
@@ -377,10 +380,12 @@ def compute_status(rows: pd.DataFrame, rag: Mapping | None = None) -> pd.DataFra
     )
 
 
-def apply_overrides(computed_status: pd.Series, status_override: pd.Series) -> pd.DataFrame:
-    """``status`` and ``status_source``: an officer's override (red/amber/green/grey) wins."""
+def apply_overrides(computed_status: pd.Series, status_override: pd.Series, value: pd.Series) -> pd.DataFrame:
+    """``status`` and ``status_source``: an officer's override (red/amber/green/grey) wins, on a
+    row with a figure. A row without a figure stays grey whatever an officer wrote: a status no
+    figure supports would be shown as rated where every count says "no figure" (validation warns)."""
     override = status_override.fillna("").astype(str).str.strip().str.lower()
-    overridden = override.isin(STATUSES)
+    overridden = override.isin(STATUSES) & value.notna().to_numpy()
     return pd.DataFrame(
         {
             "status": override.where(overridden, computed_status),
@@ -469,7 +474,9 @@ def performance_table(
     )
     work["year_target"] = _lookup(targets, "target")(work["measure_id"], info.loc[work["period"], "year_id"])
     work = pd.concat([work, compute_status(work, rag)], axis=1)
-    work = pd.concat([work, apply_overrides(work["computed_status"], work["status_override"])], axis=1)
+    work = pd.concat(
+        [work, apply_overrides(work["computed_status"], work["status_override"], work["value"])], axis=1
+    )
     work["override_reason"] = work["override_reason"].where(work["status_source"] == "override", "")
     work = pd.concat([work, direction_of_travel(work)], axis=1)
     # the tolerances and type describe a comparison with a target: none is made for a grey figure
@@ -513,8 +520,9 @@ GREY_WORDS = {
 def headline_kind(status: object, has_figure: bool, reason: object) -> str:
     """What one report row counts as in a headline (one of :data:`HEADLINE_KINDS`).
 
-    A measure without a figure is never rated, whatever status it shows (an officer may still
-    give it one): it is ``not_due`` (an annual measure before its figure is due) or ``missing``.
+    A measure without a figure is never rated, whatever status a row says (an officer's override
+    needs a figure: :func:`apply_overrides`): it is ``not_due`` (an annual measure before its
+    figure is due) or ``missing``.
     A figure with a grey status (monitored only, no better direction, no target) is ``not_rated``.
     """
     if not has_figure:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment
 
@@ -218,14 +219,30 @@ def _revisions_shown(
     return revised.fillna({"revised_in": "", "revised_published_date": ""}), log
 
 
-def _as_reported(gated, revised: pd.DataFrame, rag: dict, performance: pd.DataFrame) -> pd.DataFrame | None:
+def _as_reported(
+    gated, revised: pd.DataFrame, withdrawn: pd.DataFrame, performance: pd.DataFrame, rag: dict
+) -> pd.DataFrame | None:
     """The performance table as each figure was first published, for the reports: a considered
     report stays as considered. A revised figure's row carries its correction (``revised_value``,
-    ``revised_in``, ``revised_published_date``, ``revised_note``) for the report's "revised" mark.
-    ``None`` when nothing shown was revised (the reports then read the performance table itself)."""
-    if revised.empty:
-        return None
+    ``revised_status``: the status the corrected figure has in ``performance``, ``revised_in``,
+    ``revised_published_date``, ``revised_note``) for the report's "revised" mark;
+    a figure withdrawn since is back as it was published, with ``withdrawn_date`` and
+    ``withdrawn_reason`` for its "withdrawn" mark (the report counted it; its measure's page and the
+    downloads do not show it). ``None`` when nothing shown was revised or withdrawn (the reports
+    then read the performance table itself)."""
     outturns = gated["outturns"]
+    measures = set(gated["measures"]["measure_id"])
+    held = set(zip(outturns["measure_id"], outturns["period"], strict=True))
+    gone = withdrawn[
+        (withdrawn["scope"] == "figure")
+        & withdrawn["measure_id"].isin(measures)
+        & np.array(
+            [key not in held for key in zip(withdrawn["measure_id"], withdrawn["period"], strict=True)],
+            dtype=bool,
+        )
+    ]
+    if revised.empty and gone.empty:
+        return None
     keys = list(zip(outturns["measure_id"], outturns["period"], strict=True))
     by_key = {
         k: r
@@ -241,15 +258,39 @@ def _as_reported(gated, revised: pd.DataFrame, rag: dict, performance: pd.DataFr
             by_key[k][published] if k in by_key else v for k, v in zip(keys, outturns[column], strict=True)
         ]
 
-    # the figure, and the status an officer set on it, as the committee considered them
-    considered = outturns.assign(
+    # the figure, and the status an officer set on it, as the committee considered them; the note
+    # of a correction belongs to its mark, not to the sentence about the figure as published
+    as_published = outturns.assign(
         value=as_first("value", "published_value"),
         status_override=as_first("status_override", "published_override"),
         override_reason=as_first("override_reason", "published_override_reason"),
+        revision_note=[
+            "" if k in by_key else n for k, n in zip(keys, outturns["revision_note"], strict=True)
+        ],
     )
-    reported = rules.performance_table(gated["measures"], gated["targets"], considered, rag)
+    if len(gone):
+        back = pd.DataFrame(
+            {
+                c: gone[c].to_numpy(object) if c in ("measure_id", "period") else [""] * len(gone)
+                for c in outturns.columns
+            }
+        )
+        back["value"] = pd.to_numeric(gone["published_value"].replace("", None), errors="coerce").to_numpy()
+        as_published = pd.concat(
+            [as_published, back.astype(as_published.dtypes.to_dict())], ignore_index=True
+        )
+    reported = rules.performance_table(gated["measures"], gated["targets"], as_published, rag)
     keys = list(zip(reported["measure_id"], reported["period"], strict=True))
     marks = [by_key.get(k) for k in keys]
+    withdrawals = {
+        k: (w, r)
+        for k, w, r in zip(
+            zip(gone["measure_id"], gone["period"], strict=True),
+            gone["withdrawn_date"],
+            gone["reason"],
+            strict=True,
+        )
+    }
     now = dict(
         zip(
             zip(performance["measure_id"], performance["period"], strict=True),
@@ -258,11 +299,13 @@ def _as_reported(gated, revised: pd.DataFrame, rag: dict, performance: pd.DataFr
         )
     )
     return reported.assign(
-        revised_status=[now.get(k) if m else None for k, m in zip(keys, marks, strict=True)],
         revised_value=[m["value"] if m else None for m in marks],
+        revised_status=[now.get(k) if m else None for k, m in zip(keys, marks, strict=True)],
         revised_in=[m["revised_in"] if m else None for m in marks],
         revised_published_date=[m["revised_published_date"] if m else None for m in marks],
         revised_note=[m["revision_note"] if m else None for m in marks],
+        withdrawn_date=[withdrawals[k][0] if k in withdrawals else None for k in keys],
+        withdrawn_reason=[withdrawals[k][1] if k in withdrawals else None for k in keys],
     )
 
 
@@ -298,8 +341,12 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
         preview=preview,
         revisions=revised,
         withdrawals=withdrawn,
-        extra={"site_url": site_url},
-        reported=_as_reported(gated, revised, package.rag, performance),
+        # the corrections releases the public has had (name, date), oldest first: the data holds them
+        extra={
+            "site_url": site_url,
+            "corrections": [(r.name, r.published_date) for r in releases if r.kind == archive.CORRECTIONS],
+        },
+        reported=_as_reported(gated, revised, withdrawn, performance, package.rag),
     )
     renderer = render.Renderer(data, env)
     if renderer.large:
@@ -319,6 +366,18 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
         releases,
         log,
     )
+
+
+def _corrections_released(data: render.SiteData, log: pd.DataFrame) -> list[feed.Corrections]:
+    """Each corrections release with the figures it corrected (measure title and period), for the feed."""
+    out = []
+    for name, date in data.extra.get("corrections", []):
+        mine = log[log["revised_in"] == name]
+        figures = [
+            f"{t}, {periods.short_label(p)}" for t, p in zip(mine["title"], mine["period"], strict=True)
+        ]
+        out.append(feed.Corrections(name, date, figures))
+    return out
 
 
 def generate(
@@ -387,13 +446,8 @@ def generate(
                 files[path] = item
     pages.update(later)
     licence = standard.licence(package.descriptor)
-    corrections = [
-        (r.name, r.published_date, len((r.manifest or {}).get("corrections") or []))
-        for r in computed.releases
-        if r.kind == archive.CORRECTIONS
-    ]
     files["feed.xml"] = feed.atom(
-        publications, data.council, site_url or "/", renderer.briefs(), corrections
+        publications, data.council, site_url or "/", renderer.briefs(), _corrections_released(data, log)
     ).encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})

@@ -127,7 +127,13 @@ def summarise(
     missing = missing[["measure_id", "period"]].merge(reasons, on=["measure_id", "period"], how="left")
     stated = missing["missing_reason"].fillna("").astype(str)
     missing = missing.assign(reason=stated.where(stated != "", "no row in outturns.csv"))
-    changes = report.status_changes(current, before) if before is not None else current.iloc[0:0]
+    changes = (
+        report.status_changes(
+            report.compared_rows(current, performance), report.compared_rows(before, performance)
+        )
+        if before is not None
+        else current.iloc[0:0]
+    )
     gained = _row_counts(after)
     had = _row_counts(now_public)
     printed = reported.compare(after["measures"], after["targets"], after["outturns"], rag)

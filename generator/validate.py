@@ -377,14 +377,44 @@ def validate_package(
         # statuses are computed over the rows no error makes unusable, whatever else is wrong
         exact = early is not None and not errors_of(by_perfsite)
         issues += early if exact else status_checks.status_issues(package, issues)
+    elif package.by_standard_names:
+        issues += standard_names_issues(package, today)
     # one problem can be seen by two layers (e.g. an unreadable file); keep the first
     unique = list(dict.fromkeys(issues))
     return sorted(unique, key=lambda i: (i.severity != ERROR, *i.sort_key()))
 
 
+#: checks that need datapackage.json (the package's tolerances): left out while it cannot be read
+NEEDS_DESCRIPTOR = {"tolerance-order"}
+
+
+def standard_names_issues(package: Package, today: datetime.date) -> list[Issue]:
+    """datapackage.json could not be read, so its files were read by the standard's names: check
+    each file (its schema, keys and domain rules) all the same, so one run lists every problem.
+    Left out, as they would only follow from the unread descriptor: the package's settings, the
+    archive (checked against the resources it lists) and statuses (its tolerances)."""
+    found = [
+        *schema_issues(package),
+        *checks.domain_issues(package),
+        *safety.safety_issues(package),
+        *limits.limit_issues(package),
+        *release.release_issues(package, today),
+    ]
+    read = ", ".join(sorted(package.files.values()))
+    note = Issue(
+        "checked-by-standard-names",
+        f"datapackage.json could not be read, so these files were checked under the standard's names: {read}",
+        file="datapackage.json",
+        hint="fix datapackage.json first (the error above); the problems listed for the files are theirs",
+        severity=WARNING,
+    )
+    return [note, *(i for i in found if i.code not in NEEDS_DESCRIPTOR)]
+
+
 def validate(package_dir: str | Path, today: datetime.date | None = None) -> tuple[Package, list[Issue]]:
-    """Load and validate a package folder (``today``: see :func:`validate_package`)."""
-    package = load(package_dir)
+    """Load and validate a package folder (``today``: see :func:`validate_package`); when
+    datapackage.json cannot be read, its files are still checked by the standard's names."""
+    package = load(package_dir, standard_names=True)
     return package, validate_package(package, today=today)
 
 

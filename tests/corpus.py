@@ -639,8 +639,19 @@ def _publication_for_a_month(p):
     return ("publication-for-a-month", "publications.csv", row, "period")
 
 
+def _publication_for_a_year(p):
+    # the reports list would link to a page no build makes: a year's figures are in its Q4 report
+    row = append_row(
+        p,
+        "publications.csv",
+        {"period": "2026-27", "title": "Annual report", "status": "draft", "committee_date": "2027-06-20"},
+    )
+    return ("publication-for-a-year", "publications.csv", row, "period")
+
+
 CASES.append(Case("value-with-too-many-digits", _too_many_digits, "decimal_places"))
 CASES.append(Case("publication-for-a-month", _publication_for_a_month, "2026-27-Q3"))
+CASES.append(Case("publication-for-a-year", _publication_for_a_year, "2026-27-Q4"))
 
 #: the day warning cases are validated on (a figure for a period after it is "not ended")
 TODAY = datetime.date(2026, 12, 3)
@@ -732,6 +743,23 @@ def _published_tomorrow(p):
     return ("published-date-in-future", "publications.csv", row, "published_date")
 
 
+def _override_without_figure(p):
+    # an officer's green on a quarter with no figure: every count says "no figure", so the page must too
+    header, rows = read_rows(p, "outturns.csv")
+    quarterly = set(measures_by(p, frequency="quarterly"))
+    index = next(
+        i for i, r in enumerate(rows) if r["measure_id"] in quarterly and r["period"] == "2026-27-Q2"
+    )
+    rows[index].update(
+        value="",
+        missing_reason="The contractor has not sent the figure yet",
+        status_override="green",
+        override_reason="The contractor says the target was met",
+    )
+    write_rows(p, "outturns.csv", header, rows)
+    return ("override-without-figure", "outturns.csv", index + 2, "status_override")
+
+
 WARNING_CASES = [
     Case("figure-before-its-period-ends", _figure_before_period_ends, "once its period is over"),
     Case(
@@ -748,6 +776,7 @@ WARNING_CASES = [
     Case("benchmark-before-the-first-report", _benchmark_before_the_first_report, "2022-23-Q4"),
     Case("printed-status-differs", _printed_status_differs, "status_override"),
     Case("published-tomorrow", _published_tomorrow, "sets it on the day of publishing"),
+    Case("override-without-figure", _override_without_figure, "give the figure in value"),
 ]
 
 
@@ -872,8 +901,29 @@ def _rag_invalid_and_type_error(p):
     ]
 
 
+def _broken_descriptor_and_bad_files(p):
+    """datapackage.json cannot be read: the files are still checked, by the standard's names."""
+    (p / "datapackage.json").write_text('{"name": "northmoor",\n', encoding="utf-8")
+    value = set_cell(p, "outturns.csv", "value", "47.5%", lambda r: r["value"] != "")
+    polarity = set_cell(p, "measures.csv", "polarity", "up")
+    reason = set_cell(p, "outturns.csv", "missing_reason", "", lambda r: r["value"] == "")
+    return [
+        ("descriptor-invalid-json", "datapackage.json", None, None),
+        ("checked-by-standard-names", "datapackage.json", None, None),
+        ("type-error", "outturns.csv", value, "value"),
+        ("not-allowed", "measures.csv", polarity, "polarity"),
+        ("missing-reason", "outturns.csv", reason, "missing_reason"),
+    ]
+
+
 SEVERAL = [
     Several("issue-21-two-type-errors-and-a-red-without-report", _issue_example),
+    # nothing that needs the descriptor: its settings, the archive it lists, statuses by its tolerances
+    Several(
+        "unreadable-descriptor-beside-errors-in-the-files",
+        _broken_descriptor_and_bad_files,
+        frozenset({"council-missing", "plan-missing", "no-exception-report", "published-without-snapshot"}),
+    ),
     Several("red-without-report-beside-a-bad-measure", _beside(_bad_polarity_elsewhere)),
     Several("red-without-report-beside-an-unknown-measure", _beside(_unknown_measure_in_outturns)),
     Several("red-without-report-beside-a-duplicate-row", _beside(_duplicate_outturn_elsewhere)),

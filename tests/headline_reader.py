@@ -80,9 +80,16 @@ def on_target_of(sentence: str) -> dict:
         assert m, sentence
         out.update(on_target=int(m[1]), rated=int(m[2]), share=int(m[3]))
         change = re.search(
-            r"\(green\), (up|down) from (\d+)% in (.+?)\.|\(green\), the same as in (.+?)\.", sentence
+            r"\(green\), (up|down) from (\d+)% \((\d+) of (\d+)\) in (.+?)\."
+            r"|\(green\), the same as the (\d+)% \((\d+) of (\d+)\) in (.+?)\.",
+            sentence,
         )
         out["change"] = change.group(0) if change else None
+        # the quarter compared with, and its share and counts as the sentence gives them
+        out["change_from"] = None
+        if change:
+            got = change.groups()[1:5] if change[1] else change.groups()[5:9]
+            out["change_from"] = (got[3], int(got[0]), int(got[1]), int(got[2]))
     m = re.search(r"(\d+) measures? with a figure (?:is|are) not rated against a target\.$", sentence)
     out["not_rated"] = int(m[1]) if m else 0
     return out
@@ -266,12 +273,54 @@ def read_rows(page: str) -> dict[str, str]:
             outturn = text(re.search(r'<td data-label="Outturn">(.*?)</td>', row, re.S)[1])
             status_cell = re.search(r'<td data-label="Status">(.*?)</td>', row, re.S)[1]
             status = re.search(r"ps-status--(\w+)", status_cell)[1]
-            if outturn == "—":
-                kind = "not_due" if "reported at year end" in status_cell else "missing"
-            else:
-                kind = status if status in ("green", "amber", "red") else "not_rated"
-            out[measure] = kind
+            out[measure] = _kind(outturn, status, status_cell)
     return out
+
+
+def _kind(outturn: str, status: str, status_cell: str) -> str:
+    """What a row shows itself to be: a rated badge beside "—" (no figure) is a contradiction,
+    named so that it disagrees with every count."""
+    if outturn.startswith("—"):
+        if status in ("green", "amber", "red"):
+            return f"{status} badge without a figure"
+        return "not_due" if "reported at year end" in status_cell else "missing"
+    return status if status in ("green", "amber", "red") else "not_rated"
+
+
+def read_priority_table(page: str) -> dict[str, dict[str, int]]:
+    """The table "Measures by status and priority" (home page, a large council's report): priority
+    id (lower case) → green, amber, red, grey, measures and with_figure."""
+    if "<caption>Measures by status and priority" not in page:
+        return {}
+    table = page.split("<caption>Measures by status and priority", 1)[1].split("</table>", 1)[0]
+    out = {}
+    for priority, cells in re.findall(
+        r'<th scope="row"><a href="[^"]*?([^/"]+)/">.*?</th>(.*?)</tr>', table, re.S
+    ):
+        numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        out[priority] = dict(
+            zip(("green", "amber", "red", "grey", "measures", "with_figure"), numbers, strict=True)
+        )
+    return out
+
+
+def read_measures_list(page: str) -> dict[str, str]:
+    """The rows of /measures/ (or a priority page's tables): measure id (lower case) → kind."""
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
+        link = re.search(r'href="[^"]*?([^/"]+)/">', row)
+        cell = re.search(r'<td data-label="Outturn"[^>]*>(.*?)</td>', row, re.S)
+        status_cell = re.search(r'<td data-label="Status"[^>]*>(.*?)</td>', row, re.S)
+        if not (link and cell and status_cell):
+            continue
+        outturn = text(cell[1].split("<br>", 1)[0])
+        out[link[1]] = _kind(outturn, re.search(r"ps-status--(\w+)", status_cell[1])[1], status_cell[1])
+    return out
+
+
+def read_status_filters(page: str) -> dict[str, int]:
+    """The status filters of /measures/ as links: ``Red (2) · Amber (2) · Green (6) · Grey (4)``."""
+    return {status: int(n) for status, n in re.findall(r'href="by-status/(\w+)/">\w+ \((\d+)\)</a>', page)}
 
 
 def read_report(site: Path, quarter: str) -> Report:
@@ -314,21 +363,59 @@ def shown_period(frequency: str, quarter: str) -> str | None:
     return year if q == 4 else None
 
 
-def kinds_from_performance(site: Path, quarter: str) -> dict[str, str]:
-    """What each measure counts as in ``quarter``, from measures.csv and performance.csv alone."""
+def changed_since(site: Path) -> set[tuple[str, str]]:
+    """(measure_id, period) of every published figure corrected (in a release) or withdrawn since:
+    performance.csv has the figure as it is now, a considered report the figure as published."""
+    keys = {
+        (r["measure_id"], r["period"]) for r in read_csv(site / "data" / "revisions.csv") if r["revised_in"]
+    }
+    return keys | {(r["measure_id"], r["period"]) for r in read_csv(site / "data" / "withdrawals.csv")}
+
+
+def kinds_from_performance(site: Path, quarter: str, shown: dict[str, str] | None = None) -> dict[str, str]:
+    """What each measure counts as in ``quarter``, from measures.csv and performance.csv alone;
+    for a figure corrected or withdrawn since, what the report shows (``shown``: its rows)."""
     measures = read_csv(site / "data" / "measures.csv")
     rows = {(r["measure_id"], r["period"]): r for r in read_csv(site / "data" / "performance.csv")}
+    changed = changed_since(site)
     out = {}
     for m in measures:
         period = shown_period(m["frequency"], quarter)
         row = rows.get((m["measure_id"], period)) if period else None
-        if period is None:
+        if shown is not None and (m["measure_id"], period) in changed:
+            kind = shown[m["measure_id"].lower()]
+        elif period is None:
             kind = "not_due"
         elif row is None or row["value"] == "":
             kind = "missing"
         else:
             kind = row["status"] if row["status"] in ("green", "amber", "red") else "not_rated"
         out[m["measure_id"].lower()] = kind
+    return out
+
+
+def compared_kinds(site: Path, quarter: str, kinds: dict[str, str]) -> dict[str, str]:
+    """What each measure counts as when "what changed" compares reports: its kind in the report,
+    except that an annual measure not due stands as its figure for the year before (the figure
+    its last Q4 report showed: read from that report when the figure was corrected since)."""
+    year = f"{int(quarter[:4]) - 1}-{quarter[2:4]}"
+    rows = {(r["measure_id"], r["period"]): r for r in read_csv(site / "data" / "performance.csv")}
+    changed = changed_since(site)
+    out = dict(kinds)
+    for m in read_csv(site / "data" / "measures.csv"):
+        key = m["measure_id"].lower()
+        if kinds[key] != "not_due":
+            continue
+        row = rows.get((m["measure_id"], year))
+        q4 = site / "reports" / f"{year}-q4".lower()
+        if (m["measure_id"], year) in changed and q4.exists():
+            out[key] = read_report(site, f"{year}-Q4").rows[key]
+        elif row is None:
+            out[key] = "not_due"  # no figure for the year before: still not due
+        elif row["value"] == "":
+            out[key] = "missing"
+        else:
+            out[key] = row["status"] if row["status"] in ("green", "amber", "red") else "not_rated"
     return out
 
 
@@ -374,6 +461,98 @@ def included_quarters(site: Path) -> list[str]:
     return sorted(found, key=lambda q: (int(q[:4]), q[-1]))
 
 
+def latest_disagreements(site: Path, quarter: str, kinds: dict[str, str], check) -> None:
+    """The pages that show the latest quarter outside its report: the home page, /measures/ and
+    its status filters, and each priority's page, against the same quarter's counts."""
+    truth = tally(kinds)
+    home = article(site / "index.html")
+    lede = text(re.search(r'<p class="ps-lede">(.*?)</p>', home, re.S)[1])
+    check(
+        f"{quarter} home page lede",
+        brief_of(lede),
+        {
+            "on_target": truth["green"],
+            "rated": truth["rated"],
+            "share": share(truth["green"], truth["rated"]),
+            "with_figure": truth["with_figure"],
+            "measures": truth["measures"],
+        },
+    )
+    home_list = read_status_list(home)
+    for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
+        check(f"{quarter} home status list {key}", home_list[key], truth[key])
+    check(f"{quarter} home table by priority", read_priority_table(home), by_priority(site, kinds))
+    listed = article(site / "measures" / "index.html")
+    check(f"{quarter} /measures/ rows", read_measures_list(listed), kinds)
+    filters = read_status_filters(listed)
+    check(
+        f"{quarter} /measures/ status filters",
+        {s: filters.get(s, 0) for s in ("green", "amber", "red", "grey")},
+        {s: truth[s] for s in ("green", "amber", "red", "grey")},
+    )
+    for status in ("green", "amber", "red", "grey"):
+        facet = site / "measures" / "by-status" / status / "index.html"
+        if facet.exists():
+            rows = read_measures_list(article(facet))
+            check(f"{quarter} /measures/by-status/{status}/ rows", len(rows), truth[status])
+    priority_of = priorities_of(site)
+    for page in sorted((site / "priorities").glob("*/index.html")):
+        mine = {m: k for m, k in kinds.items() if priority_of[m] == page.parent.name}
+        words = article(page)
+        shown = read_measures_list(words)
+        check(f"{quarter} priority {page.parent.name} rows", shown, mine)
+        sentence = text(re.search(r'<p class="ps-headline">(.*?)</p>', words, re.S)[1])
+        t = tally(mine)
+        figures = figures_of(re.match(r"(.*?\.)(?= \d| No measure|$)", sentence)[1])
+        check(
+            f"{quarter} priority {page.parent.name} sentence",
+            (figures["measures"], figures["with_figure"], figures["not_due"]),
+            (t["measures"], t["with_figure"], t["not_due"]),
+        )
+
+
+def by_priority(site: Path, kinds: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Each priority's counts (as the tables by priority give them) from the measures' kinds."""
+    priority_of = priorities_of(site)
+    out = {}
+    for priority in sorted(set(priority_of.values())):
+        t = tally({m: k for m, k in kinds.items() if priority_of[m] == priority})
+        out[priority] = {k: t[k] for k in ("green", "amber", "red", "grey", "measures", "with_figure")}
+    return out
+
+
+def part_disagreements(site: Path, quarter: str, kinds: dict[str, str], check) -> None:
+    """A large council's report, split into a page per priority: the report's table by priority,
+    and each priority page's sentences and status list, against the same counts."""
+    folder = site / "reports" / quarter.lower()
+    parts = sorted(folder.glob("*/index.html"))
+    if not parts:
+        return
+    expected = by_priority(site, kinds)
+    shown = read_priority_table(article(folder / "index.html"))
+    check(f"{quarter} report table by priority", shown, {p: c for p, c in expected.items() if p in shown})
+    check(
+        f"{quarter} report table lists every priority page",
+        sorted(shown),
+        sorted(p.parent.name for p in parts),
+    )
+    priority_of = priorities_of(site)
+    for part in parts:
+        priority = part.parent.name
+        page = article(part)
+        t = tally({m: k for m, k in kinds.items() if priority_of[m] == priority})
+        listed = read_status_list(page)
+        for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
+            check(f"{quarter} {priority} page status list {key}", listed[key], t[key])
+        words = text(re.search(r'<p class="ps-meta">.*?</p>\s*<p>(.*?)</p>', page, re.S)[1])
+        figures = figures_of(re.match(r"(.*?\.)(?= \d| No measure|$)", words)[1])
+        check(
+            f"{quarter} {priority} page sentence",
+            (figures["measures"], figures["with_figure"], figures["not_due"]),
+            (t["measures"], t["with_figure"], t["not_due"]),
+        )
+
+
 def disagreements(site: Path) -> list[str]:
     """Every place two parts of the site disagree about a quarter's counts (empty: none)."""
     problems: list[str] = []
@@ -389,13 +568,16 @@ def disagreements(site: Path) -> list[str]:
     }
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     previous_kinds: dict[str, str] | None = None
+    # each quarter's counts as its report shows them (a later report's trend and "up from" read them)
+    truths = {x: tally(kinds_from_performance(site, x, read_report(site, x).rows)) for x in quarters}
     for index, quarter in enumerate(quarters):
         q = quarter
         report = read_report(site, quarter)
-        kinds = kinds_from_performance(site, quarter)
+        kinds = kinds_from_performance(site, quarter, report.rows)
         truth = tally(kinds)
         # the rows of the report's tables count what performance.csv says
         check(f"{q} table rows", report.rows, kinds)
+        part_disagreements(site, quarter, kinds, check)
         # the sentences
         for key in ("measures", "with_figure", "no_figure", "not_due"):
             check(f"{q} figures sentence {key}", report.figures[key], truth[key])
@@ -405,6 +587,13 @@ def disagreements(site: Path) -> list[str]:
             f"{q} on-target sentence share", report.on_target["share"], share(truth["green"], truth["rated"])
         )
         check(f"{q} on-target sentence not rated", report.on_target["not_rated"], truth["not_rated"])
+        # "up from 50% (3 of 6) in Q4 2025/26": the latest earlier report with rated measures, as it counted
+        earlier = [x for x in quarters[:index] if truths[x]["rated"]]
+        expected_from = None
+        if earlier and truth["rated"]:
+            t = truths[earlier[-1]]
+            expected_from = (short(earlier[-1]), share(t["green"], t["rated"]), t["green"], t["rated"])
+        check(f"{q} on-target sentence compared with", report.on_target.get("change_from"), expected_from)
         check(f"{q} red sentence", report.red, truth["red"])
         # the status list and both groupings
         for key in ("green", "amber", "red", "grey", "not_rated", "no_figure"):
@@ -448,7 +637,8 @@ def disagreements(site: Path) -> list[str]:
                 (None, [None] * len(report.tiles)),
             )
         else:
-            moved = {m: change_kind(kinds[m], previous_kinds[m]) for m in kinds if m in previous_kinds}
+            now = compared_kinds(site, quarter, kinds)
+            moved = {m: change_kind(now[m], previous_kinds[m]) for m in now if m in previous_kinds}
             moved = {m: k for m, k in moved.items() if k}
             expected = {
                 kind: sorted(m for m, k in moved.items() if k == kind) for kind in ("better", "worse", "grey")
@@ -545,7 +735,7 @@ def disagreements(site: Path) -> list[str]:
         for label, shown in report.trend:
             if label in {short(x) for x in quarters}:
                 other = quarters[[short(x) for x in quarters].index(label)]
-                t = tally(kinds_from_performance(site, other))
+                t = truths[other]
                 check(
                     f"{q} trend {label}",
                     shown,
@@ -563,8 +753,9 @@ def disagreements(site: Path) -> list[str]:
             [label for label, _ in report.trend],
             consecutive(report.trend[0][0], short(quarter)) if report.trend else [],
         )
-        previous_kinds = kinds
-        del index
+        previous_kinds = compared_kinds(site, quarter, kinds)
+        if index == len(quarters) - 1:
+            latest_disagreements(site, quarter, kinds, check)
     return problems
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -81,7 +82,8 @@ def test_a_preview_shows_the_correction_marked_as_not_yet_public(corrected, tmp_
     out = tmp_path / "preview"
     build(pkg, out=out, preview=True)
     report = (out / "reports" / QUARTER.lower() / "index.html").read_text(encoding="utf-8")
-    assert f"corrected to {shown}, not yet public" in report and NOTE in report
+    # the published figure was red; the corrected one is green, and the mark says so
+    assert f"corrected to {shown} (green), not yet public" in report and NOTE in report
     log = pd.read_csv(out / "data" / "revisions.csv", dtype=str, keep_default_na=False)
     assert log[["measure_id", "revised_in", "revised_published_date"]].values.tolist() == [[MEASURE, "", ""]]
 
@@ -128,9 +130,12 @@ def test_publish_corrections_releases_them_and_the_report_stays_as_considered(co
     report = (out / "reports" / QUARTER.lower() / "index.html").read_text(encoding="utf-8")
     row = report[report.index(f'measures/{MEASURE}/"') :].split("</tr>")[0]
     assert f">{first}<br>" in row.replace(",", "")
-    assert f"Revised</a> to {shown} in the corrections release of 1 December 2026. {NOTE}." in row
+    assert (
+        f"Revised</a> to {shown} in the corrections release of 1 December 2026; the corrected figure is green. {NOTE}."
+        in row
+    )
     # wherever the quarter is shown as considered, the figure carries its mark
-    mark = f"to {shown} in the corrections release of 1 December 2026. {NOTE}."
+    mark = f"to {shown} in the corrections release of 1 December 2026; the corrected figure is green. {NOTE}."
     for where in ("measures/index.html", "priorities/p01/index.html"):
         assert mark in (out / where).read_text(encoding="utf-8"), where
     assert report.count(mark) == 2, "the measures table and the exception report of a red as published"
@@ -214,7 +219,11 @@ def test_the_next_quarters_publish_makes_a_correction_public(tmp_path):
         [measure_id, "2026-27-Q1", "2026-27-Q2", "2026-12-10"]
     ]
     report = (out / "reports" / "2026-27-q1" / "index.html").read_text(encoding="utf-8")
-    assert "in the Q2 2026/27 release of 10 December 2026. Late returns." in report
+    # (and, when the correction changes the rating, the corrected figure's status)
+    assert re.search(
+        r"in the Q2 2026/27 release of 10 December 2026(?:; the corrected figure is \w+)?\. Late returns\.",
+        report,
+    )
 
 
 # -- what publish says before it archives ---------------------------------------------------------------
@@ -414,9 +423,9 @@ def test_a_corrections_release_has_its_entry_in_the_feed(corrected, tmp_path):
         (e.findtext(f"{atom}title"), e.findtext(f"{atom}updated"), e.find(f"{atom}link").get("href"))
         for e in feed.iter(f"{atom}entry")
     ]
-    assert entries[0][:2] == ("Corrections published on 1 December 2026", "2026-12-01T00:00:00Z")
+    assert entries[0][:2] == ("Corrections to published figures, 1 December 2026", "2026-12-01T00:00:00Z")
     assert entries[0][2].endswith("data/revisions/")
-    assert "Corrections to 1 published figure were published" in ElementTree.tostring(
+    assert "The council corrected 1 published figure on 1 December 2026" in ElementTree.tostring(
         feed, encoding="unicode"
     )
     assert feed.findtext(f"{atom}updated") == "2026-12-01T00:00:00Z"

@@ -114,7 +114,7 @@ def test_numbers_for_a_quarter():
     )
     n = infographic.quarter_numbers(
         "2026-27-Q1", "2025-26-Q4", priorities, overall, by_priority, changes, trend, projects,
-        ("Q3 2025/26", 50),
+        ("Q3 2025/26", rules.headline(["green", "red", "amber", "green"])),
     )  # fmt: skip
     assert [t["priority_id"] for t in n["tiles"]] == ["b", "a"]  # Council Plan order, not by id
     assert [(t["on_target"], t["rated"], t["total"], t["change"]) for t in n["tiles"]] == [
@@ -123,10 +123,11 @@ def test_numbers_for_a_quarter():
     ]
     assert n["headlines"] == [
         "6 of 7 measures had a figure for Q1 2026/27; 1 had no figure yet, as it is reported at the end of the year.",
-        "3 of the 6 rated measures (50%) were on or better than target (green), the same as in Q3 2025/26.",
+        "3 of the 6 rated measures (50%) were on or better than target (green), the same as the 50% (2 of 4) "
+        "in Q3 2025/26.",
         "2 measures were red: off target by more than the tolerance.",
         "Since Q4 2025/26, 3 measures changed status: 1 to a better status, 1 to a worse one and "
-        "1 to or from grey (no figure yet, not due or not rated).",
+        "1 to or from grey (no figure yet, or not rated).",
         "1 of 2 key projects are on track or completed.",
     ]
     assert n["projects"][1]["percent"] is None
@@ -144,11 +145,13 @@ def test_the_words_of_a_quarter_with_nothing_rated():
         "2 of 27 measures had a figure for Q2 2026/27; 25 had no figure yet "
         "(20 of them reported at the end of the year)."
     )
-    assert infographic.on_target_sentence(h, ("Q1 2026/27", 40)) == (
+    earlier = ("Q1 2026/27", rules.headline(["green", "green", "red", "red", "amber"]))
+    assert infographic.on_target_sentence(h, earlier) == (
         "No measure could be rated, so none is counted as on target. "
         "2 measures with a figure are not rated against a target."
     )
     point = infographic.trend_point("2026-27-Q2", h)
     assert point["share"] is None and infographic.trend_words(point) == "none rated"
     assert infographic.in_brief(h) == "no measure could be rated, and 2 of 27 measures had a figure"
-    assert infographic.share_change(None, ("Q1 2026/27", 40)) == ""
+    assert infographic.share_change(None, earlier) == ""
+    assert infographic.share_change(60, earlier) == "up from 40% (2 of 5) in Q1 2026/27"

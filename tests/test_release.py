@@ -66,13 +66,24 @@ def test_a_missing_q4_leaves_the_years_figures_unreleased_but_not_its_targets(pk
     found = unreleased(pkg)
     assert rows_of(pkg, "outturns.csv", "2025-26")[0] in found
     assert not [r for r in found if r[0] == "targets.csv" and r[2] == "2025-26"]  # shown with Q1–Q3
-    # a report for the whole year releases them again
-    append_row(
+
+
+def test_a_report_for_a_year_is_refused_and_adds_no_warning_of_its_own(pkg):
+    """A year's figures are released by its Q4 report: a row for the year is an error (the reports
+    list would link to a page no build makes), and nothing that only follows from it is said."""
+    before = unreleased(pkg)
+    row = append_row(
         pkg,
         "publications.csv",
-        {"period": "2025-26", "title": "Annual report", "status": "draft", "committee_date": "2026-06-18"},
+        {"period": "2026-27", "title": "Annual report", "status": "draft", "committee_date": "2027-06-18"},
     )
-    assert not [r for r in unreleased(pkg) if r[2] == "2025-26"]
+    _, issues = validate(pkg, today=TODAY)
+    assert [(i.code, i.row, i.field) for i in errors_of(issues)] == [
+        ("publication-for-a-year", row, "period")
+    ]
+    assert "write the quarter, 2026-27-Q4" in errors_of(issues)[0].hint
+    # the targets of 2026-27-Q3 and Q4 still wait for their reports: not "never released"
+    assert unreleased(pkg) == before
 
 
 def test_rows_after_the_latest_report_wait_for_theirs(pkg):

@@ -82,6 +82,60 @@ def test_a_status_given_to_a_missing_figure_is_grey_in_every_count():
     assert list(changes["shown_before"]) == ["grey", "green"] and list(changes["shown"]) == ["green", "grey"]
 
 
+def _annual_and_quarterly():
+    """An annual measure (green for 2024/25, red for 2025/26) and a quarterly one, always green."""
+    measures = pd.DataFrame(
+        {
+            "measure_id": ["annual", "quarterly"],
+            "title": ["Survey", "Calls"],
+            "frequency": ["annual", "quarterly"],
+        }
+    )
+    quarters = [f"{y}-Q{q}" for y in ("2024-25", "2025-26") for q in (1, 2, 3, 4)]
+    performance = pd.DataFrame(
+        [
+            {"measure_id": "annual", "period": "2024-25", "value": 80.0, "status": "green"},
+            {"measure_id": "annual", "period": "2025-26", "value": 60.0, "status": "red"},
+            *[{"measure_id": "quarterly", "period": q, "value": 90.0, "status": "green"} for q in quarters],
+        ]
+    ).assign(
+        computed_status=lambda f: f["status"],
+        status_source="computed",
+        status_reason=lambda f: f["status"].map(
+            {"green": "on_or_better_than_target", "red": "outside_amber_tolerance"}
+        ),
+    )
+    return measures, performance
+
+
+def _changes(measures, performance, now: str, before: str) -> pd.DataFrame:
+    rows = {q: report.quarter_rows(performance, measures, q) for q in (now, before)}
+    return report.status_changes(
+        report.compared_rows(rows[now], performance), report.compared_rows(rows[before], performance)
+    )
+
+
+def test_an_annual_measure_not_due_is_no_change_and_is_compared_year_on_year_in_q4():
+    measures, performance = _annual_and_quarterly()
+    # Q4 2024/25 → Q1 2025/26: the annual measure is only not due: not a change of any kind
+    assert _changes(measures, performance, "2025-26-Q1", "2024-25-Q4").empty
+    assert _changes(measures, performance, "2025-26-Q3", "2025-26-Q2").empty
+    # Q3 → Q4 2025/26: the year's figure against the year before's, named with their years
+    changed = _changes(measures, performance, "2025-26-Q4", "2025-26-Q3")
+    assert changed[["measure_id", "change", "shown_before", "shown"]].values.tolist() == [
+        ["annual", "worse", "green", "red"]
+    ]
+    assert (changed.at[0, "period_before"], changed.at[0, "period"]) == ("2024-25", "2025-26")
+    # a first annual figure, with none the year before: a move from grey, never better or worse
+    first = _changes(measures, performance, "2024-25-Q4", "2024-25-Q3")
+    assert first[["measure_id", "change", "status_reason_before"]].values.tolist() == [
+        ["annual", "grey", "not_due"]
+    ]
+    assert report.compared_period("annual", "2025-26-Q2") == "2024-25"
+    assert report.compared_period("annual", "2025-26-Q4") == "2025-26"
+    assert report.compared_period("monthly", "2025-26-Q2") == "2025-26-M06"
+
+
 def test_an_annual_measure_mid_year_carries_its_latest_published_figure_and_year():
     performance = pd.DataFrame(
         {

@@ -136,3 +136,23 @@ def test_the_report_pager_shows_separate_labelled_links(browser, example_server,
         assert left["x"] + left["width"] + 8 <= right["x"] or right["y"] >= left["y"] + left["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_status_counts_are_a_plain_list_with_their_badges_at_the_margin(
+    browser, example_server, example_site, width
+):
+    """The counts by status read as a key (badge, number, words), not as a bulleted list."""
+    reports = sorted(p.parent.name for p in (example_site[0] / "reports").glob("*/index.html"))
+    for path in ("", f"reports/{reports[-1]}/"):
+        context, page = open_page(browser, example_server.url + path, width=width)
+        counts = page.locator("ul.ps-counts").first
+        items = counts.locator("li")
+        assert items.count() == 4
+        styles = items.evaluate_all("items => items.map(li => getComputedStyle(li).listStyleType)")
+        assert styles == ["none"] * 4, (path, styles)
+        left = counts.bounding_box()["x"]
+        for i in range(4):
+            badge = items.nth(i).locator(".ps-status").bounding_box()
+            assert badge["x"] - left < 4, (path, i, badge["x"], left)  # no indent left for a bullet
+        context.close()
