@@ -484,7 +484,11 @@ def read_csv_text(text: str, resource: str) -> pd.DataFrame:
     finally:
         csv.field_size_limit(saved)
     header = rows[0] if rows else []
-    body = [r for r in rows[1:]]
+    body = rows[1:]
+    if "\r" in text:
+        # a line break inside a cell is "\n" from here on: Python's csv writer (3.11) leaves a cell
+        # holding a bare "\r" unquoted, and every CSV perfsite writes would then break its rows
+        body = [[c.replace("\r\n", "\n").replace("\r", "\n") for c in r] for r in body]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in body]
     frame = pd.DataFrame(body, columns=header, dtype=object)

@@ -514,8 +514,10 @@ def latest_disagreements(site: Path, quarter: str, kinds: dict[str, str], check)
 def by_priority(site: Path, kinds: dict[str, str]) -> dict[str, dict[str, int]]:
     """Each priority's counts (as the tables by priority give them) from the measures' kinds."""
     priority_of = priorities_of(site)
+    # every priority of the plan, one with no measures yet at zero
+    every = {r["priority_id"].lower() for r in read_csv(site / "data" / "priorities.csv")}
     out = {}
-    for priority in sorted(set(priority_of.values())):
+    for priority in sorted(every | set(priority_of.values())):
         t = tally({m: k for m, k in kinds.items() if priority_of[m] == priority})
         out[priority] = {k: t[k] for k in ("green", "amber", "red", "grey", "measures", "with_figure")}
     return out

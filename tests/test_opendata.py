@@ -98,3 +98,29 @@ def test_csvs_open_cleanly_in_excel_and_still_read_as_utf8_everywhere(example_si
 
     rows = Package(str(site / "data" / "datapackage.json")).get_resource("performance").read_rows()
     assert list(rows[0])[0] == "measure_id" and any("£" in str(r["summary"]) for r in rows)
+
+
+def test_a_carriage_return_in_a_cell_never_breaks_a_downloaded_row(tmp_path):
+    """A cell holding a bare carriage return (an old Mac's line break) or a Windows one: Python's
+    csv writer leaves a bare one unquoted, which split the row in every CSV written from it. Line
+    breaks inside cells are read as "\\n", so each download has one row per measure."""
+    import shutil
+
+    from generator.build import build
+
+    pkg = shutil.copytree(EXAMPLE, tmp_path / "pkg")
+    measures = pd.read_csv(pkg / "measures.csv", dtype=str, keep_default_na=False)
+    measures.loc[0, "directorate"] = "Place\rand growth"
+    measures.loc[1, "description"] = "First line\r\nsecond line"
+    measures.to_csv(pkg / "measures.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    out = tmp_path / "site"
+    build(pkg, out=out)
+    with open(out / "data" / "measures.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_id = {r["measure_id"]: r for r in rows}
+    assert sorted(by_id) == sorted(measures["measure_id"]) and len(rows) == len(measures)
+    assert by_id[measures.loc[0, "measure_id"]]["directorate"] == "Place\nand growth"
+    assert by_id[measures.loc[1, "measure_id"]]["description"] == "First line\nsecond line"
+    for path in (out / "data").rglob("*.csv"):
+        if "archive" not in path.parts:
+            assert b"\r" not in path.read_bytes(), path
