@@ -737,8 +737,9 @@ def _printed_status_differs(p):
 
 
 def _published_tomorrow(p):
+    # a date typed by hand ahead of publishing: a published report's date is held by its snapshot
     row = set_cell(
-        p, "publications.csv", "published_date", "2026-12-04", lambda r: r["period"] == "2026-27-Q1"
+        p, "publications.csv", "published_date", "2026-12-04", lambda r: r["period"] == "2026-27-Q2"
     )
     return ("published-date-in-future", "publications.csv", row, "published_date")
 

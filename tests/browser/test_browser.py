@@ -423,7 +423,8 @@ def test_script_in_commentary_never_runs(browser, tmp_path, monkeypatch):
     with open(pkg / "outturns.csv", encoding="utf-8", newline="") as fh:
         reader = csv_module.DictReader(fh)
         header, rows = reader.fieldnames, list(reader)
-    target = next(r for r in reversed(rows) if r["measure_id"] == "env-01" and r["period"] == "2026-27-Q1")
+    # the draft quarter, seen in a preview: a published quarter's commentary waits for the next release
+    target = next(r for r in reversed(rows) if r["measure_id"] == "env-01" and r["period"] == "2026-27-Q2")
     target["commentary"] = PAYLOAD
     with open(pkg / "outturns.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv_module.DictWriter(fh, fieldnames=header, lineterminator="\n")
@@ -431,7 +432,7 @@ def test_script_in_commentary_never_runs(browser, tmp_path, monkeypatch):
         writer.writerows(rows)
     monkeypatch.setattr(checks, "text_issues", lambda package: [])  # let the payload past the first wall
     port = free_port()
-    site, _ = build_site(pkg, tmp_path / "built", port=port)
+    site, _ = build_site(pkg, tmp_path / "built", preview=True, port=port)
     server = SiteServer(site, port)
     try:
         context = browser.new_context()
