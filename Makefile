@@ -78,11 +78,11 @@ format: install-test
 	$(BIN)/ruff check --fix generator tests
 
 bench: install-test
-	$(BIN)/python -m generator.bench
+	$(BIN)/python -m perfsite.bench
 
 ## The XL package too (4,000 measures × 10 years; several minutes)
 bench-xl: install-test
-	$(BIN)/python -m generator.bench S M L XL
+	$(BIN)/python -m perfsite.bench S M L XL
 
 clean:
 	rm -rf site site-preview build .pytest_cache

@@ -17,7 +17,7 @@ A manifest records the release (``period`` or ``release: corrections``, ``publis
 ``resources`` (every resource of the standard when it was written), ``files`` (each file's
 SHA-256) and ``chain``: the SHA-256 of the ``manifest.json`` of every snapshot already in the
 archive. Removing a snapshot, or a file with its manifest line, changes a manifest that a later
-one (or ``chain.json``) recorded: :mod:`generator.archivecheck` reports it. Snapshots written
+one (or ``chain.json``) recorded: :mod:`perfsite.archivecheck` reports it. Snapshots written
 before perfsite kept a chain have no ``chain``; the first chained snapshot records them.
 
 This module is the only one that writes there, and it writes so that a process killed at any
@@ -157,7 +157,7 @@ def is_folder(path: Path) -> bool:
 
 def entries(folder: Path) -> list[Path] | None:
     """The entries of an archive folder, sorted; ``None`` when it cannot be listed (no permission,
-    a disk error): :mod:`generator.archivecheck` reports it, and nothing in it is read."""
+    a disk error): :mod:`perfsite.archivecheck` reports it, and nothing in it is read."""
     try:
         return sorted(Path(folder).iterdir())
     except OSError:

@@ -12,7 +12,7 @@ Checked, with every problem reported at once:
   ``chain.json`` names the newest snapshot, whose chain records every other one. Archives made
   before perfsite kept a chain have neither: their chain starts with the first chained snapshot.
 
-Whether each published period has its snapshot is :mod:`generator.history`'s check.
+Whether each published period has its snapshot is :mod:`perfsite.history`'s check.
 """
 
 from __future__ import annotations

@@ -218,7 +218,7 @@ def main() -> None:
             beside = yardstick_seconds(runs=1) if yardstick else None
             print(f"Building {size} ({run + 1} of {RUNS.get(size, 1)})…", file=sys.stderr, flush=True)
             proc = subprocess.Popen(
-                [sys.executable, "-m", "generator.bench", "--one", size],
+                [sys.executable, "-m", "perfsite.bench", "--one", size],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

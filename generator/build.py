@@ -1,10 +1,10 @@
 """Build: package → site in memory → MkDocs (with the perfsite plugin) → a guarded output folder.
 
 A build is a function of its inputs that writes its output folder and nothing else. The pages
-and downloads reach MkDocs in memory (:mod:`generator.plugin`); MkDocs writes into a fresh
+and downloads reach MkDocs in memory (:mod:`perfsite.plugin`); MkDocs writes into a fresh
 temporary folder beside the output, which is swapped in whole only when the build succeeded.
 A failed or killed build leaves the previous site untouched; the next build removes its
-leftovers. The output folder is checked first (:mod:`generator.outdir`): a build never
+leftovers. The output folder is checked first (:mod:`perfsite.outdir`): a build never
 writes over the package, the checkout, a parent of the current folder or a folder it did
 not build.
 """
@@ -35,7 +35,7 @@ class SiteUrlRefused(PerfsiteError):
 
 def checked_site_url(site_url: str | None) -> str | None:
     """A site address given on the command line, checked by the same rule as the package's
-    ``site_url`` (:func:`generator.standard.site_url_problem`) and ending with ``/``."""
+    ``site_url`` (:func:`perfsite.standard.site_url_problem`) and ending with ``/``."""
     if site_url is None:
         return None
     problem = standard.site_url_problem(site_url)
@@ -114,9 +114,9 @@ def build(
 ) -> BuildResult:
     """Build the site for a package into ``out``.
 
-    Raises :class:`~generator.errors.ValidationFailed` (bad package), :class:`SiteUrlRefused`,
+    Raises :class:`~perfsite.errors.ValidationFailed` (bad package), :class:`SiteUrlRefused`,
     :class:`outdir.OutputRefused` (an output folder perfsite must not write),
-    :class:`~generator.guard.WriteFailed` (the disk is full or read-only) or :class:`BuildError`;
+    :class:`~perfsite.guard.WriteFailed` (the disk is full or read-only) or :class:`BuildError`;
     ``out`` is then unchanged."""
     site_url = checked_site_url(site_url)
     target = outdir.check_output(Path(out), Path(package_dir))

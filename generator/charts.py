@@ -361,7 +361,7 @@ def plotly_bundle() -> bytes:
     package; a plain pip install has no npm, so the full bundle shipped with the plotly package
     (4.8 MB) is the fallback. Both draw every chart perfsite makes.
     """
-    basic = resources.files("generator").joinpath(BASIC_BUNDLE)
+    basic = resources.files("perfsite").joinpath(BASIC_BUNDLE)
     if basic.is_file():
         return basic.read_bytes()
     from plotly.offline import get_plotlyjs

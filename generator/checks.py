@@ -1,6 +1,6 @@
 """Domain checks: the rules of the data standard that no Table Schema can express.
 
-Each check takes the package's text frames and returns :class:`~generator.errors.Issue`
+Each check takes the package's text frames and returns :class:`~perfsite.errors.Issue`
 values. Checks are vectorised over pandas frames so a package of 100,000 outturn rows is
 checked in about a second. Cells that frictionless already reports as unreadable (a
 number written ``47.5%``) are skipped here rather than reported twice.
@@ -676,7 +676,7 @@ def publication_issues(package: Package) -> list[Issue]:
 
 
 def text_issues(package: Package) -> list[Issue]:
-    """Text that would be dangerous on a page: raw HTML or script (formulas: :mod:`generator.safety`)."""
+    """Text that would be dangerous on a page: raw HTML or script (formulas: :mod:`perfsite.safety`)."""
 
     def html(resource: str, column: str, values: list[str]) -> np.ndarray:
         return cells_searched(values, _HTML, cells_containing(values, HTML_NEEDS))

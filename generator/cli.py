@@ -1,7 +1,7 @@
 """The ``perfsite`` command line: the only place that prints and chooses exit codes.
 
 Exit codes: 0 success, 1 the package or build has problems, 2 the command was used wrongly.
-Only :class:`~generator.errors.PerfsiteError` is caught: bad input never shows a traceback,
+Only :class:`~perfsite.errors.PerfsiteError` is caught: bad input never shows a traceback,
 real bugs keep theirs.
 """
 

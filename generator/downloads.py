@@ -310,7 +310,7 @@ def render_downloads(
     headlines: pd.DataFrame | None = None,
 ) -> dict[str, bytes]:
     """Every download, keyed by path under ``site_src`` (all under ``data/``); ``revisions`` is the
-    revisions log (:func:`generator.revisionlog.revision_log`), empty when nothing was revised;
+    revisions log (:func:`perfsite.revisionlog.revision_log`), empty when nothing was revised;
     ``headlines`` is each quarter's headline figures (the renderer's ``headline_rows``)."""
     files: dict[str, bytes] = {f"{name}.csv": csv_bytes(text) for name, text in resource_csvs(raw).items()}
     tidy = inert(tidy_performance(performance, measures))

@@ -1,7 +1,7 @@
 """What happened to published figures since: revisions, withdrawals, and the checks that nothing
 published changes or vanishes without a record.
 
-The archive (:mod:`generator.archive`) holds what each publication made public. Compared with
+The archive (:mod:`perfsite.archive`) holds what each publication made public. Compared with
 the package today:
 
 - a figure whose value differs is a **revision**: it needs a ``revision_note``;
@@ -91,7 +91,7 @@ def revisions(
     """Published figures that differ now from what was first published — in value, or in the status
     an officer set on them (``status_override``: it changes the published status) — with columns
     :data:`REVISION_COLUMNS` (``row``: the spreadsheet row in outturns.csv). ``first`` is
-    :func:`generator.archive.first_published_values`, when the caller has it already;
+    :func:`perfsite.archive.first_published_values`, when the caller has it already;
     ``outturns`` the figures to compare (default the package's own; :func:`as_released` for
     what the public has)."""
     outturns = package.raw.get("outturns") if outturns is None else outturns

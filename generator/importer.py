@@ -1,7 +1,7 @@
 """``perfsite import BOOK.xlsx PACKAGE``: a filled-in workbook becomes the package, checked as
 ``perfsite validate`` checks it, *against the package it replaces*.
 
-The workbook is read by :mod:`generator.workbook_read`. Its sheets are written as CSVs into a
+The workbook is read by :mod:`perfsite.workbook_read`. Its sheets are written as CSVs into a
 temporary folder beside a copy of the package's own ``archive/`` and a descriptor that keeps the
 package's name, title, description, site address and licence (the settings sheet supplies the
 council, plan and RAG settings), so a published figure changed without a revision note, or a
@@ -253,9 +253,9 @@ def import_workbook(book: str | Path, package_dir: str | Path, force_draft: bool
 def import_book(book: str | Path, package_dir: str | Path, force_draft: bool = False) -> Imported:
     """Import a workbook into ``package_dir``: every issue, and whether the package was written.
 
-    Raises :class:`~generator.guard.WriteRefused` when ``package_dir`` is no place to import into
+    Raises :class:`~perfsite.guard.WriteRefused` when ``package_dir`` is no place to import into
     (a file, a folder that is not a package, the home folder…) and
-    :class:`~generator.guard.WriteFailed` when the disk refuses the write."""
+    :class:`~perfsite.guard.WriteFailed` when the disk refuses the write."""
     from .validate import validate
 
     path, package_dir = Path(book), Path(package_dir)

@@ -6,7 +6,7 @@ target (green) and the changes since last quarter; the headline sentences; the s
 over the last eight quarters, with a gap for a quarter with no report or nothing rated; key
 projects' progress. The page template (``_infographic.html.j2``) and :func:`svg` both draw from
 it, so the image can never say something the page does not. Every count comes from a
-:class:`generator.rules.Headline` and every change from :func:`generator.report.status_changes`;
+:class:`perfsite.rules.Headline` and every change from :func:`perfsite.report.status_changes`;
 nothing here counts measures itself. Every number is written as text; colour is never the only
 carrier.
 """
@@ -116,7 +116,7 @@ def red_sentence(h: Headline) -> str:
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:
-    """How many changes of each kind (:data:`generator.report.CHANGE_KINDS`) a list holds."""
+    """How many changes of each kind (:data:`perfsite.report.CHANGE_KINDS`) a list holds."""
     tally = Counter(changes["change"])
     return {kind: tally[kind] for kind in report.CHANGE_KINDS}
 
@@ -223,7 +223,7 @@ def quarter_numbers(
 
     ``priorities`` in Council Plan order (``priority_id``, ``title``); ``overall`` and
     ``by_priority`` are the quarter's headlines; ``changes`` is
-    :func:`generator.report.status_changes` against ``previous`` (None for the first quarter);
+    :func:`perfsite.report.status_changes` against ``previous`` (None for the first quarter);
     ``trend`` is :func:`trend_point` for each quarter in sequence, oldest first, ending with this
     one; ``key_projects`` has ``title``, ``status`` and ``percent_complete`` for the quarter's
     updates of key projects; ``before`` is the latest earlier quarter with rated measures (its

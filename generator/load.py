@@ -2,7 +2,7 @@
 
 This is the only module that reads the package. It never raises for bad input: a
 problem with the package itself (no ``datapackage.json``, an unsafe path, a file that
-is not UTF-8) becomes an :class:`~generator.errors.Issue` and the resource is left out.
+is not UTF-8) becomes an :class:`~perfsite.errors.Issue` and the resource is left out.
 Cells are read as text (``""`` when empty) so the checks can quote exactly what the
 officer wrote; :func:`typed` converts them once the package is valid.
 """

@@ -34,7 +34,7 @@ built_by_perfsite = built_site
 
 def check_output(out: Path, package_dir: Path, cwd: Path | None = None) -> Path:
     """The resolved output folder, or :class:`OutputRefused` saying why it may not be written
-    (the rules of :func:`generator.guard.guard_write_target` for a site, and no file in it that
+    (the rules of :func:`perfsite.guard.guard_write_target` for a site, and no file in it that
     the build which made it did not write)."""
     target = guard_write_target(out, SITE, reading=package_dir, cwd=cwd)
     _refuse_foreign(target)

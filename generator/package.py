@@ -31,8 +31,8 @@ def descriptor_for(council: str, resources: list[str], schema_prefix: str | None
 def write_empty_package(package_dir: Path, council: str) -> Path:
     """Headers-only CSVs, the canonical schemas and a descriptor, in a new or empty folder.
 
-    Refuses (:class:`~generator.guard.WriteRefused`) a folder that already holds anything, or any
-    place :func:`~generator.guard.guard_write_target` forbids; written beside the folder first and
+    Refuses (:class:`~perfsite.guard.WriteRefused`) a folder that already holds anything, or any
+    place :func:`~perfsite.guard.guard_write_target` forbids; written beside the folder first and
     moved into place whole, so a full disk leaves nothing half-written."""
     target = guard_write_target(Path(package_dir), INIT)
     with writing(target, "no package was written"):

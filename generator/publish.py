@@ -4,7 +4,7 @@
 committee date no later than the publication date (itself no later than today, and after the
 period has ended), writes ``archive/<period>/`` (every resource as the public site now holds
 it, plus ``manifest.json`` with SHA-256 checksums and the chain) and marks the period published
-in ``publications.csv``. This is the only way to ``published``: :mod:`generator.history`
+in ``publications.csv``. This is the only way to ``published``: :mod:`perfsite.history`
 reports a published period without its snapshot. ``--adopt`` archives, once, a quarter that
 was published before perfsite was used, keeping its original ``published_date``.
 ``--corrections`` releases corrected published figures between reports as
@@ -13,8 +13,8 @@ was published before perfsite was used, keeping its original ``published_date``.
 A correction to a published figure becomes public with the next release, whichever it is: the
 release that first carries the corrected value is the one it became public in.
 
-One publish of a package at a time (:func:`generator.archive.publishing_lock`); crash safety is
-:mod:`generator.archive`'s: a publish killed at any point leaves the old state or the new, and
+One publish of a package at a time (:func:`perfsite.archive.publishing_lock`); crash safety is
+:mod:`perfsite.archive`'s: a publish killed at any point leaves the old state or the new, and
 running it again (or any later publish) finishes it.
 """
 
@@ -73,7 +73,7 @@ class PublishResult:
     finished: tuple[str, ...] = field(default=())
 
 
-#: what a publish tells the officer before it archives (see :func:`generator.status.publish_warnings`)
+#: what a publish tells the officer before it archives (see :func:`perfsite.status.publish_warnings`)
 Report = Callable[[list[str]], None]
 
 
@@ -275,7 +275,7 @@ def _finish_interrupted(
     it the chain's head, and for a report mark it published with its manifest's date. Each is a
     whole snapshot a publish had already checked and written; only its bookkeeping was left. A
     snapshot that a publish now would not write (:func:`_why_not_finish`) is set aside instead,
-    never published and never deleted (:func:`generator.archive.set_aside`), and ``on_report`` is
+    never published and never deleted (:func:`perfsite.archive.set_aside`), and ``on_report`` is
     told why."""
     results = []
     for name in sorted(archive.pending(package_dir)):

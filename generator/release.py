@@ -1,6 +1,6 @@
 """Rows the site would never show, and figures typed before their period ended.
 
-Every data row reaches the site through the publication that releases it (:mod:`generator.gate`):
+Every data row reaches the site through the publication that releases it (:mod:`perfsite.gate`):
 a quarter's rows through its own report, a month's through its quarter's, a financial year's
 through its Q4 report; a year's targets also with any report of that year. A row whose releasing report has no row in ``publications.csv`` — not even a draft —
 and ends before the latest report there (in a gap between reports, or before the first) will
@@ -13,7 +13,7 @@ validation runs cannot be an actual: it is a warning, with the day the period en
 ``published_date`` after that day (a warning, not an error: the officer's clock and a server's may
 be a time zone apart).
 
-Checks over the package's text frames, like :mod:`generator.checks`: rows whose period cannot be
+Checks over the package's text frames, like :mod:`perfsite.checks`: rows whose period cannot be
 read are left to the errors that say so.
 """
 

@@ -4,9 +4,9 @@
 are read through jinja2's loader). Pages are HTML that MkDocs places in the theme without
 parsing it again. The one path for package text: every value from the data passes through
 jinja2's autoescaping as plain text; the short list of officer fields that are Markdown
-(:data:`generator.text.MARKDOWN_FIELDS`) passes through :func:`generator.text.officer_markdown`,
+(:data:`perfsite.text.MARKDOWN_FIELDS`) passes through :func:`perfsite.text.officer_markdown`,
 which sanitises the HTML it renders; links from the data pass through
-:func:`generator.standard.safe_url`.
+:func:`perfsite.standard.safe_url`.
 """
 
 from __future__ import annotations
@@ -566,7 +566,7 @@ class Renderer(ReaderPages):
         warm_up(self.env)
 
     def render(self) -> dict[str, Page]:
-        """Every page. For a large council, on two processes (:mod:`generator.parallel`); the
+        """Every page. For a large council, on two processes (:mod:`perfsite.parallel`); the
         output is the same, in the same order, either way."""
         if self.large:
             self.prepare()

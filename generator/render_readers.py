@@ -1,8 +1,8 @@
 """Pages and numbers for what readers reach for next: filters, trends, the quarter at a glance,
-revisions and citations — a part of :class:`generator.render.Renderer`, kept in its own module.
+revisions and citations — a part of :class:`perfsite.render.Renderer`, kept in its own module.
 
 Every method works on the renderer's frames and templates (``self.page``, ``self.quarter``,
-``self.counts``) and returns plain values or :class:`~generator.page.Page` objects.
+``self.counts``) and returns plain values or :class:`~perfsite.page.Page` objects.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 class ReaderPages:
-    """Mixed into :class:`generator.render.Renderer`."""
+    """Mixed into :class:`perfsite.render.Renderer`."""
 
     def release(self) -> tuple[str | None, str | None]:
         """The latest release and its published date, for citations: the latest report's, or a
@@ -176,7 +176,7 @@ class ReaderPages:
         return out
 
     def infographic(self, quarter_id: str) -> dict:
-        """The numbers of the quarter at a glance (:mod:`generator.infographic`), for the page and the SVG."""
+        """The numbers of the quarter at a glance (:mod:`perfsite.infographic`), for the page and the SVG."""
         cache = self.__dict__.setdefault("_glances", {})  # the report, the home page and the image share it
         if quarter_id not in cache:
             cache[quarter_id] = self._infographic(quarter_id)

@@ -19,7 +19,7 @@ module says, for every figure whose printed status differs from the one the site
 - ``unexplained``: none of these; the figure, the target or the printed status needs checking.
 
 It also tries a small grid of common tolerance settings and says which reproduces the most printed
-statuses. Pure functions over typed frames (:func:`generator.load.typed`); no I/O.
+statuses. Pure functions over typed frames (:func:`perfsite.load.typed`); no I/O.
 """
 
 from __future__ import annotations

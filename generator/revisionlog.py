@@ -1,6 +1,6 @@
 """The revisions log: every published figure that was later corrected, with both values and dates.
 
-Built from :func:`generator.history.revisions` (value first published against value now) and the
+Built from :func:`perfsite.history.revisions` (value first published against value now) and the
 archived snapshot of each release (which value each carried), so a reader can see when the
 first figure went out and in which release, on which date, the corrected one became public.
 A correction becomes public with the first release that carries it: the next report's publish,

@@ -1,6 +1,6 @@
 """Safety checks: every field inert wherever it ends up (a web page, a link, a spreadsheet).
 
-Three rules, each returning :class:`~generator.errors.Issue` values:
+Three rules, each returning :class:`~perfsite.errors.Issue` values:
 
 - **links** — URL fields (``format: uri`` columns and the descriptor's addresses) accept only
   ``http``, ``https`` and ``mailto``; everything else (``javascript:`` in any disguise) is refused;

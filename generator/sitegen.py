@@ -1,7 +1,7 @@
 """Generate: a package → the whole site in memory (pages, downloads, navigation, settings).
 
 load → validate → gate → compute → render. Nothing here writes to disk: the result is
-handed to MkDocs by the perfsite plugin (:mod:`generator.plugin`), so two builds never
+handed to MkDocs by the perfsite plugin (:mod:`perfsite.plugin`), so two builds never
 share a folder and a killed build leaves nothing behind. The only reads are the package
 folder and its archive of published snapshots.
 """

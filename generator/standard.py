@@ -184,7 +184,7 @@ def site_url(descriptor: dict) -> str | None:
     """The address the public site is served from (the package's ``site_url``), or ``None``.
 
     Only an address :func:`site_url_problem` accepts counts: anything else is reported by
-    :func:`generator.checks.site_url_issues` and treated here as absent, so a build never
+    :func:`perfsite.checks.site_url_issues` and treated here as absent, so a build never
     writes another address into pages."""
     value = descriptor.get("site_url") if isinstance(descriptor, dict) else None
     if site_url_problem(value) is not None:

@@ -5,7 +5,7 @@ quarter) or the one named: its RAG counts beside the last published quarter's, t
 whose status changed, reds with and without an exception report, measures with no figure,
 revised and withdrawn published figures, and exactly how many rows of each resource
 ``perfsite publish`` would make public. The statuses come from the same rules as the site
-(:mod:`generator.rules`, :mod:`generator.report`); nothing here decides a status itself.
+(:mod:`perfsite.rules`, :mod:`perfsite.report`); nothing here decides a status itself.
 
 :func:`summarise` is pure (frames in, :class:`StatusReport` out); :func:`status` is the edge
 that reads the package.
@@ -43,7 +43,7 @@ class StatusReport:
     would_publish: dict[str, int] = field(default_factory=dict)  # resource → rows newly public
     warnings: int = 0
     # printed statuses (outturns.reported_status) of this report that differ, with the cause, and
-    # the tolerance settings that would reproduce most printed statuses (see generator.reported)
+    # the tolerance settings that would reproduce most printed statuses (see perfsite.reported)
     disagreements: list[dict] = field(default_factory=list)
     suggested_tolerance: dict | None = None
 
@@ -102,8 +102,8 @@ def summarise(
     warnings: int = 0,
     corrections: pd.DataFrame | None = None,
 ) -> StatusReport:
-    """The status report of ``period`` from typed frames (see :func:`generator.load.typed`);
-    ``corrections``: :func:`generator.history.pending_corrections`."""
+    """The status report of ``period`` from typed frames (see :func:`perfsite.load.typed`);
+    ``corrections``: :func:`perfsite.history.pending_corrections`."""
     pubs = frames["publications"]
     match = pubs[pubs["period"] == period]
     if match.empty:

@@ -8,8 +8,8 @@ only carrier of its information. For example::
     it is rated amber. It is up from 45.1% in the previous quarter (better) and down from 48.2% in
     the same quarter last year (worse).
 
-The sentences state what :mod:`generator.rules` decided and never decide anything themselves:
-every figure is rounded to the measure's decimal places with :mod:`generator.formatting`, the same
+The sentences state what :mod:`perfsite.rules` decided and never decide anything themselves:
+every figure is rounded to the measure's decimal places with :mod:`perfsite.formatting`, the same
 arithmetic the rules use, so the words always agree with the figures on the page.
 """
 
@@ -75,7 +75,7 @@ def summaries(frame: pd.DataFrame) -> pd.Series:
 
     The figures are rounded here, vectorised, with the very function the rules use. For a large
     council this runs while frictionless checks the files in a second process (see
-    :func:`generator.sitegen.generate`), so it is not split again: a third process cost more in
+    :func:`perfsite.sitegen.generate`), so it is not split again: a third process cost more in
     copied memory than it saved."""
     columns = {name: frame[name].tolist() for name in FIELDS}
     dp = frame["decimal_places"].astype("int64").to_numpy()

@@ -5,7 +5,7 @@ drift around their targets so statuses mix; reds with exception reports (found b
 rules engine itself); a methodology statement for every measure; a few missing values
 and officer overrides; quarterly project updates. The last quarter is approved but not
 yet published; the others are archived as adopted (``publish --adopt``). Same seed, same bytes.
-synth writes only a new or empty folder (see :mod:`generator.guard`) and records what it made in
+synth writes only a new or empty folder (see :mod:`perfsite.guard`) and records what it made in
 a marker file, so that only that is replaced by a later ``synth --force``.
 """
 
@@ -89,7 +89,7 @@ def synthesise(
 
     With ``force``, a folder that already holds files is accepted, as long as synth would write over
     none of them (a synthetic package synth made there before is replaced; nothing else is ever
-    removed). Refused (:class:`~generator.guard.WriteRefused`): a package folder, a file, the
+    removed). Refused (:class:`~perfsite.guard.WriteRefused`): a package folder, a file, the
     current, home or checkout folder or one of their parents. The package is written beside the
     folder first and moved in only when complete."""
     if measures < 1 or years < 1 or projects < 0:

@@ -1,11 +1,11 @@
 """Validate: every problem in a package, all at once, sorted by file and row.
 
-Three layers, each returning :class:`~generator.errors.Issue` values:
+Three layers, each returning :class:`~perfsite.errors.Issue` values:
 
-1. the package itself (descriptor, paths, encodings) — found by :mod:`generator.load`;
+1. the package itself (descriptor, paths, encodings) — found by :mod:`perfsite.load`;
 2. the Table Schemas and keys — checked by frictionless against perfsite's *canonical*
    schemas, whatever the package declares;
-3. the domain rules no schema can express — :mod:`generator.checks`.
+3. the domain rules no schema can express — :mod:`perfsite.checks`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 sheet and one sheet per resource: headers with each field's description as a comment, a
 frozen header row, fitted column widths and drop-down lists for every enum and for ids that
 must exist on another sheet. ``perfsite import BOOK.xlsx PACKAGE`` reads it back: see
-:mod:`generator.workbook_read` (cells as the officer sees them) and :mod:`generator.importer`
+:mod:`perfsite.workbook_read` (cells as the officer sees them) and :mod:`perfsite.importer`
 (validation against the package it replaces).
 """
 
@@ -105,8 +105,8 @@ def write_template(out: str | Path, package_dir: str | Path | None = None, force
     """Write the workbook template, filled from ``package_dir`` when given.
 
     ``out`` must be a new .xlsx file in an existing folder outside any package, or, with ``force``,
-    an existing workbook (never another file or a folder: :func:`generator.guard.guard_write_target`).
-    A package that cannot be read whole is refused (:class:`~generator.errors.ValidationFailed`):
+    an existing workbook (never another file or a folder: :func:`perfsite.guard.guard_write_target`).
+    A package that cannot be read whole is refused (:class:`~perfsite.errors.ValidationFailed`):
     a sheet left empty would empty the package's file at the next import."""
     from .load import load
 
@@ -214,11 +214,11 @@ def _style_header(ws, headers: list[str]) -> None:
     ws.freeze_panes = "A2"
 
 
-# -- import: in generator.importer ----------------------------------------------------------------
+# -- import: in perfsite.importer ----------------------------------------------------------------
 
 
 def __getattr__(name: str):
-    # ``import_workbook`` and ``read_workbook`` live in generator.importer; kept reachable from here
+    # ``import_workbook`` and ``read_workbook`` live in perfsite.importer; kept reachable from here
     if name in ("import_workbook", "read_workbook"):
         from . import importer
 

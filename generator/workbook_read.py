@@ -8,7 +8,7 @@ holds a fraction (53.9% is stored as 0.539): for a measure whose unit is percent
 figure the officer typed (53.9). Hidden rows are imported, with a warning. The file's
 uncompressed size is checked before openpyxl opens it, so a zip bomb is refused in
 milliseconds, and what each sheet stores is counted from its XML first
-(:mod:`generator.workbook_scan`), so an absurd sheet is refused before it is loaded. Only the
+(:mod:`perfsite.workbook_scan`), so an absurd sheet is refused before it is loaded. Only the
 cells a sheet stores are read (:func:`stored_cells`): time and memory follow the content, not
 the address of the last cell. Row numbers are Excel's own, blank rows included. A sheet whose
 name differs only in capitals or spaces is read with a warning (:func:`match_sheets`).
@@ -422,7 +422,7 @@ def _resolve_percents(book: Book, percents: list) -> None:
 
 
 def scan_issues(path: Path) -> tuple[bool, list[Issue]]:
-    """Count what each sheet stores before openpyxl loads it (:mod:`generator.workbook_scan`):
+    """Count what each sheet stores before openpyxl loads it (:mod:`perfsite.workbook_scan`):
     whether any formula is stored, and a problem for each sheet too large to read."""
     try:
         with zipfile.ZipFile(path) as archive:

@@ -18,8 +18,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from generator import publish, standard
-from generator.package import descriptor_for
+from perfsite import publish, standard
+from perfsite.package import descriptor_for
 
 COUNCIL = "Eastfold District Council"
 PRIORITIES = [("place", "A greener place"), ("people", "Healthy people"), ("council", "A well-run council")]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from generator import periods, standard
+from perfsite import periods, standard
 
 WORDS = st.sampled_from(
     [

@@ -18,15 +18,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import archive, history
-from generator.archivecheck import archive_issues
-from generator.build import build
-from generator.errors import BuildError, errors_of, warnings_of
-from generator.load import load
-from generator.publish import publish_period
-from generator.sitegen import archive_downloads, public_releases
-from generator.synth import synthesise
-from generator.validate import validate
+from perfsite import archive, history
+from perfsite.archivecheck import archive_issues
+from perfsite.build import build
+from perfsite.errors import BuildError, errors_of, warnings_of
+from perfsite.load import load
+from perfsite.publish import publish_period
+from perfsite.sitegen import archive_downloads, public_releases
+from perfsite.synth import synthesise
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 
@@ -90,7 +90,7 @@ def test_each_manifest_lists_every_resource_and_records_every_earlier_snapshot(c
 
 
 def archive_standard_resources():
-    from generator import standard
+    from perfsite import standard
 
     return standard.RESOURCES
 
@@ -388,7 +388,7 @@ def test_a_corrections_release_dropped_into_an_unchained_archive_is_refused(tmp_
 
 
 def test_publish_never_follows_a_lock_file_that_is_a_link(pkg):
-    from generator.errors import PublishError
+    from perfsite.errors import PublishError
 
     (pkg / "archive" / archive.LOCK).unlink(missing_ok=True)
     (pkg / "archive" / archive.LOCK).symlink_to(pkg / "outturns.csv")
@@ -402,8 +402,8 @@ def test_publish_never_follows_a_lock_file_that_is_a_link(pkg):
 
 def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
     """The site shows each figure as the newest release carried it: releases are dated in order."""
-    from generator.errors import PublishError
-    from generator.publish import publish_corrections
+    from perfsite.errors import PublishError
+    from perfsite.publish import publish_corrections
 
     pkg = Path(shutil.copytree(EXAMPLE, tmp_path / "pkg"))
     env02 = lambda r: (r["measure_id"], r["period"]) == ("env-02", "2026-27-Q1")  # noqa: E731
@@ -424,7 +424,7 @@ def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
 
 _VALIDATE_AS_NOBODY = """
 import json, os, sys
-from generator.validate import validate
+from perfsite.validate import validate
 validate(sys.argv[2])  # everything imported (Python itself may live where nobody can read)
 os.setgid(65534); os.setgroups([]); os.setuid(65534)
 _, issues = validate(sys.argv[1])

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from generator import charts
+from perfsite import charts
 
 from .conftest import EXAMPLE
 

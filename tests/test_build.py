@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator.errors import BuildError, PublishError, ValidationFailed
-from generator.formatting import format_value
-from generator.publish import publish
-from generator.synth import synthesise
-from generator.validate import validate
+from perfsite import build as build_module
+from perfsite.errors import BuildError, PublishError, ValidationFailed
+from perfsite.formatting import format_value
+from perfsite.publish import publish
+from perfsite.synth import synthesise
+from perfsite.validate import validate
 
 from .conftest import build_site
 
@@ -199,7 +199,7 @@ def test_materials_parts_made_once_a_folder_are_what_each_page_would_have_had(tm
     import json
     import shutil
 
-    from generator import plugin
+    from perfsite import plugin
 
     pkg = synthesise(tmp_path / "pkg", measures=30, years=2, projects=6, seed=3)
     rewrite(pkg / "measures.csv", lambda r: r.update(title=HOSTILE_TITLES.get(r["measure_id"], r["title"])))
@@ -268,7 +268,7 @@ def test_cli_build_of_a_broken_package_says_why_without_a_traceback(tmp_path):
         pkg / "measures.csv", lambda r: r.update(unit="percentage") if r["measure_id"] == "m0001" else None
     )
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", str(pkg), "--out", str(tmp_path / "site")],
+        [sys.executable, "-m", "perfsite.cli", "build", str(pkg), "--out", str(tmp_path / "site")],
         capture_output=True,
         text=True,
         timeout=300,
@@ -343,7 +343,7 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
         ),
     )
     # a correction becomes public with a release: here a corrections release of its own
-    from generator.publish import publish_corrections
+    from perfsite.publish import publish_corrections
 
     publish_corrections(pkg, datetime.date(2026, 11, 25), today=datetime.date(2026, 12, 1))
     out, _ = build_site(pkg, tmp_path / "w")
@@ -355,7 +355,7 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
 
 
 def test_an_empty_package_builds_a_site_that_says_nothing_is_published_yet(tmp_path):
-    from generator.package import write_empty_package
+    from perfsite.package import write_empty_package
 
     pkg = tmp_path / "empty"
     write_empty_package(pkg, "Newtown Borough Council")
@@ -370,7 +370,7 @@ def test_cli_builds_the_example_and_prints_a_summary(tmp_path):
     from .conftest import EXAMPLE
 
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", str(EXAMPLE), "--out", str(tmp_path / "site")],
+        [sys.executable, "-m", "perfsite.cli", "build", str(EXAMPLE), "--out", str(tmp_path / "site")],
         capture_output=True,
         text=True,
         timeout=300,

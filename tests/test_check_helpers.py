@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import checks, limits, safety
+from perfsite import checks, limits, safety
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from generator import citation
+from perfsite import citation
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

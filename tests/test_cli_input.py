@@ -17,12 +17,12 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from generator import build as build_module
-from generator import guard, standard
-from generator.cli import cli
-from generator.errors import errors_of
-from generator.synth import synthesise
-from generator.validate import validate
+from perfsite import build as build_module
+from perfsite import guard, standard
+from perfsite.cli import cli
+from perfsite.errors import errors_of
+from perfsite.synth import synthesise
+from perfsite.validate import validate
 
 from .conftest import ROOT
 
@@ -228,8 +228,8 @@ def test_every_disk_refusal_becomes_a_plain_message(code):
 
 
 def test_a_full_disk_during_synth_init_and_template_leaves_nothing_half_written(tmp_path, monkeypatch):
-    from generator import synth as synth_module
-    from generator import workbook
+    from perfsite import synth as synth_module
+    from perfsite import workbook
 
     real = synth_module._synthesise
 
@@ -277,7 +277,7 @@ def test_nothing_a_person_types_ends_in_a_traceback_in_the_real_command(tmp_path
     ]
     for args in tries:
         result = subprocess.run(
-            [sys.executable, "-m", "generator.cli", *map(str, args)],
+            [sys.executable, "-m", "perfsite.cli", *map(str, args)],
             capture_output=True,
             text=True,
             timeout=120,

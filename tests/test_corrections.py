@@ -22,13 +22,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import archive
-from generator.build import build
-from generator.errors import PublishError, errors_of, warnings_of
-from generator.publish import publish_corrections, publish_period
-from generator.status import status
-from generator.synth import synthesise
-from generator.validate import validate
+from perfsite import archive
+from perfsite.build import build
+from perfsite.errors import PublishError, errors_of, warnings_of
+from perfsite.publish import publish_corrections, publish_period
+from perfsite.status import status
+from perfsite.synth import synthesise
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 
@@ -95,7 +95,7 @@ def test_status_lists_the_correction_the_next_publish_makes_public(corrected):
         (MEASURE, QUARTER, "corrected", first)
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "status", str(pkg), QUARTER],
+        [sys.executable, "-m", "perfsite.cli", "status", str(pkg), QUARTER],
         capture_output=True,
         text=True,
         timeout=300,
@@ -174,8 +174,8 @@ def test_a_corrections_release_is_dated_in_order_and_named_apart_on_one_day(corr
 KILL = textwrap.dedent(
     """
     import datetime as dt, os, sys
-    from generator import archive
-    from generator.publish import publish_corrections
+    from perfsite import archive
+    from perfsite.publish import publish_corrections
 
     def die(name):
         if name == sys.argv[2]:
@@ -248,8 +248,8 @@ def test_publish_prints_what_becomes_public_that_needs_a_second_look(tmp_path):
     script = textwrap.dedent(
         """
         import datetime as dt, sys
-        from generator.cli import cli
-        from generator import publish
+        from perfsite.cli import cli
+        from perfsite import publish
         real = publish.publish_period
         publish.publish_period = lambda *a, **k: real(*a, **{**k, "today": dt.date(2027, 1, 15)})
         cli(sys.argv[1:])
@@ -298,7 +298,7 @@ def test_publish_needs_a_period_or_corrections_but_not_both(corrected):
     pkg = corrected[0]
     for args in ([], ["2026-27-Q2", "--corrections"], ["--corrections", "--adopt"]):
         result = subprocess.run(
-            [sys.executable, "-m", "generator.cli", "publish", str(pkg), *args],
+            [sys.executable, "-m", "perfsite.cli", "publish", str(pkg), *args],
             capture_output=True,
             text=True,
             timeout=300,

@@ -11,9 +11,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import archive, downloads, periods, safety
-from generator.formatting import decimal_text, quantise_scalar
-from generator.load import load
+from perfsite import archive, downloads, periods, safety
+from perfsite.formatting import decimal_text, quantise_scalar
+from perfsite.load import load
 
 from .conftest import EXAMPLE
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator import parallel, render
-from generator.synth import synthesise
+from perfsite import build as build_module
+from perfsite import parallel, render
+from perfsite.synth import synthesise
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 SITE_URL = "https://performance.example.org/"
@@ -74,8 +74,8 @@ def test_built_tree_matches_golden(built):
 
 def site_data(tmp_path: Path) -> render.SiteData:
     """What the pages of a 20-measure synthetic council are rendered from."""
-    from generator import gate, rules
-    from generator.load import load, typed
+    from perfsite import gate, rules
+    from perfsite.load import load, typed
 
     package = load(synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4))
     frames = typed(package)

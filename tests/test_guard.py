@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import guard
-from generator.cli import cli
-from generator.synth import synthesise
-from generator.workbook import write_template
+from perfsite import guard
+from perfsite.cli import cli
+from perfsite.synth import synthesise
+from perfsite.workbook import write_template
 
 from .conftest import ROOT
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 
-from generator import publish
-from generator.errors import errors_of
-from generator.synth import synthesise
-from generator.validate import validate
+from perfsite import publish
+from perfsite.errors import errors_of
+from perfsite.synth import synthesise
+from perfsite.validate import validate
 
 from . import headline_reader as reader
 from .annual_package import OUTAGE, annual_council
@@ -90,7 +90,7 @@ def annual_site(annual_package) -> Path:
 
 def test_status_lists_the_changes_the_report_lists(annual_package, annual_site):
     """`perfsite status` counts what changed by the site's rule: the same measures, the same kinds."""
-    from generator.status import status
+    from perfsite.status import status
 
     for quarter in reader.included_quarters(annual_site)[1:]:
         listed = reader.read_report(annual_site, quarter).changes
@@ -101,7 +101,7 @@ def test_status_lists_the_changes_the_report_lists(annual_package, annual_site):
     # and the command says the headline in the site's words, with how many had a figure
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from perfsite.cli import cli
 
     shown = CliRunner().invoke(cli, ["status", str(annual_package), "2025-26-Q1"]).output
     assert reader.read_report(annual_site, "2025-26-Q1").headlines[0] in shown

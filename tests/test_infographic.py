@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from generator import infographic, rules
+from perfsite import infographic, rules
 
 from .conftest import EXAMPLE
 from .headline_reader import figures_words_of

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import build as build_module
-from generator import outdir
-from generator.cli import cli
-from generator.synth import synthesise
+from perfsite import build as build_module
+from perfsite import outdir
+from perfsite.cli import cli
+from perfsite.synth import synthesise
 
 from .conftest import EXAMPLE, ROOT
 
@@ -175,15 +175,15 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(tmp_path, pac
 
 # the command line with a large council's two processes switched on for any package
 TWO_PROCESSES = (
-    "from generator import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
-    "from generator.cli import main; main()"
+    "from perfsite import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
+    "from perfsite.cli import main; main()"
 )
 
 
 def _cli(*args: str, cwd: Path, two_processes: bool = False) -> list[str]:
     if two_processes:
         return [sys.executable, "-c", TWO_PROCESSES, *args]
-    return [sys.executable, "-m", "generator.cli", *args]
+    return [sys.executable, "-m", "perfsite.cli", *args]
 
 
 def test_two_builds_at_once_each_produce_what_they_produce_alone(tmp_path, package, marked_preview_package):
@@ -336,7 +336,7 @@ def test_a_non_editable_install_builds_the_example_from_another_folder(tmp_path)
     )
     assert result.returncode == 0, result.stderr[-3000:]
     located = subprocess.run(
-        [str(python), "-c", "import generator; print(generator.__file__)"],
+        [str(python), "-c", "import perfsite; print(perfsite.__file__)"],
         cwd=elsewhere,
         capture_output=True,
         text=True,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import checks, standard
-from generator.errors import errors_of, warnings_of
-from generator.validate import validate
+from perfsite import checks, standard
+from perfsite.errors import errors_of, warnings_of
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, edit_descriptor, read_rows, set_cell, write_rows
 

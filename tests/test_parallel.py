@@ -1,4 +1,4 @@
-"""Two processes for a large council (:mod:`generator.parallel`): same results, in order, and
+"""Two processes for a large council (:mod:`perfsite.parallel`): same results, in order, and
 failures that surface instead of vanishing; MkDocs' pages split between two processes give the
 same site byte for byte."""
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator import parallel, plugin, render
-from generator.synth import synthesise
+from perfsite import build as build_module
+from perfsite import parallel, plugin, render
+from perfsite.synth import synthesise
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a second process needs a second core")
 
@@ -64,7 +64,7 @@ def test_a_large_result_from_the_second_process_is_held_once_while_it_arrives():
         import os, sys
         from pathlib import Path
         sys.path.insert(0, sys.argv[1])
-        from generator import parallel
+        from perfsite import parallel
 
         def peak():
             status = Path("/proc/self/status").read_text().splitlines()
@@ -148,9 +148,9 @@ def test_side_by_side_runs_the_first_here_and_the_second_in_the_other_process(tm
 def test_a_large_councils_validation_compiles_the_templates_in_this_process(tmp_path, monkeypatch):
     """frictionless runs in the second process and perfsite's checks, then the work handed to
     validation (compiling templates), in this one, which builds the site next."""
-    from generator.errors import errors_of
-    from generator.load import load
-    from generator.validate import validate_package
+    from perfsite.errors import errors_of
+    from perfsite.load import load
+    from perfsite.validate import validate_package
 
     pkg = synthesise(tmp_path / "pkg", measures=parallel.LARGE_COUNCIL_MEASURES, years=1, projects=2, seed=5)
     forked = []
@@ -202,7 +202,7 @@ def test_the_second_process_dies_with_a_killed_build(tmp_path):
             f"""
             import os, sys, time
             sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
-            from generator import parallel
+            from perfsite import parallel
             wait = parallel.fork(lambda: time.sleep(120))
             print(wait.pid, flush=True)
             time.sleep(120)
@@ -303,7 +303,7 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
     """perfsite build itself runs one thread (its progress display has no refresh thread), so a
     large council's pages and MkDocs' page rendering both get the second process."""
     spy = (
-        "from generator import parallel, plugin, render\n"
+        "from perfsite import parallel, plugin, render\n"
         "real = parallel.fork\n"
         "def fork(work, **kw):\n"
         "    print('forked', flush=True)\n"
@@ -311,7 +311,7 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
         "parallel.fork = fork\n"
         "render.PARALLEL_MEASURES = 1\n"
         "plugin.SPLIT_PAGES = 1\n"
-        "from generator.cli import main\n"
+        "from perfsite.cli import main\n"
         "main()\n"
     )
     from .conftest import EXAMPLE
@@ -337,7 +337,7 @@ def large_council(tmp_path_factory) -> Path:
 def test_a_large_councils_figures_are_worked_out_while_frictionless_checks_its_files(
     large_council, monkeypatch
 ):
-    from generator import sitegen
+    from perfsite import sitegen
 
     validating, during = [False], []
     real_validate, real_figures = sitegen.validate_package, sitegen.figures
@@ -365,9 +365,9 @@ def test_figures_that_fail_on_a_package_frictionless_rejects_give_its_errors_not
 ):
     """The figures are worked out before frictionless has said the files are valid; when they are
     not, the officer sees frictionless' error, whatever working out the figures ran into."""
-    from generator import sitegen
-    from generator import validate as validate_module
-    from generator.errors import Issue, ValidationFailed
+    from perfsite import sitegen
+    from perfsite import validate as validate_module
+    from perfsite.errors import Issue, ValidationFailed
 
     wrong = Issue("type-error", "type error in field value", "outturns.csv", 7, "value", "twelve")
     monkeypatch.setattr(validate_module, "schema_issues", lambda package: [wrong])
@@ -389,8 +389,8 @@ def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_o
     import csv
     import shutil
 
-    from generator.load import load
-    from generator.validate import validate_package
+    from perfsite.load import load
+    from perfsite.validate import validate_package
 
     pkg = tmp_path / "pkg"
     shutil.copytree(large_council, pkg)
@@ -398,7 +398,7 @@ def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_o
         rows = list(csv.reader(f))
     with (pkg / "exceptions.csv").open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([rows[0], *rows[1::2]])  # half the exception reports gone
-    from generator import status_checks
+    from perfsite import status_checks
 
     forked, here = [], []
     real_fork, real_warnings = parallel.fork, status_checks.status_issues

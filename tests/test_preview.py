@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from generator import preview, render, sitegen
-from generator.load import load
-from generator.page import plain
+from perfsite import preview, render, sitegen
+from perfsite.load import load
+from perfsite.page import plain
 
 from .conftest import EXAMPLE
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import archive
-from generator.build import build
-from generator.errors import errors_of, warnings_of
-from generator.publish import publish_period
-from generator.validate import validate
+from perfsite import archive
+from perfsite.build import build
+from perfsite.errors import errors_of, warnings_of
+from perfsite.publish import publish_period
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, append_row, read_rows
 
@@ -39,8 +39,8 @@ PUBLISH = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from pathlib import Path
-    from generator import archive
-    from generator.publish import publish_period
+    from perfsite import archive
+    from perfsite.publish import publish_period
 
     pkg, period, date, role, signals = sys.argv[1:6]
     signals = Path(signals)
@@ -136,7 +136,7 @@ HOLD_LOCK = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from generator import archive
+    from perfsite import archive
 
     with archive.publishing_lock(Path(sys.argv[1])):
         Path(sys.argv[2]).touch()
@@ -152,8 +152,8 @@ HOLD_LOCK = textwrap.dedent(
 CLI = textwrap.dedent(
     """
     import sys
-    from generator import archive
-    from generator.cli import cli
+    from perfsite import archive
+    from perfsite.cli import cli
     archive.LOCK_WAIT_SECONDS = float(sys.argv[1])
     cli(sys.argv[2:])
     """
@@ -209,7 +209,7 @@ def test_a_publish_killed_while_holding_the_lock_never_blocks_the_next(tmp_path)
 
 
 def test_publish_refuses_an_archive_that_is_a_link_or_a_missing_package(tmp_path):
-    from generator.errors import PublishError
+    from perfsite.errors import PublishError
 
     with pytest.raises(PublishError, match="no package folder"):
         publish_period(tmp_path / "nowhere", Q2, today=TODAY)

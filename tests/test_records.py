@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.render import _records
+from perfsite.render import _records
 
 
 def table(n: int) -> pd.DataFrame:

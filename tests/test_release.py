@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import errors_of
-from generator.validate import validate
+from perfsite.errors import errors_of
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, TODAY, append_row, read_rows, write_rows
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator import report
+from perfsite import report
 
 Q2 = "2026-27-Q2"
 STATUSES = ["red", "green", "green", "red", "amber", "red", "red"]
@@ -148,7 +148,7 @@ def test_changes_side_by_side_are_the_merged_changes_whatever_the_order():
 def test_a_reports_red_rows_as_records_are_the_converted_attached_frame(tmp_path):
     """The report's red rows, made from its converted rows: the same records as converting
     :func:`report.attach_exceptions` of the red rows, with reports missing, blank or only for the quarter."""
-    from generator import render
+    from perfsite import render
 
     from .test_golden_pages import site_data
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import reported, rules
-from generator.errors import errors_of, warnings_of
-from generator.load import Package, load, typed
-from generator.status import status
-from generator.validate import validate
+from perfsite import reported, rules
+from perfsite.errors import errors_of, warnings_of
+from perfsite.load import Package, load, typed
+from perfsite.status import status
+from perfsite.validate import validate
 
 from .corpus import EXAMPLE, TODAY, edit_descriptor, read_rows, write_rows
 
@@ -219,7 +219,7 @@ def test_status_lists_the_quarters_disagreements_and_the_suggestion(tmp_path):
 
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from perfsite.cli import cli
 
     out = CliRunner().invoke(cli, ["status", str(pkg)]).output
     assert f"Printed status differs (the site shows perfsite's) ({len(r.disagreements)}):" in out
@@ -248,8 +248,8 @@ def test_an_old_workbook_without_the_column_imports(tmp_path):
     """A workbook made before the column existed is imported as if the column were empty."""
     from openpyxl import load_workbook
 
-    from generator.importer import import_workbook
-    from generator.workbook import write_template
+    from perfsite.importer import import_workbook
+    from perfsite.workbook import write_template
 
     book = tmp_path / "book.xlsx"
     write_template(book, EXAMPLE)

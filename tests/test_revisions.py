@@ -8,10 +8,10 @@ import datetime
 import pandas as pd
 import pytest
 
-from generator.formatting import format_value
-from generator.publish import publish, publish_corrections
-from generator.revisionlog import COLUMNS, revision_log
-from generator.synth import synthesise
+from perfsite.formatting import format_value
+from perfsite.publish import publish, publish_corrections
+from perfsite.revisionlog import COLUMNS, revision_log
+from perfsite.synth import synthesise
 
 from .conftest import build_site
 from .test_build import UNPUBLISHED, rewrite

@@ -1,4 +1,4 @@
-"""The performance rules (generator.rules): applicable target, status, direction, counts, exceptions."""
+"""The performance rules (perfsite.rules): applicable target, status, direction, counts, exceptions."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import rules
-from generator.formatting import quantise, quantise_scalar
+from perfsite import rules
+from perfsite.formatting import quantise, quantise_scalar
 
 from .rows import measure_row, outturn_row
 

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator import cli as cli_module
-from generator.downloads import csv_text
-from generator.errors import errors_of
-from generator.safety import char_name, url_problem
-from generator.validate import validate
-from generator.workbook import write_template
+from perfsite import cli as cli_module
+from perfsite.downloads import csv_text
+from perfsite.errors import errors_of
+from perfsite.safety import char_name, url_problem
+from perfsite.validate import validate
+from perfsite.workbook import write_template
 
 from .conftest import build_site
 from .corpus import EXAMPLE, edit_descriptor, is_measure, read_rows, set_cell, write_rows

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from generator import report
+from perfsite import report
 
 from .conftest import EXAMPLE
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import report, rules
-from generator.load import load, typed
-from generator.status import next_period, one_line, status
+from perfsite import report, rules
+from perfsite.load import load, typed
+from perfsite.status import next_period, one_line, status
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 
@@ -99,7 +99,7 @@ def test_status_lists_reds_without_reports_missing_figures_revisions_and_withdra
         (first["measure_id"], LAST, "Late returns")
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "status", str(pkg), "--json"],
+        [sys.executable, "-m", "perfsite.cli", "status", str(pkg), "--json"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,10 +7,10 @@ import hashlib
 import subprocess
 import sys
 
-from generator import standard
-from generator.errors import errors_of
-from generator.synth import SHAPES, synthesise
-from generator.validate import validate
+from perfsite import standard
+from perfsite.errors import errors_of
+from perfsite.synth import SHAPES, synthesise
+from perfsite.validate import validate
 
 
 def digest(folder):
@@ -29,7 +29,7 @@ def test_synth_package_is_valid_and_has_the_requested_size(tmp_path):
         [
             sys.executable,
             "-m",
-            "generator.cli",
+            "perfsite.cli",
             "synth",
             str(tmp_path / "p"),
             "--measures",

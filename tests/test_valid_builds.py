@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 
-from generator.errors import errors_of
-from generator.validate import validate
+from perfsite.errors import errors_of
+from perfsite.validate import validate
 
 from .conftest import build_site
 from .strategies import packages, write_package

@@ -9,9 +9,9 @@ import traceback
 
 import pytest
 
-from generator import standard
-from generator.errors import errors_of, warnings_of
-from generator.validate import validate
+from perfsite import standard
+from perfsite.errors import errors_of, warnings_of
+from perfsite.validate import validate
 
 from .corpus import (
     CASES,
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "perfsite.cli", *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -83,7 +83,7 @@ def run_in_process(*args: str):
     """The CLI in this process (click's runner): the corpus runs in seconds, not a process each."""
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from perfsite.cli import cli
 
     return CliRunner().invoke(cli, list(args))
 
@@ -192,11 +192,11 @@ def test_init_writes_a_valid_empty_package(tmp_path):
 def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
     import shutil
 
-    import generator.load
+    import perfsite.load
 
     pkg = tmp_path / "big"
     shutil.copytree(EXAMPLE, pkg)
-    monkeypatch.setattr(generator.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
+    monkeypatch.setattr(perfsite.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
     _, issues = validate(pkg)
     assert ("file-too-large", "outturns.csv") in [(i.code, i.file) for i in errors_of(issues)]
 

@@ -12,10 +12,10 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from generator import standard
-from generator.errors import errors_of
-from generator.importer import import_workbook
-from generator.workbook import write_template
+from perfsite import standard
+from perfsite.errors import errors_of
+from perfsite.importer import import_workbook
+from perfsite.workbook import write_template
 
 from .conftest import EXAMPLE
 
@@ -156,7 +156,7 @@ def test_an_extra_blank_sheet_is_harmless(example_book, tmp_path):
 def test_force_draft_writes_despite_errors_and_cli_exit_codes(example_book, tmp_path):
     path = edited(example_book, tmp_path, _unit_typed_over)
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "import", str(path), str(tmp_path / "pkg")],
+        [sys.executable, "-m", "perfsite.cli", "import", str(path), str(tmp_path / "pkg")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -260,7 +260,7 @@ def test_hidden_sheets_are_refused_and_hidden_rows_warned(example_book, tmp_path
 def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path, monkeypatch):
     import zipfile
 
-    from generator import workbook_read
+    from perfsite import workbook_read
 
     monkeypatch.setattr(workbook_read, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
     bomb = tmp_path / "bomb.xlsx"
