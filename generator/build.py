@@ -22,9 +22,7 @@ from pathlib import Path
 from . import checks, outdir, sitegen, standard
 from .errors import BuildError, PerfsiteError
 from .guard import writing
-from .plugin import HAND_WRITTEN, SITE_DIR
-
-MKDOCS_YML = SITE_DIR / "mkdocs.yml"
+from .shipped import HAND_WRITTEN, MKDOCS_YML
 
 
 class SiteUrlRefused(PerfsiteError):

@@ -40,10 +40,8 @@ from mkdocs.utils import get_theme_dir, nest_paths
 
 from . import parallel, preview, sitegen, standard
 from .errors import PerfsiteError, ValidationFailed
+from .shipped import HAND_WRITTEN, THEME_OVERRIDES
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
-THEME_OVERRIDES = SITE_DIR / "overrides"
-HAND_WRITTEN = SITE_DIR / "docs"  # the accessibility statement and the CSS/JS assets
 ASSETS_CSS = "assets/perfsite.css"
 ASSETS_JS = "assets/perfsite.js"
 READERS_CSS = "assets/readers.css"  # filters, status history, citations, the infographic

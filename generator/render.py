@@ -26,9 +26,10 @@ from .formatting import format_value, sentence, uk_date
 from .page import Page, make_page, plain
 from .render_readers import ReaderPages
 from .revisionlog import release_label
+from .shipped import PAGE_TEMPLATES
 from .text import code_spans, officer_markdown
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "site" / "templates"
+TEMPLATE_DIR = PAGE_TEMPLATES
 
 # the arrows beside these words are drawn by CSS (perfsite.css), hidden from screen readers
 DIRECTION_WORDS = {

@@ -296,57 +296,6 @@ def test_a_build_outside_the_checkout_leaves_the_checkout_untouched(tmp_path, pa
     assert _git_status() == before
 
 
-@pytest.mark.slow
-def test_a_non_editable_install_builds_the_example_from_another_folder(tmp_path):
-    """pip install . (not -e) into a fresh virtual environment; its perfsite finds its templates,
-    theme and hand-written pages as package data."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    # the dependencies come from this environment; perfsite itself is installed from the source tree
-    site_packages = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
-    venv_site = next((venv / "lib").glob("python*/site-packages"))
-    (venv_site / "perfsite-test-deps.pth").write_text(str(site_packages) + "\n")
-    source = tmp_path / "source"
-    top = {".git", ".venv", "site", "site-preview", "build", "bench"}
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in ("node_modules", "__pycache__") or n.endswith(".egg-info")}
-        return skip | (top & set(names) if Path(folder) == ROOT else set())
-
-    shutil.copytree(ROOT, source, ignore=ignore)
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stderr[-3000:]
-    shutil.rmtree(source)  # nothing may be read from a source tree any more
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    shutil.copytree(EXAMPLE, elsewhere / "council")
-    result = subprocess.run(
-        [str(venv / "bin" / "perfsite"), "build", "council", "--out", "public"],
-        cwd=elsewhere,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    located = subprocess.run(
-        [str(python), "-c", "import perfsite; print(perfsite.__file__)"],
-        cwd=elsewhere,
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert str(venv) in located
-    assert (elsewhere / "public" / "measures" / "index.html").exists()
-    assert "DRAFT" not in (elsewhere / "public" / "index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["council", "public"]
-
-
 def test_a_preview_build_says_what_publishing_would_make_public(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--preview", "--out", str(tmp_path / "preview")])
     assert result.exit_code == 0, result.output
