@@ -70,19 +70,19 @@ fuzz: install-test
 	  --hypothesis-show-statistics tests/test_valid_builds.py
 
 lint: install-test
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 
 format: install-test
-	$(BIN)/ruff format generator tests
-	$(BIN)/ruff check --fix generator tests
+	$(BIN)/ruff format generator tests bench
+	$(BIN)/ruff check --fix generator tests bench
 
 bench: install-test
-	$(BIN)/python -m perfsite.bench
+	$(BIN)/python bench/run.py
 
 ## The XL package too (4,000 measures × 10 years; several minutes)
 bench-xl: install-test
-	$(BIN)/python -m perfsite.bench S M L XL
+	$(BIN)/python bench/run.py S M L XL
 
 clean:
 	rm -rf site site-preview build .pytest_cache

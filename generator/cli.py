@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import PerfsiteError, ValidationFailed, errors_of, warnings_of
-from .guard import disk_problem
+from .files.guard import disk_problem
 
 #: at most this many errors (and as many warnings) are listed; the rest are counted
 MAX_SHOWN = 1000
@@ -87,7 +87,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(package_dir: Path, as_json: bool, strict: bool) -> None:
     """Check PACKAGE_DIR against the perfsite data standard; list every problem at once."""
-    from .validate import validate as run
+    from .validation.validate import validate as run
 
     _, issues = run(package_dir)
     failing = issues if strict else errors_of(issues)
@@ -115,7 +115,7 @@ def validate(package_dir: Path, as_json: bool, strict: bool) -> None:
 @click.option("--council", default="Example Council", help="The council's name.")
 def init(package_dir: Path, council: str) -> None:
     """Write a new, empty package (headers only, schemas referenced) into PACKAGE_DIR."""
-    from .package import write_empty_package
+    from .commands.package import write_empty_package
 
     write_empty_package(package_dir, council)
     click.echo(
@@ -147,7 +147,7 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
     from rich.live import Live
     from rich.text import Text
 
-    from .build import build as run
+    from .commands.build import build as run
 
     console = Console(stderr=True)
     names = {
@@ -193,7 +193,7 @@ def serve(package_dir: Path, preview: bool, port: int) -> None:
     import http.server
     import tempfile
 
-    from .build import build as run
+    from .commands.build import build as run
 
     # a folder of its own, removed afterwards: the site built for upload (./site), with its own
     # address, is never replaced by one that links to 127.0.0.1
@@ -230,7 +230,7 @@ class PortUnavailable(PerfsiteError):
 
 def _check_period(period: str) -> None:
     """A report's period as a person typed it: a quarter or a year, written as the standard writes it."""
-    from .periods import report_period_problem
+    from .standard.periods import report_period_problem
 
     problem = report_period_problem(period)
     if problem:
@@ -259,8 +259,8 @@ def _check_period(period: str) -> None:
 )
 def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections: bool) -> None:
     """After committee: mark PERIOD published and archive an immutable snapshot of what was published."""
-    from .publish import adopt as adopt_all
-    from .publish import publish_corrections, publish_period
+    from .commands.publish import adopt as adopt_all
+    from .commands.publish import publish_corrections, publish_period
 
     if corrections and (period or adopt):
         raise click.UsageError(
@@ -311,8 +311,8 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""
-    from .status import correction_line, one_line
-    from .status import status as run
+    from .commands.status import status as run
+    from .rules.status_report import correction_line, one_line
 
     if period is not None:
         _check_period(period)
@@ -333,7 +333,9 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
         )
     click.echo(line)
     # the headline in the site's own words: how many had a figure, how many rated were on target
-    from . import infographic, periods, rules
+    from . import rules
+    from .site import infographic
+    from .standard import periods
 
     h = rules.Headline(**{kind: int(c[kind]) for kind in rules.HEADLINE_KINDS})
     click.echo(
@@ -407,7 +409,7 @@ def template(out: Path, source: Path | None, force: bool) -> None:
 
     OUT is a new .xlsx file in an existing folder outside any package; an existing workbook is
     replaced only with --force, and never any other file."""
-    from .workbook import write_template
+    from .files.workbook import write_template
 
     write_template(out, source, force=force)
     click.echo(f"✓ wrote {out}; fill it in, then run: perfsite import {out} PACKAGE_DIR")
@@ -419,7 +421,7 @@ def template(out: Path, source: Path | None, force: bool) -> None:
 @click.option("--force-draft", is_flag=True, help="Write the package even when it has errors (for a draft).")
 def import_(workbook: Path, package_dir: Path, force_draft: bool) -> None:
     """Turn a filled-in workbook into a package in PACKAGE_DIR, validating it as `validate` does."""
-    from .importer import import_book
+    from .commands.importer import import_book
 
     result = import_book(workbook, package_dir, force_draft=force_draft)
     issues = result.issues
@@ -457,7 +459,7 @@ def synth(out_dir: Path, measures: int, years: int, projects: int, seed: int, fo
 
     OUT_DIR must be new or empty (or, with --force, hold no file synth writes); synth never writes
     into a package, the current folder, the home folder or perfsite's checkout."""
-    from .synth import synthesise
+    from .commands.synth import synthesise
 
     synthesise(out_dir, measures, years, projects, seed, force=force)
     click.echo(

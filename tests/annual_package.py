@@ -18,8 +18,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from perfsite import publish, standard
-from perfsite.package import descriptor_for
+from perfsite import standard
+from perfsite.commands import publish
+from perfsite.commands.package import descriptor_for
 
 COUNCIL = "Eastfold District Council"
 PRIORITIES = [("place", "A greener place"), ("people", "Healthy people"), ("council", "A well-run council")]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from perfsite import build as build_module
+from perfsite.commands import build as build_module
 
 # No timing in tests: a busy two-core machine must not fail a property test for being slow.
 settings.register_profile("perfsite", deadline=None)

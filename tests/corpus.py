@@ -660,7 +660,7 @@ TODAY = datetime.date(2026, 12, 3)
 def drop_exception_report(p: Path) -> tuple[str, str, int]:
     """Delete the last exception report (a red in the last quarter); return the measure, quarter and
     the spreadsheet row of the outturn its report shows, which then is a red without one."""
-    from perfsite import report
+    from perfsite.rules import report
 
     header, rows = read_rows(p, "exceptions.csv")
     dropped = rows[-1]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from perfsite import periods, standard
+from perfsite import standard
+from perfsite.standard import periods
 
 WORDS = st.sampled_from(
     [

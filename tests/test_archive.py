@@ -18,15 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfsite import archive, history
-from perfsite.archivecheck import archive_issues
-from perfsite.build import build
+from perfsite.commands.build import build
+from perfsite.commands.publish import publish_period
+from perfsite.commands.synth import synthesise
 from perfsite.errors import BuildError, errors_of, warnings_of
-from perfsite.load import load
-from perfsite.publish import publish_period
-from perfsite.sitegen import archive_downloads, public_releases
-from perfsite.synth import synthesise
-from perfsite.validate import validate
+from perfsite.files import archive
+from perfsite.files.load import load
+from perfsite.site.sitegen import archive_downloads, public_releases
+from perfsite.validation import history
+from perfsite.validation.checks.archivecheck import archive_issues
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 
@@ -402,8 +403,8 @@ def test_publish_never_follows_a_lock_file_that_is_a_link(pkg):
 
 def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
     """The site shows each figure as the newest release carried it: releases are dated in order."""
+    from perfsite.commands.publish import publish_corrections
     from perfsite.errors import PublishError
-    from perfsite.publish import publish_corrections
 
     pkg = Path(shutil.copytree(EXAMPLE, tmp_path / "pkg"))
     env02 = lambda r: (r["measure_id"], r["period"]) == ("env-02", "2026-27-Q1")  # noqa: E731
@@ -424,7 +425,7 @@ def test_a_release_is_never_dated_before_the_latest_one(tmp_path):
 
 _VALIDATE_AS_NOBODY = """
 import json, os, sys
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 validate(sys.argv[2])  # everything imported (Python itself may live where nobody can read)
 os.setgid(65534); os.setgroups([]); os.setuid(65534)
 _, issues = validate(sys.argv[1])

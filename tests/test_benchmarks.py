@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from perfsite import charts
+from perfsite.site import charts
 
 from .conftest import EXAMPLE
 

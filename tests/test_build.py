@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import build as build_module
+from perfsite.commands import build as build_module
+from perfsite.commands.publish import publish
+from perfsite.commands.synth import synthesise
 from perfsite.errors import BuildError, PublishError, ValidationFailed
-from perfsite.formatting import format_value
-from perfsite.publish import publish
-from perfsite.synth import synthesise
-from perfsite.validate import validate
+from perfsite.standard.formatting import format_value
+from perfsite.validation.validate import validate
 
 from .conftest import build_site
 
@@ -199,7 +199,7 @@ def test_materials_parts_made_once_a_folder_are_what_each_page_would_have_had(tm
     import json
     import shutil
 
-    from perfsite import plugin
+    from perfsite.site import plugin
 
     pkg = synthesise(tmp_path / "pkg", measures=30, years=2, projects=6, seed=3)
     rewrite(pkg / "measures.csv", lambda r: r.update(title=HOSTILE_TITLES.get(r["measure_id"], r["title"])))
@@ -343,7 +343,7 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
         ),
     )
     # a correction becomes public with a release: here a corrections release of its own
-    from perfsite.publish import publish_corrections
+    from perfsite.commands.publish import publish_corrections
 
     publish_corrections(pkg, datetime.date(2026, 11, 25), today=datetime.date(2026, 12, 1))
     out, _ = build_site(pkg, tmp_path / "w")
@@ -355,7 +355,7 @@ def test_a_revised_value_needs_a_note_and_shows_both_values(tmp_path):
 
 
 def test_an_empty_package_builds_a_site_that_says_nothing_is_published_yet(tmp_path):
-    from perfsite.package import write_empty_package
+    from perfsite.commands.package import write_empty_package
 
     pkg = tmp_path / "empty"
     write_empty_package(pkg, "Newtown Borough Council")

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfsite import checks, limits, safety
+from perfsite.validation.checks import core as checks
+from perfsite.validation.checks import limits, safety
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

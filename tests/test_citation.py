@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from perfsite import citation
+from perfsite.site import citation
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

@@ -17,12 +17,13 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from perfsite import build as build_module
-from perfsite import guard, standard
+from perfsite import standard
 from perfsite.cli import cli
+from perfsite.commands import build as build_module
+from perfsite.commands.synth import synthesise
 from perfsite.errors import errors_of
-from perfsite.synth import synthesise
-from perfsite.validate import validate
+from perfsite.files import guard
+from perfsite.validation.validate import validate
 
 from .conftest import ROOT
 
@@ -228,8 +229,8 @@ def test_every_disk_refusal_becomes_a_plain_message(code):
 
 
 def test_a_full_disk_during_synth_init_and_template_leaves_nothing_half_written(tmp_path, monkeypatch):
-    from perfsite import synth as synth_module
-    from perfsite import workbook
+    from perfsite.commands import synth as synth_module
+    from perfsite.files import workbook
 
     real = synth_module._synthesise
 

@@ -22,13 +22,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfsite import archive
-from perfsite.build import build
+from perfsite.commands.build import build
+from perfsite.commands.publish import publish_corrections, publish_period
+from perfsite.commands.status import status
+from perfsite.commands.synth import synthesise
 from perfsite.errors import PublishError, errors_of, warnings_of
-from perfsite.publish import publish_corrections, publish_period
-from perfsite.status import status
-from perfsite.synth import synthesise
-from perfsite.validate import validate
+from perfsite.files import archive
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 
@@ -174,8 +174,8 @@ def test_a_corrections_release_is_dated_in_order_and_named_apart_on_one_day(corr
 KILL = textwrap.dedent(
     """
     import datetime as dt, os, sys
-    from perfsite import archive
-    from perfsite.publish import publish_corrections
+    from perfsite.files import archive
+    from perfsite.commands.publish import publish_corrections
 
     def die(name):
         if name == sys.argv[2]:
@@ -249,7 +249,7 @@ def test_publish_prints_what_becomes_public_that_needs_a_second_look(tmp_path):
         """
         import datetime as dt, sys
         from perfsite.cli import cli
-        from perfsite import publish
+        from perfsite.commands import publish
         real = publish.publish_period
         publish.publish_period = lambda *a, **k: real(*a, **{**k, "today": dt.date(2027, 1, 15)})
         cli(sys.argv[1:])

@@ -11,9 +11,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfsite import archive, downloads, periods, safety
-from perfsite.formatting import decimal_text, quantise_scalar
-from perfsite.load import load
+from perfsite.files import archive
+from perfsite.files.load import load
+from perfsite.site import downloads
+from perfsite.standard import periods
+from perfsite.standard.formatting import decimal_text, quantise_scalar
+from perfsite.validation.checks import safety
 
 from .conftest import EXAMPLE
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from perfsite import facets
+from perfsite.site import facets
 
 from .conftest import EXAMPLE
 
@@ -74,7 +74,7 @@ def test_priorities_are_offered_in_council_plan_order_and_names_get_unique_slugs
 
 def test_a_very_long_committee_name_gets_a_short_distinct_address():
     """Found by the property test: a facet folder named after a 3,000-character committee."""
-    from perfsite.facets import SLUG_LENGTH, _unique_slugs
+    from perfsite.site.facets import SLUG_LENGTH, _unique_slugs
 
     long = "Long commentary about performance " * 100
     slugs = _unique_slugs([long, long + " Two", "Cabinet"])
@@ -86,6 +86,6 @@ def test_a_very_long_committee_name_gets_a_short_distinct_address():
     ("name", "expected"), [("Con", "con-other"), ("AUX", "aux-other"), ("COM1", "com1-other")]
 )
 def test_a_facet_named_like_a_windows_device_gets_a_folder_windows_can_hold(name, expected):
-    from perfsite.facets import slug
+    from perfsite.site.facets import slug
 
     assert slug(name) == expected

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import build as build_module
-from perfsite import parallel, render
-from perfsite.synth import synthesise
+from perfsite import parallel
+from perfsite.commands import build as build_module
+from perfsite.commands.synth import synthesise
+from perfsite.site import render
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 SITE_URL = "https://performance.example.org/"
@@ -74,8 +75,9 @@ def test_built_tree_matches_golden(built):
 
 def site_data(tmp_path: Path) -> render.SiteData:
     """What the pages of a 20-measure synthetic council are rendered from."""
-    from perfsite import gate, rules
-    from perfsite.load import load, typed
+    from perfsite import rules
+    from perfsite.files.load import load, typed
+    from perfsite.rules import gate
 
     package = load(synthesise(tmp_path / "pkg", measures=20, years=2, projects=5, seed=4))
     frames = typed(package)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfsite import guard
 from perfsite.cli import cli
-from perfsite.synth import synthesise
-from perfsite.workbook import write_template
+from perfsite.commands.synth import synthesise
+from perfsite.files import guard
+from perfsite.files.workbook import write_template
 
 from .conftest import ROOT
 

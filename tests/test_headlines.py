@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 
-from perfsite import publish
+from perfsite.commands import publish
+from perfsite.commands.synth import synthesise
 from perfsite.errors import errors_of
-from perfsite.synth import synthesise
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 
 from . import headline_reader as reader
 from .annual_package import OUTAGE, annual_council
@@ -90,7 +90,7 @@ def annual_site(annual_package) -> Path:
 
 def test_status_lists_the_changes_the_report_lists(annual_package, annual_site):
     """`perfsite status` counts what changed by the site's rule: the same measures, the same kinds."""
-    from perfsite.status import status
+    from perfsite.commands.status import status
 
     for quarter in reader.included_quarters(annual_site)[1:]:
         listed = reader.read_report(annual_site, quarter).changes

@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from perfsite import infographic, rules
+from perfsite import rules
+from perfsite.site import infographic
 
 from .conftest import EXAMPLE
 from .headline_reader import figures_words_of

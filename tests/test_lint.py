@@ -20,6 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_ruff(command):
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run(
-        [ruff, *command, "generator", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [ruff, *command, "generator", "tests", "bench"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr

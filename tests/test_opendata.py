@@ -9,7 +9,8 @@ import re
 import pandas as pd
 import pytest
 
-from perfsite import downloads, rules
+from perfsite import rules
+from perfsite.site import downloads
 
 from .conftest import EXAMPLE
 
@@ -106,7 +107,7 @@ def test_a_carriage_return_in_a_cell_never_breaks_a_downloaded_row(tmp_path):
     breaks inside cells are read as "\\n", so each download has one row per measure."""
     import shutil
 
-    from perfsite.build import build
+    from perfsite.commands.build import build
 
     pkg = shutil.copytree(EXAMPLE, tmp_path / "pkg")
     measures = pd.read_csv(pkg / "measures.csv", dtype=str, keep_default_na=False)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfsite import build as build_module
-from perfsite import outdir
 from perfsite.cli import cli
-from perfsite.synth import synthesise
+from perfsite.commands import build as build_module
+from perfsite.commands.synth import synthesise
+from perfsite.files import outdir
 
 from .conftest import EXAMPLE, ROOT
 
@@ -175,7 +175,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(tmp_path, pac
 
 # the command line with a large council's two processes switched on for any package
 TWO_PROCESSES = (
-    "from perfsite import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
+    "from perfsite.site import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
     "from perfsite.cli import main; main()"
 )
 

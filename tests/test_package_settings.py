@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import checks, standard
+from perfsite import standard
 from perfsite.errors import errors_of, warnings_of
-from perfsite.validate import validate
+from perfsite.validation.checks import core as checks
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, edit_descriptor, read_rows, set_cell, write_rows
 

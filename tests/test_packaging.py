@@ -97,8 +97,10 @@ def test_the_wheel_installs_perfsite_and_builds_from_another_folder(tmp_path):
     assert {n.split("/")[0] for n in names} == {"perfsite", wheel.name.split("-py")[0] + ".dist-info"}
     for shipped in (
         "perfsite/__main__.py",
-        "perfsite/schemas/measures.json",
-        "perfsite/schemas/published/performance.json",
+        "perfsite/standard/schemas/measures.json",
+        "perfsite/standard/schemas/published/performance.json",
+        "perfsite/site/plugin.py",
+        "perfsite/validation/checks/core.py",
         "perfsite/templates/pages/measure.html.j2",
         "perfsite/templates/theme/main.html",
         "perfsite/site_src/accessibility/index.md",

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import build as build_module
-from perfsite import parallel, plugin, render
-from perfsite.synth import synthesise
+from perfsite import parallel
+from perfsite.commands import build as build_module
+from perfsite.commands.synth import synthesise
+from perfsite.site import plugin, render
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a second process needs a second core")
 
@@ -149,8 +150,8 @@ def test_a_large_councils_validation_compiles_the_templates_in_this_process(tmp_
     """frictionless runs in the second process and perfsite's checks, then the work handed to
     validation (compiling templates), in this one, which builds the site next."""
     from perfsite.errors import errors_of
-    from perfsite.load import load
-    from perfsite.validate import validate_package
+    from perfsite.files.load import load
+    from perfsite.validation.validate import validate_package
 
     pkg = synthesise(tmp_path / "pkg", measures=parallel.LARGE_COUNCIL_MEASURES, years=1, projects=2, seed=5)
     forked = []
@@ -303,7 +304,7 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
     """perfsite build itself runs one thread (its progress display has no refresh thread), so a
     large council's pages and MkDocs' page rendering both get the second process."""
     spy = (
-        "from perfsite import parallel, plugin, render\n"
+        "from perfsite import parallel\nfrom perfsite.site import plugin, render\n"
         "real = parallel.fork\n"
         "def fork(work, **kw):\n"
         "    print('forked', flush=True)\n"
@@ -337,7 +338,7 @@ def large_council(tmp_path_factory) -> Path:
 def test_a_large_councils_figures_are_worked_out_while_frictionless_checks_its_files(
     large_council, monkeypatch
 ):
-    from perfsite import sitegen
+    from perfsite.site import sitegen
 
     validating, during = [False], []
     real_validate, real_figures = sitegen.validate_package, sitegen.figures
@@ -365,9 +366,9 @@ def test_figures_that_fail_on_a_package_frictionless_rejects_give_its_errors_not
 ):
     """The figures are worked out before frictionless has said the files are valid; when they are
     not, the officer sees frictionless' error, whatever working out the figures ran into."""
-    from perfsite import sitegen
-    from perfsite import validate as validate_module
     from perfsite.errors import Issue, ValidationFailed
+    from perfsite.site import sitegen
+    from perfsite.validation import validate as validate_module
 
     wrong = Issue("type-error", "type error in field value", "outturns.csv", 7, "value", "twelve")
     monkeypatch.setattr(validate_module, "schema_issues", lambda package: [wrong])
@@ -389,8 +390,8 @@ def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_o
     import csv
     import shutil
 
-    from perfsite.load import load
-    from perfsite.validate import validate_package
+    from perfsite.files.load import load
+    from perfsite.validation.validate import validate_package
 
     pkg = tmp_path / "pkg"
     shutil.copytree(large_council, pkg)
@@ -398,7 +399,7 @@ def test_a_large_councils_validation_lists_the_same_issues_on_two_processes_as_o
         rows = list(csv.reader(f))
     with (pkg / "exceptions.csv").open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([rows[0], *rows[1::2]])  # half the exception reports gone
-    from perfsite import status_checks
+    from perfsite.validation.checks import status_checks
 
     forked, here = [], []
     real_fork, real_warnings = parallel.fork, status_checks.status_issues

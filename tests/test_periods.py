@@ -1,4 +1,4 @@
-"""Periods of the financial year (perfsite.periods): parsing, labels, shifting and sorting."""
+"""Periods of the financial year (perfsite.standard.periods): parsing, labels, shifting and sorting."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfsite import periods
-from perfsite.periods import Period
+from perfsite.standard import periods
+from perfsite.standard.periods import Period
 
 any_period = st.one_of(
     st.builds(Period, st.integers(1990, 2090), st.just("year"), st.just(0)),

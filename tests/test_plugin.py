@@ -143,7 +143,7 @@ _GENERATED: dict = {}
 
 @pytest.fixture()
 def council(tmp_path, monkeypatch):
-    from perfsite import sitegen
+    from perfsite.site import sitegen
 
     real = sitegen.generate
 
@@ -233,7 +233,7 @@ def project_files(root: Path, out: Path) -> list[str]:
 def test_a_prefix_that_could_leave_the_site_or_is_not_a_plain_folder_is_refused(prefix):
     from mkdocs.config.base import ValidationError
 
-    from perfsite.plugin import PerfsiteConfig
+    from perfsite.site.plugin import PerfsiteConfig
 
     option = dict(PerfsiteConfig._schema)["prefix"]
     with pytest.raises(ValidationError, match="cannot be the folder of the performance pages"):
@@ -246,7 +246,7 @@ def test_a_prefix_that_could_leave_the_site_or_is_not_a_plain_folder_is_refused(
      ("perf-2026_q1.v2/", "perf-2026_q1.v2/"), ("", ""), ("  ", "")],
 )  # fmt: skip
 def test_a_prefix_is_read_with_its_trailing_slash(prefix, read_as):
-    from perfsite.plugin import PerfsiteConfig
+    from perfsite.site.plugin import PerfsiteConfig
 
     option = dict(PerfsiteConfig._schema)["prefix"]
     assert option.run_validation(prefix) == read_as
@@ -292,7 +292,7 @@ def test_the_plugins_site_url_is_checked_by_the_rule_of_the_packages(value):
     from mkdocs.config.base import ValidationError
 
     from perfsite import standard
-    from perfsite.plugin import PerfsiteConfig
+    from perfsite.site.plugin import PerfsiteConfig
 
     option = dict(PerfsiteConfig._schema)["site_url"].option  # inside c.Optional
     accepted = standard.site_url({"site_url": value})
@@ -585,7 +585,7 @@ def test_mkdocs_serve_watches_the_package_folder(council):
 
 
 def test_perfsite_build_has_no_package_option_to_watch():
-    from perfsite.plugin import PerfsitePlugin
+    from perfsite.site.plugin import PerfsitePlugin
 
     plugin = PerfsitePlugin()
     plugin.load_config({})

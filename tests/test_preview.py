@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from perfsite import preview, render, sitegen
-from perfsite.load import load
-from perfsite.page import plain
+from perfsite.files.load import load
+from perfsite.site import preview, render, sitegen
+from perfsite.site.page import plain
 
 from .conftest import EXAMPLE
 

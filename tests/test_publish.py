@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import archive, history
+from perfsite.commands.publish import publish_period
 from perfsite.errors import PublishError, ValidationFailed, errors_of, warnings_of
-from perfsite.load import load
-from perfsite.publish import publish_period
-from perfsite.validate import validate
+from perfsite.files import archive
+from perfsite.files.load import load
+from perfsite.validation import history
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, append_row, read_rows, set_cell, write_rows
 
@@ -240,8 +241,8 @@ def test_a_withdrawal_of_something_never_published_is_a_warning(pkg):
 KILL = textwrap.dedent(
     """
     import datetime as dt, os, sys
-    from perfsite import archive
-    from perfsite.publish import publish_period
+    from perfsite.files import archive
+    from perfsite.commands.publish import publish_period
 
     step = sys.argv[2]
     def die(name):
@@ -317,7 +318,7 @@ def test_rerunning_after_a_kill_before_the_snapshot_says_it_completed_or_publish
 def test_a_withdrawn_figure_is_shown_on_the_site_like_a_revision(tmp_path):
     """The figure leaves the charts, tables and downloads; its measure page and the revisions log
     say what was published, when it was withdrawn and why."""
-    from perfsite.build import build
+    from perfsite.commands.build import build
 
     site_pkg = tmp_path / "council"
     shutil.copytree(EXAMPLE, site_pkg)
@@ -399,7 +400,7 @@ def test_a_forged_snapshot_with_a_pending_marker_is_never_finished(pkg, publishe
     assert (aside / "outturns.csv").is_file(), "set aside, never deleted"
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and [i.code for i in warnings_of(issues)] == ["archive-set-aside"]
-    from perfsite.build import build
+    from perfsite.commands.build import build
 
     out = pkg.parent / "site"
     build(pkg, out=out)
@@ -449,7 +450,7 @@ def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter
     pkg, published_cleanly
 ):
     """Only the pending marker was left to remove: the release is public, its figures shown."""
-    from perfsite.build import build
+    from perfsite.commands.build import build
 
     killed = subprocess.run(
         [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "replaced publications.csv"],
@@ -466,7 +467,7 @@ def test_a_publish_killed_after_marking_the_quarter_published_builds_the_quarter
 
 
 def test_a_different_publish_after_a_killed_one_finishes_it_and_says_so(pkg):
-    from perfsite.publish import publish_corrections
+    from perfsite.commands.publish import publish_corrections
 
     killed = subprocess.run(
         [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "snapshot in place"],
@@ -485,7 +486,7 @@ def test_a_different_publish_after_a_killed_one_finishes_it_and_says_so(pkg):
 def test_a_release_already_marked_published_is_finished_whatever_changed_since(pkg):
     """Killed after publications.csv said published: the release is public, so a later edit (a
     correction waiting for the next release) never sets it aside."""
-    from perfsite.publish import publish_corrections
+    from perfsite.commands.publish import publish_corrections
 
     killed = subprocess.run(
         [sys.executable, "-c", KILL.format(period=NEXT), str(pkg), "replaced publications.csv"],

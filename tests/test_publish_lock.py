@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import archive
-from perfsite.build import build
+from perfsite.commands.build import build
+from perfsite.commands.publish import publish_period
 from perfsite.errors import errors_of, warnings_of
-from perfsite.publish import publish_period
-from perfsite.validate import validate
+from perfsite.files import archive
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, append_row, read_rows
 
@@ -39,8 +39,8 @@ PUBLISH = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from pathlib import Path
-    from perfsite import archive
-    from perfsite.publish import publish_period
+    from perfsite.files import archive
+    from perfsite.commands.publish import publish_period
 
     pkg, period, date, role, signals = sys.argv[1:6]
     signals = Path(signals)
@@ -136,7 +136,7 @@ HOLD_LOCK = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from perfsite import archive
+    from perfsite.files import archive
 
     with archive.publishing_lock(Path(sys.argv[1])):
         Path(sys.argv[2]).touch()
@@ -152,7 +152,7 @@ HOLD_LOCK = textwrap.dedent(
 CLI = textwrap.dedent(
     """
     import sys
-    from perfsite import archive
+    from perfsite.files import archive
     from perfsite.cli import cli
     archive.LOCK_WAIT_SECONDS = float(sys.argv[1])
     cli(sys.argv[2:])

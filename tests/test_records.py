@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfsite.render import _records
+from perfsite.site.page import template_rows as _records
 
 
 def table(n: int) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from perfsite.errors import errors_of
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, TODAY, append_row, read_rows, write_rows
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from perfsite import report
+from perfsite.rules import report
 
 Q2 = "2026-27-Q2"
 STATUSES = ["red", "green", "green", "red", "amber", "red", "red"]
@@ -148,7 +148,8 @@ def test_changes_side_by_side_are_the_merged_changes_whatever_the_order():
 def test_a_reports_red_rows_as_records_are_the_converted_attached_frame(tmp_path):
     """The report's red rows, made from its converted rows: the same records as converting
     :func:`report.attach_exceptions` of the red rows, with reports missing, blank or only for the quarter."""
-    from perfsite import render
+    from perfsite.site import render
+    from perfsite.site.page import template_rows
 
     from .test_golden_pages import site_data
 
@@ -163,10 +164,8 @@ def test_a_reports_red_rows_as_records_are_the_converted_attached_frame(tmp_path
     shown = {"with": 0, "without": 0}
     for quarter_id in renderer.quarters:
         rows = renderer.quarter(quarter_id)
-        expected = render._records(
-            report.attach_exceptions(rows[rows["status"] == "red"], changed, quarter_id)
-        )
-        got = renderer.red_records(quarter_id, render._records(rows))
+        expected = template_rows(report.attach_exceptions(rows[rows["status"] == "red"], changed, quarter_id))
+        got = renderer.red_records(quarter_id, template_rows(rows))
         assert got == expected and [list(r) for r in got] == [list(r) for r in expected]
         for record in got:
             shown["with" if record["has_exception_report"] else "without"] += 1

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfsite import reported, rules
+from perfsite import rules
+from perfsite.commands.status import status
 from perfsite.errors import errors_of, warnings_of
-from perfsite.load import Package, load, typed
-from perfsite.status import status
-from perfsite.validate import validate
+from perfsite.files.load import Package, load, typed
+from perfsite.rules import reported
+from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, TODAY, edit_descriptor, read_rows, write_rows
 
@@ -248,8 +249,8 @@ def test_an_old_workbook_without_the_column_imports(tmp_path):
     """A workbook made before the column existed is imported as if the column were empty."""
     from openpyxl import load_workbook
 
-    from perfsite.importer import import_workbook
-    from perfsite.workbook import write_template
+    from perfsite.commands.importer import import_workbook
+    from perfsite.files.workbook import write_template
 
     book = tmp_path / "book.xlsx"
     write_template(book, EXAMPLE)

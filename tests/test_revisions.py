@@ -8,10 +8,10 @@ import datetime
 import pandas as pd
 import pytest
 
-from perfsite.formatting import format_value
-from perfsite.publish import publish, publish_corrections
-from perfsite.revisionlog import COLUMNS, revision_log
-from perfsite.synth import synthesise
+from perfsite.commands.publish import publish, publish_corrections
+from perfsite.commands.synth import synthesise
+from perfsite.site.revisionlog import COLUMNS, revision_log
+from perfsite.standard.formatting import format_value
 
 from .conftest import build_site
 from .test_build import UNPUBLISHED, rewrite

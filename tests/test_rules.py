@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfsite import rules
-from perfsite.formatting import quantise, quantise_scalar
+from perfsite.standard.formatting import quantise, quantise_scalar
 
 from .rows import measure_row, outturn_row
 

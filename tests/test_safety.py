@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from perfsite import cli as cli_module
-from perfsite.downloads import csv_text
 from perfsite.errors import errors_of
-from perfsite.safety import char_name, url_problem
-from perfsite.validate import validate
-from perfsite.workbook import write_template
+from perfsite.files.workbook import write_template
+from perfsite.site.downloads import csv_text
+from perfsite.validation.checks.safety import char_name, url_problem
+from perfsite.validation.validate import validate
 
 from .conftest import build_site
 from .corpus import EXAMPLE, edit_descriptor, is_measure, read_rows, set_cell, write_rows

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from perfsite import report
+from perfsite.rules import report
 
 from .conftest import EXAMPLE
 

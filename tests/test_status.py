@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from perfsite import report, rules
-from perfsite.load import load, typed
-from perfsite.status import next_period, one_line, status
+from perfsite import rules
+from perfsite.commands.status import status
+from perfsite.files.load import load, typed
+from perfsite.rules import report
+from perfsite.rules.status_report import next_period, one_line
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
 

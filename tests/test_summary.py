@@ -1,4 +1,4 @@
-"""Plain-English summaries (perfsite.summary) and unit-aware formatting (perfsite.formatting).
+"""Plain-English summaries (perfsite.rules.summary) and unit-aware formatting (perfsite.standard.formatting).
 
 The sentences are golden-tested: ``tests/golden/summaries.json`` holds the reviewed sentence of
 each case below. After a deliberate change to the wording, regenerate it with
@@ -21,8 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfsite import rules, summary
-from perfsite.formatting import format_difference, format_value
+from perfsite import rules
+from perfsite.rules import summary
+from perfsite.standard.formatting import format_difference, format_value
 
 from .rows import measure_row, outturn_row
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from perfsite import standard
+from perfsite.commands.synth import SHAPES, synthesise
 from perfsite.errors import errors_of
-from perfsite.synth import SHAPES, synthesise
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 
 
 def digest(folder):

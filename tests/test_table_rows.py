@@ -8,7 +8,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfsite import render
+from perfsite.site import render
 
 # the templates' rows as they were before the rows moved into Python, kept here as the reference
 # (since then: a missing figure says why in the status cell, and a measure where neither a higher

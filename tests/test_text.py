@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from perfsite.text import ALLOWED_TAGS, officer_markdown
+from perfsite.site.text import ALLOWED_TAGS, officer_markdown
 
 PAYLOADS = [
     "<script>alert('x')</script>",

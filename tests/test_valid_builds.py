@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 
 from perfsite.errors import errors_of
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 
 from .conftest import build_site
 from .strategies import packages, write_package

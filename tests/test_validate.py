@@ -11,7 +11,7 @@ import pytest
 
 from perfsite import standard
 from perfsite.errors import errors_of, warnings_of
-from perfsite.validate import validate
+from perfsite.validation.validate import validate
 
 from .corpus import (
     CASES,
@@ -192,11 +192,11 @@ def test_init_writes_a_valid_empty_package(tmp_path):
 def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
     import shutil
 
-    import perfsite.load
+    import perfsite.files.load
 
     pkg = tmp_path / "big"
     shutil.copytree(EXAMPLE, pkg)
-    monkeypatch.setattr(perfsite.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
+    monkeypatch.setattr(perfsite.files.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
     _, issues = validate(pkg)
     assert ("file-too-large", "outturns.csv") in [(i.code, i.file) for i in errors_of(issues)]
 

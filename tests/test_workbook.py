@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from perfsite import standard
+from perfsite.commands.importer import import_workbook
 from perfsite.errors import errors_of
-from perfsite.importer import import_workbook
-from perfsite.workbook import write_template
+from perfsite.files.workbook import write_template
 
 from .conftest import EXAMPLE
 
@@ -260,7 +260,7 @@ def test_hidden_sheets_are_refused_and_hidden_rows_warned(example_book, tmp_path
 def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path, monkeypatch):
     import zipfile
 
-    from perfsite import workbook_read
+    from perfsite.files import workbook_read
 
     monkeypatch.setattr(workbook_read, "MAX_UNCOMPRESSED_BYTES", 2 * 2**20)
     bomb = tmp_path / "bomb.xlsx"

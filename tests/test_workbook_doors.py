@@ -12,11 +12,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perfsite import workbook_read, workbook_scan
+from perfsite.commands.importer import import_book, import_workbook
+from perfsite.commands.synth import synthesise
 from perfsite.errors import errors_of, warnings_of
-from perfsite.importer import import_book, import_workbook
-from perfsite.synth import synthesise
-from perfsite.workbook import write_template
+from perfsite.files import workbook_read, workbook_scan
+from perfsite.files.workbook import write_template
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

@@ -37,7 +37,7 @@ def _rewrite(path: Path, change) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from perfsite import sitegen
+    from perfsite.site import sitegen
 
     from ..conftest import EXAMPLE, SiteServer, build_site, free_port
 

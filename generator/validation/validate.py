@@ -1,0 +1,432 @@
+"""Validate: every problem in a package, all at once, sorted by file and row.
+
+Three layers, each returning :class:`~perfsite.errors.Issue` values:
+
+1. the package itself (descriptor, paths, encodings) — found by :mod:`perfsite.files.load`;
+2. the Table Schemas and keys — checked by frictionless against perfsite's *canonical*
+   schemas, whatever the package declares;
+3. the domain rules no schema can express — :mod:`perfsite.validation.checks.core`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import json
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .. import parallel, standard
+from ..errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
+from ..files.load import MAX_FILE_BYTES, Package, load
+from . import history
+from .checks import core as checks
+from .checks import limits, safety, status_checks
+from .checks import releases as release
+from .hints import for_cell, for_enum
+
+
+def _frictionless_resource(package: Package, name: str, loaded: set[str]):
+    from frictionless import Resource, Schema
+
+    descriptor = json.loads(json.dumps(standard.schema(name)))
+    # an optional column the file leaves out is read as empty, not reported missing
+    expected = standard.expected_header(name, list(package.raw[name].columns))
+    descriptor["fields"] = [f for f in descriptor["fields"] if f["name"] in expected]
+    # a foreign key into a resource that could not be read would only add noise
+    descriptor["foreignKeys"] = [
+        fk for fk in descriptor.get("foreignKeys", []) if fk["reference"]["resource"] in loaded
+    ]
+    return Resource(
+        name=name,
+        path=package.file_of(name),
+        basepath=str(package.path),
+        schema=Schema.from_descriptor(descriptor),
+        encoding=package.encodings.get(name, "utf-8"),
+        format="csv",
+    )
+
+
+def _article(kind: str) -> str:
+    words = {"integer": "a whole number", "number": "a number", "date": "a date", "boolean": "true or false"}
+    return words.get(kind, f"a {kind}")
+
+
+def _issue_from_frictionless(
+    name: str, file: str, error: dict, row_values: dict[int, dict], header: list[str]
+) -> Issue:
+    kind = error.get("type", "error")
+    row = error.get("rowNumber")
+    field = error.get("fieldName") or None
+    cell = error.get("cell")
+    specs = standard.fields(name)
+    if kind == "type-error":
+        spec = specs.get(field, {})
+        kind_word = (
+            "a web address (https://…)"
+            if spec.get("format") == "uri"
+            else _article(spec.get("type", "value"))
+        )
+        return Issue(
+            "type-error",
+            f"{field} must be {kind_word}",
+            file=file,
+            row=row,
+            field=field,
+            value=cell,
+            hint=for_cell(cell or "", spec.get("type", ""), field or ""),
+        )
+    if kind == "constraint-error":
+        spec = specs.get(field, {})
+        cons = spec.get("constraints", {})
+        note = error.get("note", "")
+        if "required" in note or (cell in ("", None) and cons.get("required")):
+            return Issue(
+                "required",
+                f"{field} is required",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=f"fill in {field}: {spec.get('description', '')}",
+            )
+        if "enum" in note and "enum" in cons:
+            return Issue(
+                "not-allowed",
+                f"{field} is not one of the allowed words",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=for_enum(cell or "", cons["enum"]),
+            )
+        if "pattern" in note and field == "period":
+            return Issue(
+                "bad-period",
+                "period is not written as the standard says",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint="write 2024-25 (year), 2024-25-Q1 (quarter) or 2024-25-M01 (month, M01 = April)",
+            )
+        if "pattern" in note:
+            return Issue(
+                "bad-identifier",
+                f"{field} is not a safe identifier",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint="use letters, digits, dot, hyphen or underscore (no spaces), at most 40 characters, starting with a letter or digit",
+            )
+        if "minimum" in note or "maximum" in note:
+            lo, hi = cons.get("minimum"), cons.get("maximum")
+            bounds = (
+                f"between {lo} and {hi}"
+                if lo is not None and hi is not None
+                else (f"at least {lo}" if lo is not None else f"at most {hi}")
+            )
+            return Issue(
+                "out-of-range",
+                f"{field} must be {bounds}",
+                file=file,
+                row=row,
+                field=field,
+                value=cell,
+                hint=f"write a value {bounds}",
+            )
+        return Issue("constraint-error", f"{field}: {note}", file=file, row=row, field=field, value=cell)
+    if kind == "primary-key":
+        key = standard.schema(name)["primaryKey"]
+        values = row_values.get(row, {})
+        shown = ", ".join(f"{k}={values.get(k, '')}" for k in key)
+        return Issue(
+            "duplicate-row",
+            f"this row repeats an earlier row's {' + '.join(key)} ({error.get('note', '')})",
+            file=file,
+            row=row,
+            field=key[-1],
+            value=shown,
+            hint="keep one row per " + " and ".join(key) + "; delete or correct the duplicate",
+        )
+    if kind == "foreign-key":
+        fields = error.get("fieldNames") or []
+        cells = error.get("fieldCells") or []
+        target = error.get("referenceName", "")
+        return Issue(
+            "unknown-reference",
+            f"{', '.join(fields)} does not match any row of {target}.csv",
+            file=file,
+            row=row,
+            field=", ".join(fields),
+            value=", ".join(str(c) for c in cells),
+            hint=f"use an identifier that exists in {target}.csv, or add that row there first",
+        )
+    if kind in ("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"):
+        expected = ",".join(header)
+        what = {
+            "missing-label": f"the header lacks the column {field}",
+            "incorrect-label": f"the header has {error.get('label')!r} where the schema expects {field}",
+            "extra-label": f"the header has an extra column {error.get('label')!r}",
+            "duplicate-label": f"the header repeats the column {error.get('label')!r}",
+            "blank-label": "the header has a blank column name",
+        }[kind]
+        return Issue(
+            "bad-header",
+            what,
+            file=file,
+            row=1,
+            field=field,
+            value=error.get("label"),
+            hint=f"the header row must be exactly: {expected}",
+        )
+    if kind in ("extra-cell", "missing-cell"):
+        return Issue(
+            kind,
+            "this row has more cells than the header"
+            if kind == "extra-cell"
+            else "this row has fewer cells than the header",
+            file=file,
+            row=row,
+            field=field,
+            value=cell,
+            hint="check for an unquoted comma in a text cell (put the text in double quotes)",
+        )
+    if kind == "blank-row":
+        return Issue(
+            "blank-row",
+            "this row is blank",
+            file=file,
+            row=row,
+            hint="delete the blank row",
+            severity=WARNING,
+        )
+    return Issue(
+        kind,
+        error.get("message", "frictionless reported a problem"),
+        file=file,
+        row=row,
+        field=field,
+        value=cell,
+    )
+
+
+def schema_issues(package: Package) -> list[Issue]:
+    """Table Schema, primary-key and foreign-key checks by frictionless, as perfsite issues."""
+    from frictionless import FrictionlessException
+    from frictionless import Package as FrictionlessPackage
+
+    loaded = set(package.raw)
+    if not loaded:
+        return []
+    resources = [
+        _frictionless_resource(package, name, loaded) for name in standard.RESOURCES if name in loaded
+    ]
+    issues: list[Issue] = []
+    limit = csv.field_size_limit()
+    try:
+        # a cell over the csv module's limit is reported by the loader; the rest of its file is
+        # still checked (no cell is longer than its file)
+        csv.field_size_limit(max(limit, MAX_FILE_BYTES + 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tasks = FrictionlessPackage(resources=resources, basepath=str(package.path)).validate().tasks
+    except FrictionlessException as exc:
+        reasons = "; ".join(str(r) for r in getattr(exc, "reasons", []) or []) or str(exc)
+        return [
+            Issue(
+                "package-unreadable",
+                f"frictionless could not read the package: {shorten(reasons, 300)}",
+                file="datapackage.json",
+            )
+        ]
+    finally:
+        csv.field_size_limit(limit)
+    for task in tasks:
+        name = task.name
+        file = package.file_of(name)
+        raw = package.raw.get(name)
+        key = standard.schema(name).get("primaryKey", [])
+        header = standard.expected_header(name, list(raw.columns) if raw is not None else [])
+        for error in task.errors:
+            descriptor = error.to_descriptor()
+            row_values = _key_values(raw, key, descriptor)
+            issues.append(_issue_from_frictionless(name, file, descriptor, row_values, header))
+        stopped = _stopped_early(task, file, len(raw) if raw is not None else 0)
+        if stopped:
+            issues.append(stopped)
+    return issues
+
+
+def _key_values(raw: pd.DataFrame | None, key: list[str], error: dict) -> dict[int, dict]:
+    """The key a duplicate row repeats, as its file has it (only a primary-key error quotes it)."""
+    row = error.get("rowNumber")
+    if error.get("type") != "primary-key" or not row or raw is None or not 0 <= row - 2 < len(raw):
+        return {}
+    return {row: {k: raw[k].iat[row - 2] if k in raw.columns else "" for k in key}}
+
+
+def _stopped_early(task, file: str, rows: int) -> Issue | None:
+    """Frictionless stops reading a file after 1000 problems: say so, and how much went unchecked."""
+    if not any("reached error limit" in str(w) for w in task.warnings):
+        return None
+    checked = int(task.stats.get("rows") or 0)
+    unchecked = max(rows - checked, 0)
+    return Issue(
+        "checking-stopped",
+        f"checking stopped after {len(task.errors):,} problems in this file: "
+        f"{unchecked:,} of its {rows:,} rows were not checked and may hold more",
+        file=file,
+        row=checked + 2 if unchecked else None,
+        hint="fix the problems listed (often one mistake repeated down a column), then validate again",
+    )
+
+
+def _without_optional_fields(name: str) -> dict:
+    """The canonical schema as it was before its optional columns were added (packages keep a copy)."""
+    schema = standard.schema(name)
+    optional = standard.OPTIONAL_FIELDS.get(name, ())
+    return {**schema, "fields": [f for f in schema["fields"] if f["name"] not in optional]}
+
+
+def declared_schema_issues(package: Package) -> list[Issue]:
+    """A package may declare schemas; one that differs from the canonical schema is a warning."""
+    issues = []
+    for index, entry in enumerate(package.descriptor.get("resources", [])):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("name") not in standard.RESOURCES
+            or "schema" not in entry
+        ):
+            continue
+        declared = entry["schema"]
+        if isinstance(declared, str):
+            path = package.path / declared
+            if "://" in declared or ".." in Path(declared).parts or not path.is_file():
+                declared = None
+            else:
+                try:
+                    declared = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    declared = None
+        name = entry["name"]
+        if declared != standard.schema(name) and declared != _without_optional_fields(name):
+            issues.append(
+                Issue(
+                    "schema-differs",
+                    f"the schema declared for {name!r} differs from perfsite's canonical schema; perfsite checks against its own",
+                    file="datapackage.json",
+                    field=f"resources[{index}].schema",
+                    hint="run `perfsite init` to get the canonical schemas, or drop the schema entry",
+                    severity=WARNING,
+                )
+            )
+    return issues
+
+
+def validate_package(
+    package: Package,
+    meanwhile: Callable[[], object] | None = None,
+    today: datetime.date | None = None,
+) -> list[Issue]:
+    """Every issue of a loaded package, errors and warnings, sorted by file, row and field.
+
+    ``meanwhile``: work done in this process while frictionless checks a large council's files
+    in the second one, once perfsite's own checks have found no error (compiling templates, and
+    working out the figures that are kept if frictionless finds no error either). ``today``: the
+    day a figure's period must have ended by (default: the real day)."""
+    today = today or datetime.date.today()
+    issues = list(package.issues)
+    if package.descriptor:
+        issues += declared_schema_issues(package)
+        issues += checks.package_issues(package)
+
+        measures = package.raw.get("measures")
+        large = measures is not None and len(measures) >= parallel.LARGE_COUNCIL_MEASURES
+
+        # the two halves read the package and nothing else: run side by side, listed in one order.
+        # perfsite's own checks run in this process, which keeps the archive snapshots they read
+        # (Package.archive_cache) and the compiled templates for the site that is built next
+        def ours_then_meanwhile() -> list[Issue]:
+            found = [
+                *checks.domain_issues(package),
+                *safety.safety_issues(package),
+                *limits.limit_issues(package),
+                *history.record_issues(package),
+                *release.release_issues(package, today),
+            ]
+            if meanwhile is not None and large and not errors_of(issues + found):
+                meanwhile()
+            return found
+
+        def frictionless_then_warnings() -> tuple[list[Issue], list[Issue] | None]:
+            # frictionless finishes first: the second process then works out the warnings that
+            # need statuses, in case perfsite's checks find no error either (usually so)
+            found = schema_issues(package)
+            early = None
+            if large and not errors_of(issues + found):
+                with contextlib.suppress(Exception):  # if needed, worked out again below
+                    early = status_checks.status_issues(package, issues + found)
+            return found, early
+
+        by_perfsite, (by_frictionless, early) = parallel.side_by_side(
+            ours_then_meanwhile, frictionless_then_warnings, parallel=large
+        )
+        issues += by_frictionless + by_perfsite
+        # statuses are computed over the rows no error makes unusable, whatever else is wrong
+        exact = early is not None and not errors_of(by_perfsite)
+        issues += early if exact else status_checks.status_issues(package, issues)
+    elif package.by_standard_names:
+        issues += standard_names_issues(package, today)
+    # one problem can be seen by two layers (e.g. an unreadable file); keep the first
+    unique = list(dict.fromkeys(issues))
+    return sorted(unique, key=lambda i: (i.severity != ERROR, *i.sort_key()))
+
+
+#: checks that need datapackage.json (the package's tolerances): left out while it cannot be read
+NEEDS_DESCRIPTOR = {"tolerance-order"}
+
+
+def standard_names_issues(package: Package, today: datetime.date) -> list[Issue]:
+    """datapackage.json could not be read, so its files were read by the standard's names: check
+    each file (its schema, keys and domain rules) all the same, so one run lists every problem.
+    Left out, as they would only follow from the unread descriptor: the package's settings, the
+    archive (checked against the resources it lists) and statuses (its tolerances)."""
+    found = [
+        *schema_issues(package),
+        *checks.domain_issues(package),
+        *safety.safety_issues(package),
+        *limits.limit_issues(package),
+        *release.release_issues(package, today),
+    ]
+    read = ", ".join(sorted(package.files.values()))
+    note = Issue(
+        "checked-by-standard-names",
+        f"datapackage.json could not be read, so these files were checked under the standard's names: {read}",
+        file="datapackage.json",
+        hint="fix datapackage.json first (the error above); the problems listed for the files are theirs",
+        severity=WARNING,
+    )
+    return [note, *(i for i in found if i.code not in NEEDS_DESCRIPTOR)]
+
+
+def validate(package_dir: str | Path, today: datetime.date | None = None) -> tuple[Package, list[Issue]]:
+    """Load and validate a package folder (``today``: see :func:`validate_package`); when
+    datapackage.json cannot be read, its files are still checked by the standard's names."""
+    package = load(package_dir, standard_names=True)
+    return package, validate_package(package, today=today)
+
+
+def require_valid(package_dir: str | Path, strict: bool = False) -> Package:
+    """Load a package or raise :class:`ValidationFailed` listing every issue."""
+    package, issues = validate(package_dir)
+    failing = issues if strict else errors_of(issues)
+    if failing:
+        raise ValidationFailed(issues)
+    package.issues = issues
+    return package
