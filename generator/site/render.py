@@ -627,7 +627,7 @@ class Renderer(ReaderPages):
         base = f"reports/{quarter_id.lower()}"
         pages = {}
         by_priority = []
-        red_records = self.redtemplate_rows(quarter_id, records)
+        red_records = self.red_records(quarter_id, records)
         if split:
             reds_by_priority: dict[str, list[dict]] = {}
             for record in red_records:

@@ -143,7 +143,7 @@ class ReaderPages:
                 )
         return pd.DataFrame(rows, columns=downloads.headline_columns())
 
-    def redtemplate_rows(self, quarter_id: str, records: list[dict]) -> list[dict]:
+    def red_records(self, quarter_id: str, records: list[dict]) -> list[dict]:
         """The quarter's red rows with their exception reports, as records: what converting
         :func:`report.attach_exceptions` of the red rows gives, made from the report's rows
         (``records``, the quarter's rows already converted) instead of converting them again."""
