@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfsite.validation.checks import core as checks
+from perfsite.validation.checks import cells as checks
 from perfsite.validation.checks import limits, safety
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

@@ -21,7 +21,6 @@ ENTRY = {"perfsite.cli", "perfsite.__main__"}  # the command line: the top floor
 #: modules over 400 lines that are still to be split along their seams; none may grow, none may join
 LONG_MODULES = {
     "perfsite.site.render": 975,
-    "perfsite.validation.checks.core": 704,
     "perfsite.site.plugin": 704,
     "perfsite.rules": 689,
     "perfsite.files.archive": 678,

@@ -9,7 +9,7 @@ import pytest
 
 from perfsite import standard
 from perfsite.errors import errors_of, warnings_of
-from perfsite.validation.checks import core as checks
+from perfsite.validation.checks import settings as checks
 from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, edit_descriptor, read_rows, set_cell, write_rows

@@ -25,7 +25,7 @@ from ..files import outdir
 from ..files.guard import writing
 from ..site import sitegen
 from ..site.shipped import HAND_WRITTEN, MKDOCS_YML
-from ..validation.checks import core as checks
+from ..validation.checks.settings import no_site_address
 
 
 class SiteUrlRefused(PerfsiteError):
@@ -128,7 +128,7 @@ def build(
         out=target, warnings=list(site.warnings), stages=dict(site.stages), summary=site.summary
     )
     if not preview:
-        result.warnings += checks.no_site_address({}, site.site_url)
+        result.warnings += no_site_address({}, site.site_url)
     result.pages = len(site.pages) + 1  # + the hand-written accessibility statement
     result.downloads = sum(1 for path in site.files if not path.startswith("assets/")) + len(site.copies)
     clock = time.perf_counter()

@@ -184,7 +184,7 @@ def site_url(descriptor: dict) -> str | None:
     """The address the public site is served from (the package's ``site_url``), or ``None``.
 
     Only an address :func:`site_url_problem` accepts counts: anything else is reported by
-    :func:`perfsite.validation.checks.core.site_url_issues` and treated here as absent, so a build never
+    :func:`perfsite.validation.checks.settings.site_url_issues` and treated here as absent, so a build never
     writes another address into pages."""
     value = descriptor.get("site_url") if isinstance(descriptor, dict) else None
     if site_url_problem(value) is not None:

@@ -5,7 +5,7 @@ Three layers, each returning :class:`~perfsite.errors.Issue` values:
 1. the package itself (descriptor, paths, encodings) — found by :mod:`perfsite.files.load`;
 2. the Table Schemas and keys — checked by frictionless against perfsite's *canonical*
    schemas, whatever the package declares;
-3. the domain rules no schema can express — :mod:`perfsite.validation.checks.core`.
+3. the domain rules no schema can express — :mod:`perfsite.validation.checks`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from .. import parallel, standard
 from ..errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from ..files.load import MAX_FILE_BYTES, Package, load
 from . import history
-from .checks import core as checks
-from .checks import limits, safety, status_checks
+from .checks import domain_issues, limits, safety, status_checks
 from .checks import releases as release
+from .checks.settings import package_issues
 from .hints import for_cell, for_enum
 
 
@@ -344,7 +344,7 @@ def validate_package(
     issues = list(package.issues)
     if package.descriptor:
         issues += declared_schema_issues(package)
-        issues += checks.package_issues(package)
+        issues += package_issues(package)
 
         measures = package.raw.get("measures")
         large = measures is not None and len(measures) >= parallel.LARGE_COUNCIL_MEASURES
@@ -354,7 +354,7 @@ def validate_package(
         # (Package.archive_cache) and the compiled templates for the site that is built next
         def ours_then_meanwhile() -> list[Issue]:
             found = [
-                *checks.domain_issues(package),
+                *domain_issues(package),
                 *safety.safety_issues(package),
                 *limits.limit_issues(package),
                 *history.record_issues(package),
@@ -399,7 +399,7 @@ def standard_names_issues(package: Package, today: datetime.date) -> list[Issue]
     archive (checked against the resources it lists) and statuses (its tolerances)."""
     found = [
         *schema_issues(package),
-        *checks.domain_issues(package),
+        *domain_issues(package),
         *safety.safety_issues(package),
         *limits.limit_issues(package),
         *release.release_issues(package, today),

@@ -414,7 +414,7 @@ def test_script_in_commentary_never_runs(browser, tmp_path, monkeypatch):
     by letting the payload through validation and loading the page in a real browser."""
     import csv as csv_module
 
-    from perfsite.validation.checks import core as checks
+    from perfsite.validation import checks
 
     from ..conftest import SiteServer, build_site, free_port
 

@@ -17,7 +17,7 @@ from ...errors import Issue
 from ...files.load import Package
 from ...standard import periods
 from ...standard.formatting import MAX_SCALED
-from .core import cell_issue, cells_containing, cells_searched, column_issues, flagged_rows, numbers
+from .cells import cell_issue, cells_containing, cells_searched, column_issues, flagged_rows, numbers
 
 #: the largest magnitude a figure, target or tolerance may have (a council's budget is ~1e9)
 MAX_NUMBER = 1e12

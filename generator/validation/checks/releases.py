@@ -13,7 +13,7 @@ validation runs cannot be an actual: it is a warning, with the day the period en
 ``published_date`` after that day (a warning, not an error: the officer's clock and a server's may
 be a time zone apart).
 
-Checks over the package's text frames, like :mod:`perfsite.validation.checks.core`: rows whose period cannot be
+Checks over the package's text frames, like :mod:`perfsite.validation.checks`: rows whose period cannot be
 read are left to the errors that say so.
 """
 
@@ -28,7 +28,7 @@ from ...errors import WARNING, Issue
 from ...files.load import Package
 from ...rules import gate
 from ...standard import periods
-from .core import flagged_rows
+from .cells import flagged_rows
 
 #: the resources whose rows a report releases, and what a row of each is called
 RELEASED = {

@@ -23,7 +23,7 @@ import pandas as pd
 from ... import standard
 from ...errors import Issue
 from ...files.load import Package
-from .core import cell_issue, cells_containing, cells_searched, cells_starting, column_issues
+from .cells import cell_issue, cells_containing, cells_searched, cells_starting, column_issues
 
 ALLOWED_SCHEMES = standard.SAFE_URL_SCHEMES
 url_problem = standard.url_problem
