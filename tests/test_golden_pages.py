@@ -101,11 +101,11 @@ def test_rendering_on_two_cores_gives_the_same_pages(tmp_path, monkeypatch):
 
 
 def test_measure_pages_are_the_same_whatever_order_and_blocks_their_rows_come_in(tmp_path, monkeypatch):
-    """A measure's rows are converted a block of measures at a time (render.MEASURE_BLOCK); pages
+    """A measure's rows are converted a block of measures at a time (render.measures.MEASURE_BLOCK); pages
     made in reverse order, with blocks of three, must equal those made in order."""
     data = site_data(tmp_path)
     in_order = render.Renderer(data).render()
-    monkeypatch.setattr(render, "MEASURE_BLOCK", 3)
+    monkeypatch.setattr(render.measures, "MEASURE_BLOCK", 3)
     reverse = lambda jobs, parallel=True: [job() for job in jobs[::-1]][::-1]  # noqa: E731
     monkeypatch.setattr(render.parallel, "run_jobs", reverse)
     backwards = render.Renderer(data).render()

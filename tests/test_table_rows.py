@@ -1,4 +1,4 @@
-"""The long tables' rows are written in Python (render.measure_table_rows, render.history_rows)
+"""The long tables' rows are written in Python (templating.measure_table_rows, templating.history_rows)
 for speed: they must be exactly what the templates wrote, escaping included, for any row."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfsite.site import render
+from perfsite.site.render import templating
 
 # the templates' rows as they were before the rows moved into Python, kept here as the reference
 # (since then: a missing figure says why in the status cell, and a measure where neither a higher
@@ -87,9 +87,9 @@ def report_rows(draw):
 
 @given(report_rows(), st.sampled_from(QUARTERS), st.sampled_from(["../../", "../../../", "<x>/"]))
 def test_report_rows_are_what_the_template_wrote(rows, quarter, root):
-    env = render.environment()
+    env = templating.environment()
     expected = env.from_string(REPORT_ROW).render(rows=rows, quarter=quarter, root=root)
-    assert render.measure_table_rows(rows, quarter, root) == expected
+    assert templating.measure_table_rows(rows, quarter, root) == expected
 
 
 @st.composite
@@ -126,8 +126,8 @@ def histories(draw):
 @given(histories())
 def test_history_rows_are_what_the_template_wrote(case):
     history, detail, revised, measure = case
-    env = render.environment()
+    env = templating.environment()
     expected = env.from_string(HISTORY_ROW).render(
         history=history, detail=detail, revised=revised, measure=measure
     )
-    assert render.history_rows(history, detail, revised, measure) == expected
+    assert templating.history_rows(history, detail, revised, measure) == expected

@@ -109,3 +109,8 @@ def template_rows(frame: pd.DataFrame) -> list[dict]:
     for i, j in zip(*frame.isna().to_numpy().nonzero(), strict=True):
         rows[i][j] = None
     return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def plan_order(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Rows in the council's own order (``sort_order``), then by identifier."""
+    return frame.sort_values(["sort_order", id_column], na_position="last", kind="stable")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..rules import report
-from ..standard import periods
-from . import citation, downloads, facets, infographic
-from .page import Page, make_page, template_rows
+from ...rules import report
+from ...standard import periods
+from .. import citation, downloads, facets, infographic
+from ..page import Page, make_page, template_rows
 
 
 class ReaderPages:
