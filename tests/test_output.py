@@ -175,7 +175,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(tmp_path, pac
 
 # the command line with a large council's two processes switched on for any package
 TWO_PROCESSES = (
-    "from perfsite.site import plugin, render; render.PARALLEL_MEASURES = 1; plugin.SPLIT_PAGES = 1; "
+    "from perfsite.site import plugin, render; render.PARALLEL_MEASURES = 1; plugin.processes.SPLIT_PAGES = 1; "
     "from perfsite.cli import main; main()"
 )
 

@@ -263,7 +263,7 @@ def test_a_build_on_two_processes_writes_the_same_site_as_on_one(tmp_path, monke
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     build_module.build(pkg, out=tmp_path / "one", site_url="https://example.org/")
     monkeypatch.setattr(parallel, "can_fork", can_fork)
-    monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
+    monkeypatch.setattr(plugin.processes, "SPLIT_PAGES", 5)
     monkeypatch.setattr(render, "PARALLEL_MEASURES", 5)
     forked = []
     real_fork = parallel.fork
@@ -283,16 +283,16 @@ def test_a_build_on_two_processes_writes_the_same_site_as_on_one(tmp_path, monke
 
 def test_mkdocs_reports_a_failure_in_the_second_process(tmp_path, monkeypatch):
     pkg = synthesise(tmp_path / "pkg", measures=12, years=2, projects=4, seed=5)
-    monkeypatch.setattr(plugin, "SPLIT_PAGES", 5)
+    monkeypatch.setattr(plugin.processes, "SPLIT_PAGES", 5)
     parent = os.getpid()
-    real = plugin.mkdocs_build._build_page
+    real = plugin.processes.mkdocs_build._build_page
 
     def broken(page, *args, **kwargs):
         if os.getpid() != parent:
             raise OSError("disk full")
         return real(page, *args, **kwargs)
 
-    monkeypatch.setattr(plugin.mkdocs_build, "_build_page", broken)
+    monkeypatch.setattr(plugin.processes.mkdocs_build, "_build_page", broken)
     (tmp_path / "site").mkdir()
     with pytest.raises(build_module.BuildError, match="disk full"):
         build_module.build(pkg, out=tmp_path / "site")
@@ -311,7 +311,7 @@ def test_the_command_line_builds_a_large_council_on_two_processes(tmp_path):
         "    return real(work, **kw)\n"
         "parallel.fork = fork\n"
         "render.PARALLEL_MEASURES = 1\n"
-        "plugin.SPLIT_PAGES = 1\n"
+        "plugin.processes.SPLIT_PAGES = 1\n"
         "from perfsite.cli import main\n"
         "main()\n"
     )
