@@ -25,8 +25,8 @@ from perfsite.errors import BuildError, errors_of, warnings_of
 from perfsite.files import archive
 from perfsite.files.load import load
 from perfsite.site.sitegen import archive_downloads, public_releases
-from perfsite.validation import history
 from perfsite.validation.checks.archivecheck import archive_issues
+from perfsite.validation.checks.record import record_issues
 from perfsite.validation.validate import validate
 
 from .corpus import EXAMPLE, read_rows, set_cell, write_rows
@@ -348,7 +348,7 @@ def test_any_change_to_the_archive_is_refused_or_leaves_nothing_of_it_in_the_sit
             CHANGES[change][0](pkg, where)
     # validate's own archive and publication checks (the focused tests above run all of validate)
     package = load(pkg)
-    issues = history.record_issues(package)
+    issues = record_issues(package)
     if any(CHANGES[c][1] for c in changes):
         assert errors_of(issues), f"{changes} in {where} went unnoticed"
     else:

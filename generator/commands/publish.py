@@ -41,7 +41,8 @@ from ..site.downloads import resource_csvs
 from ..standard import periods
 from ..standard.formatting import uk_date
 from ..validation.checks.archivecheck import archive_issues
-from ..validation.history import pending_release, record_issues, revision_issues, revisions, withdrawals
+from ..validation.checks.record import record_issues, revision_issues
+from ..validation.history import pending_release, revisions, withdrawals
 
 __all__ = [
     "ARCHIVE",

@@ -23,9 +23,9 @@ import pandas as pd
 from .. import parallel, standard
 from ..errors import ERROR, WARNING, Issue, ValidationFailed, errors_of, shorten
 from ..files.load import MAX_FILE_BYTES, Package, load
-from . import history
 from .checks import domain_issues, limits, safety, status_checks
 from .checks import releases as release
+from .checks.record import record_issues
 from .checks.settings import package_issues
 from .hints import for_cell, for_enum
 
@@ -357,7 +357,7 @@ def validate_package(
                 *domain_issues(package),
                 *safety.safety_issues(package),
                 *limits.limit_issues(package),
-                *history.record_issues(package),
+                *record_issues(package),
                 *release.release_issues(package, today),
             ]
             if meanwhile is not None and large and not errors_of(issues + found):
