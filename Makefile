@@ -67,7 +67,7 @@ test: install-test browser-deps
 FUZZ_EXAMPLES ?= 300
 fuzz: install-test
 	PERFSITE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PERFSITE_FUZZ_LOG=$(abspath fuzz.log) nice $(BIN)/python -m pytest -q -p no:cacheprovider \
-	  --hypothesis-show-statistics tests/test_valid_builds.py
+	  --hypothesis-show-statistics tests/validation/test_valid_builds.py
 
 lint: install-test
 	$(BIN)/ruff check generator tests bench
