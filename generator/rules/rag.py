@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..standard import DEFAULT_RAG  # the standard's defaults, defined once there
 from ..standard.formatting import quantise
 
 STATUSES = ("red", "amber", "green", "grey")
@@ -26,8 +27,6 @@ REASONS = {
 
 #: tolerances are read to this many decimal places (0.000001)
 TOLERANCE_DIGITS = 6
-
-DEFAULT_RAG = {"green_tolerance": 0.0, "amber_tolerance": 0.05, "tolerance_type": "relative"}
 
 
 # -- status -----------------------------------------------------------------------------------
