@@ -308,6 +308,23 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
 @cli.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
 @click.argument("period", required=False)
+@click.option("--committee", default=None, help="Only the measures of this committee (measures.committee).")
+@click.option("--preview", is_flag=True, help="A DRAFT pack, approved and draft quarters included.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF file to write.")
+def pack(package_dir: Path, period: str | None, committee: str | None, preview: bool, out: Path) -> None:
+    """The committee pack of PERIOD (default: the latest published quarter) as a PDF."""
+    from .pack.command import write_pack
+
+    if period is not None:
+        _check_period(period)
+    written, quarter = write_pack(package_dir, out, period, committee, preview)
+    who = f" for the {committee}" if committee else ""
+    click.echo(f"✓ wrote the {'DRAFT ' if preview else ''}committee pack of {quarter}{who} to {written}")
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.argument("period", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""

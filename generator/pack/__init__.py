@@ -1,0 +1,54 @@
+"""The quarterly committee pack: one PDF per quarter, and one per committee, with the site's figures.
+
+:mod:`.content` gathers what the pack says from the site's own renderer (pure), :mod:`.typst_source`
+sets it as typst markup, :mod:`.compile` makes the PDF. :func:`site_packs` gives every pack of a
+build, by its path in the site; :mod:`.command` is ``perfsite pack``.
+"""
+
+from __future__ import annotations
+
+from generator.page import slug
+from generator.render import Renderer
+
+from .compile import PackFailed, compile_pdf
+from .content import Pack, committees, pack_content
+from .typst_source import source
+
+__all__ = [
+    "Pack",
+    "PackFailed",
+    "committees",
+    "pack_content",
+    "pack_path",
+    "make_pack",
+    "site_packs",
+    "source",
+    "write_pack",
+]
+
+
+def pack_path(council: str, quarter: str, committee: str | None = None) -> str:
+    """Where a pack lives in the site: ``reports/<period>/<council>-<period>[-<committee>].pdf``."""
+    period = quarter.lower()
+    tail = f"-{slug(committee, 'committee')}" if committee else ""
+    return f"reports/{period}/{slug(council, 'council')}-{period}{tail}.pdf"
+
+
+def make_pack(
+    renderer: Renderer, quarter: str, committee: str | None = None, corrected: str | None = None
+) -> bytes:
+    """The PDF of one pack (the council's, or one committee's)."""
+    pack = pack_content(renderer, quarter, committee, corrected)
+    return compile_pdf(source(pack), pack.date)
+
+
+def site_packs(renderer: Renderer) -> dict[str, bytes]:
+    """Every pack of a site: each included quarter's, and each committee's, by path in the site."""
+    council = renderer.data.council
+    out: dict[str, bytes] = {}
+    names = committees(renderer)
+    for quarter in renderer.quarters:
+        out[pack_path(council, quarter)] = make_pack(renderer, quarter)
+        for committee in names:
+            out[pack_path(council, quarter, committee)] = make_pack(renderer, quarter, committee)
+    return out
