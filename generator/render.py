@@ -687,6 +687,7 @@ class Renderer(ReaderPages):
             groupings=rules.ON_TARGET_GROUPINGS,
             glance=glance,
             root="../../",
+            packs=self.data.extra.get("packs", {}).get(quarter_id, []),
         )
         label = periods.parse(quarter_id).label()
         pages[f"{base}/index.md"] = make_page(
@@ -940,6 +941,7 @@ class Renderer(ReaderPages):
             dictionary=downloads.dictionary(package),
             cite=self.cite(title, "data/"),
             jsonld=Markup(jsonld),
+            packs=self.data.extra.get("packs", {}),
         )
         return make_page(
             html,

@@ -35,6 +35,7 @@ from . import (
 )
 from .errors import BuildError, ValidationFailed, errors_of
 from .load import Package, load, typed
+from .pack import pack_index, site_packs
 from .page import Page
 from .preview import Notice, notice
 from .validate import validate_package
@@ -438,6 +439,7 @@ def generate(
     pages: dict[str, Page] = {}
     files: dict[str, bytes] = {}
     later: dict[str, Page] = {}  # pages listed after the rest, as the navigation and search expect
+    data.extra["packs"] = pack_index(renderer)  # the report and data pages link each quarter's packs
     for result in parallel.run_jobs([open_data, *renderer.jobs()], parallel=renderer.large):
         for path, item in result.items():
             if isinstance(item, Page):
@@ -445,6 +447,9 @@ def generate(
             else:
                 files[path] = item
     pages.update(later)
+    # the committee packs, made here after the pages (typst runs in this process only, never in
+    # the forked one)
+    files.update(site_packs(renderer))
     licence = standard.licence(package.descriptor)
     files["feed.xml"] = feed.atom(
         publications, data.council, site_url or "/", renderer.briefs(), _corrections_released(data, log)

@@ -52,3 +52,18 @@ def site_packs(renderer: Renderer) -> dict[str, bytes]:
         for committee in names:
             out[pack_path(council, quarter, committee)] = make_pack(renderer, quarter, committee)
     return out
+
+
+def pack_index(renderer: Renderer) -> dict[str, list[dict[str, str]]]:
+    """Each included quarter's packs as its report page lists them (``label``; ``file``: the name
+    beside the report; ``path`` in the site), the council's first, then each committee's."""
+    council = renderer.data.council
+    names = committees(renderer)
+    index = {}
+    for quarter in renderer.quarters:
+        entries = [("The whole council", pack_path(council, quarter))]
+        entries += [(name, pack_path(council, quarter, name)) for name in names]
+        index[quarter] = [
+            {"label": label, "path": path, "file": path.rsplit("/", 1)[1]} for label, path in entries
+        ]
+    return index

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 import markdown
 import pandas as pd
@@ -233,6 +234,12 @@ def _tolerances(descriptor: dict) -> str:
     )
 
 
+@cache
+def rules_html() -> str:
+    """perfsite's own text (the rating rules, written once in rules.py), as the about page shows it."""
+    return markdown.markdown(rules.__doc__ or "")
+
+
 def committees(renderer: Renderer) -> list[str]:
     """The committees named in ``measures.committee``, in the order the measures list them."""
     seen: dict[str, None] = {}
@@ -399,8 +406,7 @@ def pack_content(
         changes=changes,
         projects=projects,
         methods=methods,
-        # perfsite's own text (the rules, written once in rules.py), as the about page shows it
-        rules_html=markdown.markdown(rules.__doc__ or ""),
+        rules_html=rules_html(),
         tolerances=_tolerances(data.descriptor),
         corrected=corrected,
     )

@@ -13,6 +13,7 @@ forced page break between priorities; DRAFT across every page of a preview.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from generator.guard import PACK_MARK
@@ -32,23 +33,13 @@ SHAPES = {
 }
 
 
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t"}
+_ESCAPES.update({c: f"\\u{{{c:x}}}" for c in (*range(32), 127) if c not in _ESCAPES})
+
+
 def lit(text: object) -> str:
     """``text`` as a typst string literal: shown exactly as typed, never read as markup or code."""
-    out = []
-    for ch in "" if text is None else str(text):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + ("" if text is None else str(text)).translate(_ESCAPES) + '"'
 
 
 def t(text: object) -> str:
@@ -125,6 +116,7 @@ class _Html(HTMLParser):
             self.out.append(" ")
 
 
+@lru_cache(maxsize=4096)
 def from_html(fragment: str) -> str:
     """Sanitised officer HTML as typst markup (empty for none)."""
     if not fragment:
