@@ -155,13 +155,15 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
         "validate": "Validated",
         "compute": "Computed statuses",
         "render": "Rendered pages",
+        "packs": "Made the committee packs",
         "mkdocs": "Built with MkDocs",
     }
     following = {
         "load": "Validating…",
         "validate": "Computing statuses…",
         "compute": "Rendering pages…",
-        "render": "Running MkDocs…",
+        "render": "Making the committee packs (PDF)…",
+        "packs": "Running MkDocs…",
     }
     # updated at each stage, with no refresh thread: a large council's build forks a second
     # process, which is only safe while this process runs a single thread

@@ -447,9 +447,6 @@ def generate(
             else:
                 files[path] = item
     pages.update(later)
-    # the committee packs, made here after the pages (typst runs in this process only, never in
-    # the forked one)
-    files.update(site_packs(renderer))
     licence = standard.licence(package.descriptor)
     files["feed.xml"] = feed.atom(
         publications, data.council, site_url or "/", renderer.briefs(), _corrections_released(data, log)
@@ -459,6 +456,10 @@ def generate(
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in computed.raw_gated.items()})
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
+    # the committee packs, made after the pages and in this process only (typst never runs in the
+    # forked one)
+    files.update(site_packs(renderer))
+    stage("packs")
 
     summary = (
         _preview_summary(package, computed.frames, issues, computed.all_revisions, computed.all_withdrawals)

@@ -21,6 +21,7 @@ __all__ = [
     "pack_content",
     "pack_path",
     "make_pack",
+    "site_committees",
     "site_packs",
     "source",
     "write_pack",
@@ -42,11 +43,18 @@ def make_pack(
     return compile_pdf(source(pack), pack.date)
 
 
+def site_committees(renderer: Renderer) -> list[str]:
+    """The committees that get a pack of their own in the site: every committee but one that
+    holds every measure (its pack would be the council's, page for page)."""
+    named = renderer.measures["committee"]
+    return [c for c in committees(renderer) if (named != c).any()]
+
+
 def site_packs(renderer: Renderer) -> dict[str, bytes]:
     """Every pack of a site: each included quarter's, and each committee's, by path in the site."""
     council = renderer.data.council
     out: dict[str, bytes] = {}
-    names = committees(renderer)
+    names = site_committees(renderer)
     for quarter in renderer.quarters:
         out[pack_path(council, quarter)] = make_pack(renderer, quarter)
         for committee in names:
@@ -58,7 +66,7 @@ def pack_index(renderer: Renderer) -> dict[str, list[dict[str, str]]]:
     """Each included quarter's packs as its report page lists them (``label``; ``file``: the name
     beside the report; ``path`` in the site), the council's first, then each committee's."""
     council = renderer.data.council
-    names = committees(renderer)
+    names = site_committees(renderer)
     index = {}
     for quarter in renderer.quarters:
         entries = [("The whole council", pack_path(council, quarter))]
