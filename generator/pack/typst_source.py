@@ -13,6 +13,7 @@ forced page break between priorities; DRAFT across every page of a preview.
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -42,10 +43,16 @@ def lit(text: object) -> str:
     return '"' + ("" if text is None else str(text)).translate(_ESCAPES) + '"'
 
 
+#: every ASCII punctuation mark is escaped in markup: none can start markup, code or a comment
+_MARKUP = {ord(ch): "\\" + ch for ch in string.punctuation}
+_MARKUP.update({c: " " for c in (*range(32), 127) if chr(c) not in "\n\t"})
+
+
 def t(text: object) -> str:
-    """``text`` placed in markup: ``#"…";`` (the semicolon ends the expression, so what follows
-    can never continue it)."""
-    return f"#{lit(text)};"
+    """``text`` placed in markup, every punctuation mark escaped (``\\#``, ``\\*``, ``\\[``…), so
+    it prints as typed. (Cheaper for typst than a string literal, ``#"…";``: a pack holds tens of
+    thousands of them.)"""
+    return ("" if text is None else str(text)).translate(_MARKUP)
 
 
 class _Html(HTMLParser):
@@ -131,9 +138,17 @@ def from_html(fragment: str) -> str:
 
 
 def status_mark(status: str, words: str) -> str:
-    """A status as shape and words (the colour is the shape's only)."""
-    shape = SHAPES.get(status, SHAPES["grey"])
-    return f"#box(width: 0.8em, align(center + horizon, {shape}));{t(' ' + words)}"
+    """A status as shape and words (the colour is the shape's only); the shapes are made once
+    (``mark`` in the preamble), so a long table lays each out once."""
+    status = status if status in SHAPES else "grey"
+    return f"#mark.{status};{t(' ' + words)}"
+
+
+def _marks() -> str:
+    shapes = ", ".join(
+        f"{status}: box(width: 0.8em, align(center + horizon, {shape}))" for status, shape in SHAPES.items()
+    )
+    return f"#let mark = ({shapes})\n"
 
 
 def _date(pack: Pack) -> str:
@@ -170,12 +185,13 @@ def _preamble(pack: Pack) -> str:
     {t(pack.council)} · {quarter} #h(1fr) Page #counter(page).display() of #counter(page).final().first()
   ],
 )
-{background}#set heading(numbering: none)
+{background}{_marks()}#set heading(numbering: none)
 #show heading.where(level: 1): set text(size: 16pt)
 #show heading.where(level: 2): set text(size: 13pt)
 #show heading.where(level: 3): set text(size: 11.5pt)
 #show heading: set block(above: 1.3em, below: 0.7em)
-#set table(stroke: 0.4pt + luma(160), inset: 5pt)
+#set table(stroke: 0.4pt + luma(160), inset: 4pt)
+#show table: set text(size: 9pt)
 #set table.cell(breakable: false)
 #show table.cell.where(y: 0): set text(weight: "bold")
 #show link: underline
