@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import render, sitegen
+from generator import periods, render, sitegen
 from generator.cli import cli
 from generator.formatting import format_value
 from generator.load import load
@@ -106,6 +106,7 @@ def test_every_pack_says_the_figures_of_the_site(site):
     headlines = {(h["period"], h["priority_id"]): h for h in read_csv(data / "headlines.csv")}
     first = {(r["measure_id"], r["period"]): r for r in read_csv(data / "revisions.csv")}
     publications = read_csv(data / "publications.csv")
+    priorities = read_csv(data / "priorities.csv")
     packs = _packs(site)
     assert len(packs) == 4 * len(publications)
     checked = 0
@@ -143,6 +144,13 @@ def test_every_pack_says_the_figures_of_the_site(site):
                 page = (site / "reports" / quarter.lower() / "index.html").read_text(encoding="utf-8")
                 said = re.search(r"<h2[^>]*>Summary.*?</h2>\s*<p>(.*?)</p>", page, re.S).group(1)
                 assert flat(html.unescape(said)) in text
+                for p in priorities:  # the infographic's numbers, priority by priority
+                    c = headlines.get((quarter, p["priority_id"]))
+                    if c is not None:
+                        numbers = " ".join(
+                            c[k] for k in ("green", "amber", "red", "grey", "measures", "with_figure")
+                        )
+                        assert f"{p['title']} {numbers}" in text, p["title"]
             else:
                 total = len(mine)
                 others = [m["title"] for m in measures.values() if m["committee"] != committee]
@@ -157,8 +165,7 @@ def test_every_pack_says_the_figures_of_the_site(site):
 
 def test_every_page_names_council_quarter_and_page_of(site):
     for pdf in _packs(site)[::3]:
-        quarter = pdf.parent.name.upper().replace("-Q", "-Q")
-        short = f"Q{quarter[-1]} {quarter[:4]}/{quarter[5:7]}"
+        short = periods.short_label(pdf.parent.name.upper())  # Q1 2026/27
         pages = pdftotext(pdf).split("\f")[:-1]
         assert len(pages) >= 4
         for n, page in enumerate(pages, start=1):
@@ -248,6 +255,19 @@ def test_a_preview_pack_says_draft_on_every_page(tmp_path):
     assert "DRAFT" in result.output and "2026-27-Q2" in result.output
     pages = pdftotext(out).split("\f")[:-1]
     assert pages and all("DRAFT" in page for page in pages)
+
+
+def test_a_preview_build_drafts_only_the_quarters_not_yet_published():
+    renderer = sitegen.figures(load(EXAMPLE), True, None, render.environment()).renderer
+    draft, published = renderer.quarters[-1], renderer.quarters[-2]
+    pages = pdftotext(make_pack(renderer, draft)).split("\f")[:-1]
+    assert pages and all("DRAFT" in page for page in pages)
+    assert "DRAFT" not in pdftotext(make_pack(renderer, published))
+
+
+def test_file_names_stay_short_whatever_the_names():
+    path = pack_path("Long commentary about performance. " * 40, "2019-20-Q2", "Committee " * 40)
+    assert max(len(part) for part in path.split("/")) < 120
 
 
 def test_pack_command_writes_a_committee_pack(tmp_path):

@@ -28,11 +28,15 @@ __all__ = [
 ]
 
 
+NAME_LIMIT = 40
+
+
 def pack_path(council: str, quarter: str, committee: str | None = None) -> str:
     """Where a pack lives in the site: ``reports/<period>/<council>-<period>[-<committee>].pdf``."""
     period = quarter.lower()
-    tail = f"-{slug(committee, 'committee')}" if committee else ""
-    return f"reports/{period}/{slug(council, 'council')}-{period}{tail}.pdf"
+    # names cut at a word past 40 characters: a file name stays within every system's limit
+    tail = f"-{slug(committee, 'committee', limit=NAME_LIMIT)}" if committee else ""
+    return f"reports/{period}/{slug(council, 'council', limit=NAME_LIMIT)}-{period}{tail}.pdf"
 
 
 def make_pack(

@@ -111,6 +111,7 @@ class Pack:
     published: str | None  # the publication date in words; None: not published (a DRAFT)
     date: datetime.date  # the document's date (publication date, else the committee date)
     counts: dict[str, int]
+    by_priority: list[tuple[str, dict[str, int]]]  # each priority's title and counts, Council Plan order
     sentences: list[str]
     on_target: list[str]
     grey_note: str
@@ -269,13 +270,24 @@ def pack_content(
     previous = renderer.quarters[index - 1] if index else None
     short = periods.short_label(quarter)
 
+    # what each measure counts as (rules.headline_kind), in the rows' order (the measures')
+    kinds = [k for k, keep in zip(renderer.quarter_kinds(quarter), mine, strict=True) if keep]
+    keys = [
+        p if isinstance(p, str) else "" for p, keep in zip(rows["priority_id"], mine, strict=True) if keep
+    ]
     if committee is None:
         h = renderer.headline(quarter)
         sentences = list(renderer.infographic(quarter)["headlines"])
+        by = renderer.priority_headlines(quarter)
     else:
-        kinds = renderer.quarter_kinds(quarter)
-        h = rules.headline([k for k, keep in zip(kinds, mine, strict=True) if keep])
+        h = rules.headline(kinds)
         sentences = infographic.quarter_sentences(h, short)
+        by = rules.headlines_by(kinds, keys)
+    by_priority = [
+        (str(title), by[p].counts())
+        for p, title in zip(renderer.priorities["priority_id"], renderer.priorities["title"], strict=True)
+        if p in by and by[p].measures
+    ]
     counts = h.counts()
     on_target = (
         [
@@ -306,13 +318,13 @@ def pack_content(
         )
         for r in renderer.red_records(quarter, chosen)
     ]
-    by_priority: dict[str, list[Row]] = {}
+    grouped: dict[str, list[Row]] = {}
     for r in chosen:
-        by_priority.setdefault(r["priority_id"], []).append(row(r, quarter))
+        grouped.setdefault(r["priority_id"], []).append(row(r, quarter))
     sections = [
-        Section(p, str(t), by_priority[p])
+        Section(p, str(t), grouped[p])
         for p, t in zip(renderer.priorities["priority_id"], renderer.priorities["title"], strict=True)
-        if p in by_priority
+        if p in grouped
     ]
 
     changes: list[Change] = []
@@ -396,6 +408,7 @@ def pack_content(
         published=uk_date(str(published_date)) if published_date else None,
         date=datetime.date.fromisoformat(str(day)[:10]),
         counts=counts,
+        by_priority=by_priority,
         sentences=sentences,
         on_target=on_target,
         grey_note=grey_note,

@@ -256,6 +256,18 @@ def _summary(pack: Pack) -> str:
     parts.extend(f"- {t(line)}" for line in pack.on_target)
     if pack.grey_note:
         parts.append(f"\n{t(pack.grey_note)}")
+    if pack.by_priority:
+        rows = ",\n  ".join(
+            f"[{t(title)}], "
+            + ", ".join(f"[{c[k]}]" for k in ("green", "amber", "red", "grey", "measures", "with_figure"))
+            for title, c in pack.by_priority
+        )
+        parts.append(
+            "\n=== Measures by status and priority\n"
+            "#table(columns: (2.4fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1.2fr), align: (left, ..(right,) * 6),\n"
+            f"  table.header([Priority], {', '.join(f'[{status_mark(s, s.capitalize())}]' for s in ('green', 'amber', 'red', 'grey'))}, [Total], [With a figure]),\n"
+            f"  {rows},\n)"
+        )
     return "\n".join(parts)
 
 
