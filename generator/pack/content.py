@@ -238,7 +238,7 @@ def _tolerances(descriptor: dict) -> str:
 @cache
 def rules_html() -> str:
     """perfsite's own text (the rating rules, written once in rules.py), as the about page shows it."""
-    return markdown.markdown(rules.__doc__ or "")
+    return markdown.markdown(rules.__doc__ or "", extensions=["tables"])
 
 
 def committees(renderer: Renderer) -> list[str]:

@@ -74,8 +74,43 @@ class _Html(HTMLParser):
         self.lists: list[str] = []
         self.stack: list[str] = []
         self.code: list[str] | None = None
+        # a table (perfsite's own text only: officer prose has none): its rows of cells, and
+        # where the cell being read starts in ``out``
+        self.rows: list[list[str]] | None = None
+        self.cell: int | None = None
+        self.header = 0  # rows in <thead>
+
+    def _table_tag(self, tag: str, start: bool) -> bool:
+        if tag == "table":
+            if start:
+                self.rows, self.header = [], 0
+            elif self.rows is not None:
+                width = max((len(r) for r in self.rows), default=1)
+                cells = [f"[{c}]" for r in self.rows for c in r + [""] * (width - len(r))]
+                head = ", ".join(cells[: width * self.header])
+                body = ", ".join(cells[width * self.header :])
+                header = f"table.header({head}), " if head else ""
+                self.out.append(f"\n#table(columns: {width}, {header}{body})\n")
+                self.rows = None
+            return True
+        if self.rows is None:
+            return False
+        if tag == "tr" and start:
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            if start:
+                self.cell = len(self.out)
+            elif self.cell is not None and self.rows:
+                self.rows[-1].append("".join(self.out[self.cell :]).strip())
+                del self.out[self.cell :]
+                self.cell = None
+        elif tag == "thead" and not start:
+            self.header = len(self.rows)
+        return tag in ("tr", "td", "th", "thead", "tbody")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._table_tag(tag, True):
+            return
         if tag == "code":
             self.code = []
             return
@@ -98,6 +133,8 @@ class _Html(HTMLParser):
             self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._table_tag(tag, False):
+            return
         if tag == "code" and self.code is not None:
             self.out.append(f"#raw({lit(''.join(self.code))});")
             self.code = None
