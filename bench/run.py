@@ -31,7 +31,7 @@ SIZES = {
 }
 DEFAULT_SIZES = ("S", "M", "L")  # XL takes minutes: `make bench-xl`
 SEED = 7
-STAGES = ("load", "validate", "compute", "render", "mkdocs")
+STAGES = ("load", "validate", "compute", "render", "packs", "mkdocs")
 # builds per size: the median run is reported (a shared machine's load comes and goes)
 RUNS = {"S": 3, "M": 3, "L": 3, "XL": 1}
 
@@ -161,13 +161,14 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
         f"Times in seconds and in yardsticks (Y = `mkdocs build` of a fixed 200-page Material site, "
         f"timed in the same run, median of 3: {unit}; *paired*: each build divided by a yardstick timed just "
         f"before it, the median of those ratios). Each size is built {RUNS['L']} times (XL once) and the "
-        "median run is shown. *Generator* is every stage before MkDocs. A large council (M, L, XL) is "
+        "median run is shown. *Generator* is every stage before MkDocs; *packs* is the time to make "
+        "every committee pack (PDF) of the site. A large council (M, L, XL) is "
         "validated, rendered and passed through MkDocs on two processes, so a stage's seconds are wall "
         "time; its figures are worked out while frictionless checks its files, so *compute* is in "
         "*validate*.",
         "",
-        "| size | outturn rows | pages | ms per page | load | validate | compute | render | MkDocs | total | total in Y | every run's total | generator ÷ MkDocs | peak RSS MiB (main process) | peak memory MiB (both processes, PSS) | output MB | largest page KB | median measure page KB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | outturn rows | pages | ms per page | load | validate | compute | render | packs | MkDocs | total | total in Y | every run's total | generator ÷ MkDocs | peak RSS MiB (main process) | peak memory MiB (both processes, PSS) | output MB | largest page KB | median measure page KB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         s = r["stages_seconds"]
@@ -177,7 +178,7 @@ def markdown_table(results: list[dict], cores: int, when: str, yardstick: float 
             in_y += f" (paired {r['paired_yardsticks']:.1f}: {spread})"
         lines.append(
             f"| {r['size']} | {r['outturn_rows']} | {r['pages']} | {1000 * r['total_seconds'] / r['pages']:.1f} | "
-            f"{s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | {s['render']:.2f} | {s['mkdocs']:.2f} | "
+            f"{s['load']:.2f} | {s['validate']:.2f} | {s['compute']:.2f} | {s['render']:.2f} | {s['packs']:.2f} | {s['mkdocs']:.2f} | "
             f"{r['total_seconds']:.2f} | {in_y} | {', '.join(f'{t:.2f}' for t in r.get('all_totals_seconds', [r['total_seconds']]))} | "
             f"{r['generator_seconds'] / max(s['mkdocs'], 1e-9):.0%} | "
             f"{r['peak_rss_mib']:.0f} | {r['peak_memory_mib'] or 0:.0f} | {r['output_bytes'] / 1e6:.1f} | {r['largest_page_bytes'] / 1024:.0f} | "

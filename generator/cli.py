@@ -155,13 +155,15 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
         "validate": "Validated",
         "compute": "Computed statuses",
         "render": "Rendered pages",
+        "packs": "Made the committee packs",
         "mkdocs": "Built with MkDocs",
     }
     following = {
         "load": "Validating…",
         "validate": "Computing statuses…",
         "compute": "Rendering pages…",
-        "render": "Running MkDocs…",
+        "render": "Making the committee packs (PDF)…",
+        "packs": "Running MkDocs…",
     }
     # updated at each stage, with no refresh thread: a large council's build forks a second
     # process, which is only safe while this process runs a single thread
@@ -303,6 +305,23 @@ def publish(package_dir: Path, period: str | None, on, adopt: bool, corrections:
     if not results:
         click.echo("✓ every published period already has its snapshot; nothing to adopt")
     click.echo(f"Now rebuild the site: perfsite build {package_dir}")
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.argument("period", required=False)
+@click.option("--committee", default=None, help="Only the measures of this committee (measures.committee).")
+@click.option("--preview", is_flag=True, help="A DRAFT pack, approved and draft quarters included.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF file to write.")
+def pack(package_dir: Path, period: str | None, committee: str | None, preview: bool, out: Path) -> None:
+    """The committee pack of PERIOD (default: the latest published quarter) as a PDF."""
+    from .commands.pack import write_pack
+
+    if period is not None:
+        _check_period(period)
+    written, quarter = write_pack(package_dir, out, period, committee, preview)
+    who = f" for the {committee}" if committee else ""
+    click.echo(f"✓ wrote the {'DRAFT ' if preview else ''}committee pack of {quarter}{who} to {written}")
 
 
 @cli.command()

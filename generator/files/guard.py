@@ -36,13 +36,14 @@ SITE_MARKER = ".perfsite-site"  # in the root of every site perfsite built
 SYNTH_MARKER = ".perfsite-synth"  # in the root of every synthetic package, listing what synth made
 CHECKOUT = Path(__file__).resolve().parents[2]  # perfsite's own checkout, in a development install
 
-SITE, SYNTH, INIT, IMPORT, WORKBOOK = "site", "synth", "init", "import", "workbook"
+SITE, SYNTH, INIT, IMPORT, WORKBOOK, PACK = "site", "synth", "init", "import", "workbook", "pack"
 _DOING = {
     SITE: "will not build into",
     SYNTH: "will not write a synthetic package into",
     INIT: "will not write a new package into",
     IMPORT: "will not import into",
     WORKBOOK: "will not write the workbook to",
+    PACK: "will not write the committee pack to",
 }
 _FIX = {
     SITE: "choose an empty or new folder, such as ./site",
@@ -50,7 +51,10 @@ _FIX = {
     INIT: "choose an empty or new folder, such as ./council",
     IMPORT: "give the package folder (the one holding datapackage.json), or a new folder",
     WORKBOOK: "give a new file name ending .xlsx, such as ./performance.xlsx",
+    PACK: "give a new file name ending .pdf, such as ./committee-pack.pdf",
 }
+#: in the metadata of every pack perfsite makes (``perfsite pack`` replaces only such a PDF)
+PACK_MARK = b"perfsite committee pack"
 
 
 class WriteRefused(PerfsiteError):
@@ -204,6 +208,8 @@ def _check(
     home = _resolved(Path.home())
     if kind == WORKBOOK:
         return _check_workbook(target, force, refuse)
+    if kind == PACK:
+        return _check_pack(target, refuse)
     if target.exists() and not target.is_dir():
         refuse("it is a file, not a folder")
     existing = next((f for f in target.parents if f.exists()), None)
@@ -297,6 +303,34 @@ def _check_workbook(target: Path, force: bool, refuse: Refuse) -> Path:
         if not force:
             refuse("the workbook already exists", "choose another name, or add --force to replace it")
     return target
+
+
+def _check_pack(target: Path, refuse: Refuse) -> Path:
+    """A PDF file outside any package: new, or a pack perfsite made before (replaced)."""
+    if target.is_dir():
+        refuse("it is a folder")
+    if target.suffix.lower() != ".pdf":
+        refuse("the name does not end .pdf")
+    parent = target.parent
+    if not parent.is_dir():
+        refuse(
+            f"the folder {parent} does not exist", f"create it first (mkdir -p {parent}), or choose another"
+        )
+    if (package := package_holding(parent)) is not None:
+        refuse(
+            f"it is inside the package {package}", "keep the pack outside the package folder, e.g. beside it"
+        )
+    if target.is_symlink() or (target.exists() and not _made_pack(target)):
+        refuse("a file of that name exists and it is not a pack perfsite made", "choose another name")
+    return target
+
+
+def _made_pack(path: Path) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data.startswith(b"%PDF-") and PACK_MARK in data
 
 
 def _is_zip(path: Path) -> bool:

@@ -28,6 +28,7 @@ from ..standard import periods
 from ..validation import history
 from ..validation.validate import validate_package
 from . import charts, downloads, feed, render, revisionlog
+from .pack import pack_index, site_packs
 from .page import Page
 from .preview import Notice, notice
 
@@ -430,6 +431,7 @@ def generate(
     pages: dict[str, Page] = {}
     files: dict[str, bytes] = {}
     later: dict[str, Page] = {}  # pages listed after the rest, as the navigation and search expect
+    data.extra["packs"] = pack_index(renderer)  # the report and data pages link each quarter's packs
     for result in parallel.run_jobs([open_data, *renderer.jobs()], parallel=renderer.large):
         for path, item in result.items():
             if isinstance(item, Page):
@@ -446,6 +448,10 @@ def generate(
     pages["data/index.md"] = renderer.data_page(sizes, {k: len(v) for k, v in computed.raw_gated.items()})
     files["assets/plotly.min.js"] = charts.plotly_bundle()
     stage("render")
+    # the committee packs, made after the pages and in this process only (typst never runs in the
+    # forked one)
+    files.update(site_packs(renderer))
+    stage("packs")
 
     summary = (
         _preview_summary(package, computed.frames, issues, computed.all_revisions, computed.all_withdrawals)

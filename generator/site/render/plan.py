@@ -120,6 +120,7 @@ class PlanPages:
             dictionary=downloads.dictionary(package),
             cite=self.cite(title, "data/"),
             jsonld=Markup(jsonld),
+            packs=self.data.extra.get("packs", {}),
         )
         return make_page(
             html,

@@ -128,6 +128,7 @@ class ReportPages:
             groupings=rules.ON_TARGET_GROUPINGS,
             glance=glance,
             root="../../",
+            packs=self.data.extra.get("packs", {}).get(quarter_id, []),
         )
         label = periods.parse(quarter_id).label()
         pages[f"{base}/index.md"] = make_page(
