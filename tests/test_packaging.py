@@ -169,3 +169,32 @@ def test_the_wheel_installs_perfsite_and_builds_from_another_folder(tmp_path):
     assert (elsewhere / "own-out" / "contact" / "index.html").exists()
     assert (elsewhere / "own-out" / "performance" / "measures" / "index.html").exists()
     assert (elsewhere / "own-out" / "performance" / "assets" / "perfsite.css").exists()
+
+
+@pytest.mark.slow
+def test_mkdocs_at_the_top_of_the_checkout_builds_the_example(tmp_path):
+    """The top-level mkdocs.yml is a MkDocs project of its own: the plugin adds the example
+    council's pages to the hand-written ones in site_src/, which are read, never written."""
+    before = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "site_src").rglob("*"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "out"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for page in ("index.html", "measures/index.html", "accessibility/index.html", "assets/perfsite.css"):
+        assert (tmp_path / "out" / page).is_file(), page
+    assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "site_src").rglob("*")) == before
