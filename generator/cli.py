@@ -7,7 +7,6 @@ real bugs keep theirs.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -147,32 +146,19 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
     from rich.live import Live
     from rich.text import Text
 
+    from .commands.build import STAGES
     from .commands.build import build as run
 
     console = Console(stderr=True)
-    names = {
-        "load": "Read the package",
-        "validate": "Validated",
-        "compute": "Computed statuses",
-        "render": "Rendered pages",
-        "packs": "Made the committee packs",
-        "mkdocs": "Built with MkDocs",
-    }
-    following = {
-        "load": "Validating…",
-        "validate": "Computing statuses…",
-        "compute": "Rendering pages…",
-        "render": "Making the committee packs (PDF)…",
-        "packs": "Running MkDocs…",
-    }
     # updated at each stage, with no refresh thread: a large council's build forks a second
     # process, which is only safe while this process runs a single thread
     with Live(Text("Reading the package…"), console=console, auto_refresh=False, transient=True) as live:
 
         def on_stage(name: str, seconds: float) -> None:
-            console.log(f"{names.get(name, name)} in {seconds:.2f} s")
-            if name in following:
-                live.update(Text(following[name]), refresh=True)
+            done, following = STAGES.get(name, (name, None))
+            console.log(f"{done} in {seconds:.2f} s")
+            if following:
+                live.update(Text(following), refresh=True)
 
         result = run(package_dir, out=out, preview=preview, site_url=site_url, on_stage=on_stage)
     _echo_issues(result.warnings)
@@ -191,43 +177,9 @@ def build(package_dir: Path, out: Path, preview: bool, site_url: str | None) -> 
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="1 to 65535.")
 def serve(package_dir: Path, preview: bool, port: int) -> None:
     """Build PACKAGE_DIR and serve the site locally at http://127.0.0.1:PORT/."""
-    import functools
-    import http.server
-    import tempfile
+    from .commands.serve import serve as run
 
-    from .commands.build import build as run
-
-    # a folder of its own, removed afterwards: the site built for upload (./site), with its own
-    # address, is never replaced by one that links to 127.0.0.1
-    with tempfile.TemporaryDirectory(prefix="perfsite-serve-") as temp:
-        out = Path(temp) / ("site-preview" if preview else "site")
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        # take the port before building, so a busy port is said at once and nothing is built for nothing
-        try:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-        except OSError as exc:
-            raise PortUnavailable(port, exc) from exc
-        with server, contextlib.suppress(KeyboardInterrupt):
-            run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
-            click.echo(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-            server.serve_forever()
-
-
-class PortUnavailable(PerfsiteError):
-    """``serve --port``: the port cannot be used."""
-
-    exit_code = 2
-
-    def __init__(self, port: int, exc: OSError):
-        import errno
-
-        if exc.errno == errno.EADDRINUSE:
-            why = "another program is already using it (perhaps another perfsite serve)"
-        elif exc.errno in (errno.EACCES, errno.EPERM):
-            why = "this account may not use it (ports below 1024 are reserved)"
-        else:
-            why = exc.strerror or str(exc)
-        super().__init__(f"cannot serve on port {port}: {why}; choose another with --port, e.g. --port 8001")
+    run(package_dir, preview, port, lambda url: click.echo(f"Serving the site at {url} (Ctrl+C to stop)"))
 
 
 def _check_period(period: str) -> None:

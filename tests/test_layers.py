@@ -27,8 +27,8 @@ LONG_MODULES = {
     "perfsite.commands.publish": 585,
     "perfsite.files.workbook_read": 546,
     "perfsite.site.chart_svg": 495,
-    "perfsite.site.sitegen": 493,
-    "perfsite.cli": 476,
+    "perfsite.site.sitegen": 491,
+    "perfsite.cli": 447,
     "perfsite.site.infographic": 468,
     "perfsite.validation.validate": 432,
 }

@@ -34,6 +34,17 @@ class SiteUrlRefused(PerfsiteError):
     exit_code = 2
 
 
+#: the build's stages in order: what the command line says when one is done, and what comes next
+STAGES: dict[str, tuple[str, str | None]] = {
+    "load": ("Read the package", "Validating…"),
+    "validate": ("Validated", "Computing statuses…"),
+    "compute": ("Computed statuses", "Rendering pages…"),
+    "render": ("Rendered pages", "Making the committee packs (PDF)…"),
+    "packs": ("Made the committee packs", "Running MkDocs…"),
+    "mkdocs": ("Built with MkDocs", None),
+}
+
+
 def checked_site_url(site_url: str | None) -> str | None:
     """A site address given on the command line, checked by the same rule as the package's
     ``site_url`` (:func:`perfsite.standard.site_url_problem`) and ending with ``/``."""

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..site import sitegen
 from ..errors import PerfsiteError, ValidationFailed, errors_of
 from ..files.guard import PACK, guard_write_target, writing
 from ..files.load import load
+from ..site import sitegen
+from ..site.pack import committees, make_pack
 from ..site.render import Renderer, environment
 from ..validation.validate import validate_package
-
-from ..site.pack import committees, make_pack
 
 
 class PackRefused(PerfsiteError):

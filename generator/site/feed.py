@@ -29,6 +29,19 @@ class Corrections:
     figures: list[str] = field(default_factory=list)
 
 
+def corrections_released(releases: list[tuple[str, str]], log: pd.DataFrame) -> list[Corrections]:
+    """Each corrections release (name, date) with the figures it corrected, from the revisions log
+    (measure title and period)."""
+    out = []
+    for name, date in releases:
+        mine = log[log["revised_in"] == name]
+        figures = [
+            f"{t}, {periods.short_label(p)}" for t, p in zip(mine["title"], mine["period"], strict=True)
+        ]
+        out.append(Corrections(name, date, figures))
+    return out
+
+
 def _correction_entry(base: str, c: Corrections) -> list[str]:
     url = f"{base}data/revisions/"
     n = len(c.figures)

@@ -361,18 +361,6 @@ def figures(package: Package, preview: bool, site_url: str | None, env: Environm
     )
 
 
-def _corrections_released(data: render.SiteData, log: pd.DataFrame) -> list[feed.Corrections]:
-    """Each corrections release with the figures it corrected (measure title and period), for the feed."""
-    out = []
-    for name, date in data.extra.get("corrections", []):
-        mine = log[log["revised_in"] == name]
-        figures = [
-            f"{t}, {periods.short_label(p)}" for t, p in zip(mine["title"], mine["period"], strict=True)
-        ]
-        out.append(feed.Corrections(name, date, figures))
-    return out
-
-
 def generate(
     package_dir: str | Path,
     preview: bool = False,
@@ -441,7 +429,11 @@ def generate(
     pages.update(later)
     licence = standard.licence(package.descriptor)
     files["feed.xml"] = feed.atom(
-        publications, data.council, site_url or "/", renderer.briefs(), _corrections_released(data, log)
+        publications,
+        data.council,
+        site_url or "/",
+        renderer.briefs(),
+        feed.corrections_released(data.extra.get("corrections", []), log),
     ).encode("utf-8")
     sizes = {k: _size(len(v)) for k, v in files.items()}
     sizes.update({k: _size(path.stat().st_size) for k, path in copies.items()})

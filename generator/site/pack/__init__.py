@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ..page import slug
 from ..render import Renderer
-
 from .compile import PackFailed, compile_pdf
 from .content import Pack, committees, pack_content
 from .typst_source import source
