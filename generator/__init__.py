@@ -13,8 +13,8 @@ layers, bottom up; each imports only the layers below it (``tests/test_layers.py
 - :mod:`perfsite.validation` — ``validate()``, hints, the published record and the checks
   (:mod:`perfsite.validation.checks`)
 - :mod:`perfsite.site` — the site in memory: generation, rendering, charts, downloads, the feed,
-  the MkDocs plugin
-- :mod:`perfsite.commands` — build, publish, status, synth, init, import
+  the committee pack (PDF), the MkDocs plugin
+- :mod:`perfsite.commands` — build, serve, publish, status, pack, synth, init, import
 - :mod:`perfsite.cli` — the command line (``perfsite``, ``python -m perfsite``)
 
 The page templates, theme overrides, hand-written pages and the standalone ``mkdocs.yml`` sit at
