@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import PerfsiteError
-from .build import build as run
+from . import build as build_command
 
 
 def serve(package_dir: Path, preview: bool, port: int, serving: Callable[[str], None]) -> None:
@@ -27,7 +27,7 @@ def serve(package_dir: Path, preview: bool, port: int, serving: Callable[[str], 
         except OSError as exc:
             raise PortUnavailable(port, exc) from exc
         with server, contextlib.suppress(KeyboardInterrupt):
-            run(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
+            build_command.build(package_dir, out=out, preview=preview, site_url=f"http://127.0.0.1:{port}/")
             serving(f"http://127.0.0.1:{port}/")
             server.serve_forever()
 
