@@ -151,3 +151,33 @@ def test_downloadable_package_is_valid_and_holds_published_periods_only(example_
         periods = set(pd.read_csv(site / "data" / f"{name}.csv", dtype=str)["period"])
         assert not periods & unpublished, name
         assert not {p for p in periods if p.startswith("2026-27-M0") and p[-1] in "456"}, name
+
+
+def test_the_rules_page_shows_its_reason_codes_as_a_table(example_site):
+    """The rules' reason codes are a Markdown table in rules/__init__.py: the about page (and the
+    pack's annex) must show a table, not lines of pipes."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cell, self.cells = None, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.cells.append(self.cell.strip())
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    html = (example_site[0] / "about" / "index.html").read_text(encoding="utf-8")
+    parser = Cells()
+    parser.feed(html)
+    assert "Reason code" in parser.cells and "on_or_better_than_target" in parser.cells
+    assert "| Reason code |" not in html

@@ -13,9 +13,7 @@ Officer prose (exception reports, project updates) is kept as the sanitised HTML
 from __future__ import annotations
 
 import datetime
-from functools import cache
 
-import markdown
 import pandas as pd
 
 from ... import rules
@@ -23,7 +21,7 @@ from ...standard import DEFAULT_RAG, periods
 from ...standard.formatting import uk_date
 from .. import infographic
 from ..render import Renderer, format_figure
-from ..render.templating import CONFIDENCE, DIRECTION_WORDS, NEUTRAL_NOTE, PROJECT_STATUS
+from ..render.templating import CONFIDENCE, DIRECTION_WORDS, NEUTRAL_NOTE, PROJECT_STATUS, rules_html
 from ..text import officer_markdown
 from .model import STATUS_WORDS, Change, Method, Pack, Project, Red, Row, Section
 
@@ -124,12 +122,6 @@ def _tolerances(descriptor: dict) -> str:
         f"{band(green)}, and amber when it is worse by no more than {band(amber)}; a measure may "
         "set its own tolerances."
     )
-
-
-@cache
-def rules_html() -> str:
-    """perfsite's own text (the rating rules, written once in rules.py), as the about page shows it."""
-    return markdown.markdown(rules.__doc__ or "", extensions=["tables"])
 
 
 def committees(renderer: Renderer) -> list[str]:

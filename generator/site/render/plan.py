@@ -10,7 +10,7 @@ from ... import rules, standard
 from ...standard import periods
 from .. import citation, downloads, infographic
 from ..page import Page, make_page, plain, template_rows
-from .templating import PROJECT_STATUS
+from .templating import PROJECT_STATUS, rules_html
 
 
 class PlanPages:
@@ -27,8 +27,6 @@ class PlanPages:
         )
 
     def about(self) -> Page:
-        import markdown
-
         council = self.data.descriptor.get("council")
         council = council if isinstance(council, dict) else {}
         plan = self.data.descriptor.get("plan")
@@ -37,7 +35,7 @@ class PlanPages:
             self.page(
                 "about.html.j2",
                 # perfsite's own text (the rules, written once in rules.py), not the package's
-                rules_html=Markup(markdown.markdown(rules.__doc__ or "")),
+                rules_html=Markup(rules_html()),
                 rag=rag,
                 plan_title=plan.get("title") if isinstance(plan, dict) else None,
                 contact_email=council.get("contact_email")

@@ -67,6 +67,15 @@ class _Environment(Environment):
         return super().getattr(obj, attribute)
 
 
+@lru_cache(maxsize=1)
+def rules_html() -> str:
+    """perfsite's own text (the rating rules, written once in rules/__init__.py) as HTML, for the
+    about page and the pack's annex; its reason codes are a table."""
+    import markdown
+
+    return markdown.markdown(rules.__doc__ or "", extensions=["tables"])
+
+
 def environment(template_dirs: list[Path] | None = None) -> Environment:
     """The jinja2 environment: a council's own template folder first, then perfsite's."""
     dirs = [*(template_dirs or []), TEMPLATE_DIR]
