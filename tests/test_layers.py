@@ -28,7 +28,6 @@ LONG_MODULES = {
     "perfsite.files.workbook_read": 546,
     "perfsite.site.chart_svg": 495,
     "perfsite.site.sitegen": 491,
-    "perfsite.site.infographic": 468,
     "perfsite.validation.validate": 432,
 }
 MAX_LINES = 400
