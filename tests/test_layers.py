@@ -26,7 +26,6 @@ LONG_MODULES = {
     "perfsite.files.load": 618,
     "perfsite.commands.publish": 585,
     "perfsite.files.workbook_read": 546,
-    "perfsite.site.chart_svg": 495,
     "perfsite.site.sitegen": 491,
     "perfsite.validation.validate": 432,
 }
