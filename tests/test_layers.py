@@ -25,7 +25,6 @@ LONG_MODULES = {
     "perfsite.files.archive": 678,
     "perfsite.files.load": 618,
     "perfsite.commands.publish": 585,
-    "perfsite.files.workbook_read": 546,
     "perfsite.site.sitegen": 491,
     "perfsite.validation.validate": 432,
 }
