@@ -283,7 +283,7 @@ def pack(package_dir: Path, period: str | None, committee: str | None, preview: 
 def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     """Before publishing: what PERIOD (default: the next quarter to publish) would make public."""
     from .commands.status import status as run
-    from .rules.status_report import correction_line, one_line
+    from .commands.status_text import status_lines
 
     if period is not None:
         _check_period(period)
@@ -291,78 +291,7 @@ def status(package_dir: Path, period: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))
         return
-    click.echo(one_line(r))
-    c = r.counts
-    click.echo(f"\n{r.period}: {r.publication_status}, committee {r.committee_date or 'date not recorded'}")
-    line = (
-        f"  {c['red']} red, {c['amber']} amber, {c['green']} green, {c['grey']} grey of {c['total']} measures"
-    )
-    if r.previous_counts:
-        p = r.previous_counts
-        line += (
-            f" (in {r.previous}: {p['red']} red, {p['amber']} amber, {p['green']} green, {p['grey']} grey)"
-        )
-    click.echo(line)
-    # the headline in the site's own words: how many had a figure, how many rated were on target
-    from . import rules
-    from .site import infographic
-    from .standard import periods
-
-    h = rules.Headline(**{kind: int(c[kind]) for kind in rules.HEADLINE_KINDS})
-    click.echo(
-        f"  {infographic.figures_sentence(h, periods.short_label(r.period))} {infographic.on_target_sentence(h)}"
-    )
-    sections = [
-        (
-            f"Changed since {r.previous}",
-            [f"{x['measure_id']} {x['title']}: {x['status_before']} → {x['status']}" for x in r.changes],
-        ),
-        ("Red with an exception report", r.reds_with_report),
-        ("Red WITHOUT an exception report (add one to exceptions.csv)", r.reds_without_report),
-        (
-            "No figure for this quarter",
-            [f"{x['measure_id']} ({x['period']}): {x['reason']}" for x in r.missing],
-        ),
-        (
-            "Revised published figures",
-            [
-                f"{x['measure_id']} {x['period']}: {x['published_value']} → {x['value']} ({x['revision_note']})"
-                for x in r.revisions
-            ],
-        ),
-        (
-            "Withdrawn published figures",
-            [f"{x['measure_id'] or 'whole report'} {x['period']}: {x['reason']}" for x in r.withdrawals],
-        ),
-        (
-            "Printed status differs (the site shows perfsite's)",
-            [
-                f"{x['measure_id']} {x['period']}: printed {x['reported_status']}, perfsite {x['status']} "
-                f"({x['cause']}: {x['explanation']})"
-                for x in r.disagreements
-            ],
-        ),
-        (
-            "Corrections not yet public (the next publish releases them)",
-            [correction_line(x) for x in r.corrections],
-        ),
-    ]
-    for title, items in sections:
-        if items:
-            click.echo(f"\n{title} ({len(items)}):")
-            for item in items:
-                click.echo(f"  - {item}")
-    if r.suggested_tolerance:
-        t = r.suggested_tolerance
-        click.echo(
-            f"\nTolerances: {t['words']} would reproduce {t['reproduced']} of the {t['compared']} statuses "
-            "the council printed (see `perfsite validate` for the setting)"
-        )
-    click.echo(f"\n`perfsite publish {package_dir} {r.period}` would make public:")
-    for name, rows in sorted(r.would_publish.items()):
-        click.echo(f"  {name}.csv: {rows} more row(s)")
-    if r.warnings:
-        click.echo(f"\n{r.warnings} warning(s): run `perfsite validate {package_dir}` to see them")
+    click.echo("\n".join(status_lines(r, package_dir)))
 
 
 @cli.command()

@@ -368,10 +368,10 @@ def test_figures_that_fail_on_a_package_frictionless_rejects_give_its_errors_not
     not, the officer sees frictionless' error, whatever working out the figures ran into."""
     from perfsite.errors import Issue, ValidationFailed
     from perfsite.site import sitegen
-    from perfsite.validation import validate as validate_module
+    from perfsite.validation import schema_check
 
     wrong = Issue("type-error", "type error in field value", "outturns.csv", 7, "value", "twelve")
-    monkeypatch.setattr(validate_module, "schema_issues", lambda package: [wrong])
+    monkeypatch.setattr(schema_check, "schema_issues", lambda package: [wrong])
 
     def figures(*args, **kwargs):
         raise KeyError("value")  # what typing 'twelve' as a number might have run into

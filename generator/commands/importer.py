@@ -29,7 +29,8 @@ from ..errors import ERROR, WARNING, Issue, errors_of
 from ..files.archive import ARCHIVE
 from ..files.guard import IMPORT, cannot_create, guard_write_target, writing
 from ..files.workbook import SETTINGS
-from ..files.workbook_read import Book, column_label, read_book, read_workbook, where
+from ..files.workbook_cells import column_label, where
+from ..files.workbook_read import Book, read_book, read_workbook
 from .package import descriptor_for
 
 __all__ = ["Imported", "import_book", "import_workbook", "read_workbook"]

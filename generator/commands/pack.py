@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import PerfsiteError, ValidationFailed, errors_of
 from ..files.guard import PACK, guard_write_target, writing
 from ..files.load import load
-from ..site import sitegen
+from ..site.figures import figures
 from ..site.pack import committees, make_pack
 from ..site.render import Renderer, environment
 from ..validation.validate import validate_package
@@ -59,7 +59,7 @@ def write_pack(
     issues = validate_package(package)
     if errors_of(issues):
         raise ValidationFailed(issues)
-    renderer = sitegen.figures(package, preview, None, environment()).renderer
+    renderer = figures(package, preview, None, environment()).renderer
     quarter = _choose(renderer, period, committee, preview)
     pdf = make_pack(renderer, quarter, committee)
     with writing(target, "nothing was changed"):

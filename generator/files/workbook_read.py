@@ -9,9 +9,10 @@ figure the officer typed (53.9). Hidden rows are imported, with a warning. The f
 uncompressed size is checked before openpyxl opens it, so a zip bomb is refused in
 milliseconds, and what each sheet stores is counted from its XML first
 (:mod:`perfsite.files.workbook_scan`), so an absurd sheet is refused before it is loaded. Only the
-cells a sheet stores are read (:func:`stored_cells`): time and memory follow the content, not
+cells a sheet stores are read (:func:`perfsite.files.workbook_cells.stored_cells`): time and memory follow the content, not
 the address of the last cell. Row numbers are Excel's own, blank rows included. A sheet whose
-name differs only in capitals or spaces is read with a warning (:func:`match_sheets`).
+name differs only in capitals or spaces is read with a warning
+(:func:`perfsite.files.workbook_sheets.match_sheets`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -29,12 +29,20 @@ from openpyxl.utils import get_column_letter
 from .. import standard
 from ..errors import WARNING, Issue
 from . import workbook_scan
+from .workbook_cells import blank, cell_text, cells_by_row, column_label, percent_figure, stored_cells, where
+from .workbook_sheets import (
+    beyond_issue,
+    header_issue,
+    match_sheets,
+    merged_issues,
+    missing_sheet,
+    sheet_issues,
+)
 
 #: a council's workbook is a few MB uncompressed; more is refused before openpyxl parses it
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20
 #: (sheet, column) holding a measure's figures, where a percent-formatted cell can be converted
 FIGURE_COLUMNS = {("outturns", "value"), ("targets", "target"), ("benchmarks", "value")}
-SHEETS = ("instructions", "settings")
 #: settings that are numbers (a date typed there is refused)
 NUMBER_SETTINGS = ("green_tolerance", "amber_tolerance")
 
@@ -48,14 +56,6 @@ class Book:
     settings: dict[str, object] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # part of the standard → the sheet holding it
-
-
-def where(book_name: str, sheet: str) -> str:
-    return f"{book_name} › {sheet}"
-
-
-def column_label(letter: str, header: str) -> str:
-    return f"{header} (column {letter})"
 
 
 def size_issues(path: Path) -> list[Issue]:
@@ -85,197 +85,6 @@ def size_issues(path: Path) -> list[Issue]:
     return []
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
-
-
-def _percent_figure(value: float | int) -> str:
-    """The figure shown for a percentage-formatted cell: 0.539 (shown 53.9%) → ``53.9``."""
-    try:
-        return _plain(Decimal(repr(value)) * 100)
-    except InvalidOperation:
-        return repr(value)
-
-
-def cell_text(value, spec: dict, place: dict) -> tuple[str, Issue | None]:
-    """An Excel cell value as the standard's text, or a problem naming the habit that caused it."""
-    kind = spec["type"]
-    if value is None:
-        return "", None
-    if isinstance(value, bool):
-        if kind == "boolean":
-            return ("true" if value else "false"), None
-        return str(value).lower(), None
-    if isinstance(value, dt.datetime | dt.date):
-        if kind == "date":
-            return (value.date() if isinstance(value, dt.datetime) else value).isoformat(), None
-        return "", Issue(
-            "excel-date-in-text",
-            "Excel has turned this cell into a date",
-            value=str(value),
-            hint="format the column as Text and type the value again (for periods: 2024-25-Q1)",
-            **place,
-        )
-    if isinstance(value, int | float):
-        if kind in ("number", "integer"):
-            if isinstance(value, float) and value.is_integer() and kind == "integer":
-                return str(int(value)), None
-            return (repr(value) if isinstance(value, float) else str(value)), None
-        if kind == "boolean":
-            return ("true" if value else "false"), None
-        return (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)), None
-    text = str(value)
-    if kind in ("number", "integer") and text.strip():
-        try:
-            float(text.strip())
-        except ValueError:
-            return text, None  # validation explains e.g. 47.5% or 1,095
-        return text, Issue(
-            "number-stored-as-text",
-            "a number is stored as text",
-            value=text,
-            hint="convert it to a number (in Excel: select the cell, then Convert to Number)",
-            **place,
-        )
-    if kind == "boolean":
-        return text.strip().lower(), None
-    return text, None
-
-
-def stored_cells(ws) -> dict[tuple[int, int], object]:
-    """The cells a sheet really stores, by (row, column).
-
-    openpyxl keeps them in ``ws._cells``; its public ways in (``ws.cell``, ``iter_rows``, ``ws[1]``)
-    create an empty cell for every address they pass, so a sheet with one cell in Excel's last row
-    would cost gigabytes. Reading only what is stored makes time and memory follow the content."""
-    return ws._cells  # noqa: SLF001 - see the docstring
-
-
-def _by_row(ws) -> dict[int, dict[int, object]]:
-    rows: dict[int, dict[int, object]] = {}
-    for (row, column), cell in stored_cells(ws).items():
-        rows.setdefault(row, {})[column] = cell
-    return rows
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def match_sheets(titles: list[str], name: str) -> tuple[dict[str, str], list[Issue]]:
-    """Which sheet holds each part of the standard: its exact name, else the one sheet whose name
-    differs only in capitals or spaces around it (``Outturns``), with a warning."""
-    wanted = (*standard.RESOURCES, *SHEETS)
-    found: dict[str, str] = {w: w for w in wanted if w in titles}
-    issues = []
-    for part in wanted:
-        if part in found:
-            continue
-        near = [t for t in titles if t.strip().casefold() == part and t not in found.values()]
-        if len(near) == 1:
-            found[part] = near[0]
-            issues.append(
-                Issue(
-                    "sheet-name-differs",
-                    f"the sheet {near[0]!r} is read as {part!r}",
-                    file=where(name, near[0]),
-                    hint=f"rename the sheet {part} (perfsite reads each sheet by its name)",
-                    severity=WARNING,
-                )
-            )
-        elif near:
-            issues.append(
-                Issue(
-                    "sheet-ambiguous",
-                    f"the sheets {', '.join(repr(t) for t in near)} could each be {part!r}",
-                    file=name,
-                    hint=f"keep one sheet called {part} and rename or delete the others",
-                )
-            )
-    return found, issues
-
-
-def missing_sheet(part: str, titles: list[str], name: str) -> Issue:
-    """A sheet the standard needs is not in the workbook: say which sheets are."""
-    shown = ", ".join(repr(t) for t in titles[:20]) + (" …" if len(titles) > 20 else "")
-    return Issue(
-        "sheet-missing",
-        f"the workbook has no sheet called {part!r} (its sheets are: {shown or 'none'})",
-        file=name,
-        hint=f"add the {part} sheet back or rename it {part} (perfsite template writes one), keeping its exact name",
-    )
-
-
-def sheet_issues(values, name: str, matched: set[str] | frozenset[str] = frozenset()) -> list[Issue]:
-    """Hidden sheets are refused; sheets outside the standard are ignored with a warning."""
-    issues = []
-    for ws in values.worksheets:
-        state = getattr(ws, "sheet_state", "visible")
-        if state != "visible":
-            very = state == "veryHidden"
-            issues.append(
-                Issue(
-                    "hidden-sheet",
-                    f"the sheet {ws.title!r} is {'very hidden' if very else 'hidden'}, so what it holds cannot be seen",
-                    file=where(name, ws.title),
-                    hint=(
-                        "delete the sheet (a very hidden sheet shows only in Excel's VBA editor), or make it visible and check it"
-                        if very
-                        else "unhide it (right-click a sheet tab → Unhide) and check what it holds, or delete it"
-                    ),
-                )
-            )
-        if ws.title in matched or ws.title in standard.RESOURCES or ws.title in SHEETS:
-            continue
-        if any(not _blank(c.value) for c in stored_cells(ws).values()):
-            issues.append(
-                Issue(
-                    "unknown-sheet",
-                    f"the sheet {ws.title!r} is not part of the standard and is ignored",
-                    file=where(name, ws.title),
-                    hint="move its contents to the right sheet, or delete it",
-                    severity=WARNING,
-                )
-            )
-    return issues
-
-
-def _header_issue(header_cells: dict[int, object], resource: str, sheet: str) -> Issue | None:
-    width = max(header_cells, default=0)
-    header = [
-        ""
-        if header_cells.get(c) is None or header_cells[c].value is None
-        else str(header_cells[c].value).strip()
-        for c in range(1, width + 1)
-    ]
-    while header and header[-1] == "":
-        header.pop()
-    expected = standard.expected_header(resource, header)  # a workbook may lack an optional column
-    if header == expected:
-        return None
-    for index, want in enumerate(expected):
-        got = header[index] if index < len(header) else ""
-        if got != want:
-            letter = get_column_letter(index + 1)
-            return Issue(
-                "bad-header",
-                f"the header in column {letter} is {got!r} but should be {want!r}",
-                file=sheet,
-                row=1,
-                field=column_label(letter, got or want),
-                value=got,
-                hint="the header row must be exactly: " + ", ".join(expected),
-            )
-    return Issue(
-        "bad-header",
-        "the header row has extra columns",
-        file=sheet,
-        row=1,
-        hint="the header row must be exactly: " + ", ".join(expected),
-    )
-
-
 class _Absent:
     """A cell the sheet does not store: empty."""
 
@@ -286,56 +95,15 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def _merged_issues(ws, sheet: str) -> list[Issue]:
-    issues = []
-    for merged in sorted(str(r) for r in ws.merged_cells.ranges):
-        first = merged.split(":")[0]
-        issues.append(
-            Issue(
-                "merged-cells",
-                f"cells {merged} are merged",
-                file=sheet,
-                row=int("".join(c for c in first if c.isdigit()) or 0) or None,
-                field=f"column {''.join(c for c in first if c.isalpha())}",
-                hint="unmerge them (Home → Merge & Center) and put the value in each row",
-            )
-        )
-    return issues
-
-
-def _beyond_issue(by_row: dict[int, dict[int, object]], width: int, sheet: str) -> Issue | None:
-    """Values to the right of the sheet's last column are not imported: say so, once per sheet."""
-    outside = sorted(
-        (r, c)
-        for r, cells in by_row.items()
-        if r > 1
-        for c, cell in cells.items()
-        if c > width and not _blank(cell.value)
-    )
-    if not outside:
-        return None
-    row, column = outside[0]
-    return Issue(
-        "cells-beyond-columns",
-        f"{len(outside):,} cell(s) to the right of the last column ({get_column_letter(width)}) hold values, "
-        f"first {get_column_letter(column)}{row}; they are not imported",
-        file=sheet,
-        row=row,
-        field=f"column {get_column_letter(column)}",
-        hint="move each value into its column, or delete it",
-        severity=WARNING,
-    )
-
-
 def _read_sheet(book: Book, ws, wf, resource: str, sheet: str, percents: list) -> None:
-    book.issues += _merged_issues(ws, sheet)
-    by_row = _by_row(ws)
-    header = _header_issue(by_row.get(1, {}), resource, sheet)
+    book.issues += merged_issues(ws, sheet)
+    by_row = cells_by_row(ws)
+    header = header_issue(by_row.get(1, {}), resource, sheet)
     if header:
         book.issues.append(header)
         return
     specs = standard.schema(resource)["fields"]
-    beyond = _beyond_issue(by_row, len(specs), sheet)
+    beyond = beyond_issue(by_row, len(specs), sheet)
     if beyond:
         book.issues.append(beyond)
     formulas = stored_cells(wf) if wf is not None else {}
@@ -343,7 +111,7 @@ def _read_sheet(book: Book, ws, wf, resource: str, sheet: str, percents: list) -
     for excel_row in sorted(r for r in by_row if r >= 2):
         stored = by_row[excel_row]
         cells = [stored.get(c + 1, _ABSENT) for c in range(len(specs))]
-        if all(_blank(c.value) for c in cells):
+        if all(blank(c.value) for c in cells):
             continue
         dimension = ws.row_dimensions.get(excel_row)  # .get: indexing would create one
         if dimension is not None and dimension.hidden:
@@ -403,9 +171,9 @@ def _resolve_percents(book: Book, percents: list) -> None:
         measure = book.tables[resource][row][0] if (resource, column) in FIGURE_COLUMNS else None
         unit = units.get(measure)
         if unit == "percent":
-            book.tables[resource][row][index] = _percent_figure(value)
+            book.tables[resource][row][index] = percent_figure(value)
             continue
-        shown = f"{_percent_figure(value)}%"
+        shown = f"{percent_figure(value)}%"
         why = (
             f"measure {measure} is measured in {unit or 'an unknown unit'}, not percent"
             if measure is not None
@@ -468,10 +236,10 @@ def scan_issues(path: Path) -> tuple[bool, list[Issue]]:
 def _settings(ws, sheet: str) -> tuple[dict[str, object], list[Issue]]:
     """The settings sheet: name in column A, value in column B, from the cells it stores."""
     settings, issues = {}, []
-    by_row = _by_row(ws)
+    by_row = cells_by_row(ws)
     for row in sorted(r for r in by_row if r >= 2):
         key_cell, value_cell = by_row[row].get(1), by_row[row].get(2)
-        if key_cell is None or _blank(key_cell.value):
+        if key_cell is None or blank(key_cell.value):
             continue
         key = str(key_cell.value).strip()
         value = value_cell.value if value_cell is not None else None

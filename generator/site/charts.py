@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from ..standard import periods
 from ..standard.formatting import quantise_scalar
-from . import chart_svg
+from . import chart_layout, chart_svg
 
 # Colour-blind-safe status colours, each paired with a shape and a word; the hex values
 # also meet AA contrast for white (green, red, grey) or black (amber) text on badges.
@@ -215,12 +215,12 @@ def chart_html(figure: go.Figure | dict | str, chart_id: str, caption_label: str
         figure = json.loads(figure)
     elif isinstance(figure, go.Figure):
         figure = json.loads(to_json(figure))
-    kind = chart_svg.kind_of(figure)
+    kind = chart_layout.kind_of(figure)
     layouts, drawings = {}, []
     desc = _description(figure, kind)
-    for size in chart_svg.SIZES:
-        geo = chart_svg.geometry(figure, size)
-        layouts[size] = chart_svg.plotly_layout(figure, geo)
+    for size in chart_layout.SIZES:
+        geo = chart_layout.geometry(figure, size)
+        layouts[size] = chart_layout.plotly_layout(figure, geo)
         drawings.append(chart_svg.svg(figure, geo, size, f"{chart_id}-{size}", caption_label, desc))
     data = [_with_layout_ticks(trace, kind) for trace in figure["data"]]
     # "layout" is the wide one (what plotly users expect); the others are keyed by size

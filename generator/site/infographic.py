@@ -4,8 +4,9 @@ and the headline sentences every page, image and feed entry of a quarter says.
 :func:`quarter_numbers` gathers what the infographic says — per priority, the rated measures on
 target (green) and the changes since last quarter; the headline sentences; the share on target
 over the last eight quarters, with a gap for a quarter with no report or nothing rated; key
-projects' progress. The page template (``_infographic.html.j2``) and :func:`svg` both draw from
-it, so the image can never say something the page does not. Every count comes from a
+projects' progress. The page template (``_infographic.html.j2``) and the image
+(:func:`perfsite.site.infographic_svg.svg`) both draw from it, so the image can never say
+something the page does not. Every count comes from a
 :class:`perfsite.rules.Headline` and every change from :func:`perfsite.rules.report.status_changes`;
 nothing here counts measures itself. Every number is written as text; colour is never the only
 carrier.
@@ -13,16 +14,12 @@ carrier.
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections import Counter
-from html import escape
 
 import pandas as pd
 
 from ..rules import Headline, report
 from ..standard import periods
-from . import charts
 
 #: project statuses that count as going well in the headline
 PROJECTS_WELL = {"on_track", "completed"}
@@ -31,7 +28,8 @@ TREND_QUARTERS = 8
 GAP_WORDS = {"no_report": "no report", "none_rated": "none rated"}
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 measure``, ``3 measures``."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
@@ -55,9 +53,9 @@ def figures_sentence(h: Headline, when: str) -> str:
     else:
         why = ""
     if not h.with_figure:
-        return f"None of the {_plural(h.measures, 'measure')} had a figure for {when} yet{why}."
+        return f"None of the {plural(h.measures, 'measure')} had a figure for {when} yet{why}."
     return (
-        f"{h.with_figure} of {_plural(h.measures, 'measure')} had a figure for {when}; "
+        f"{h.with_figure} of {plural(h.measures, 'measure')} had a figure for {when}; "
         f"{h.no_figure} had no figure yet{why}."
     )
 
@@ -66,11 +64,11 @@ def in_brief(h: Headline) -> str:
     """The headline in one clause, for a page's first line, its description and the feed:
     ``17 of the 22 rated measures (77%) were on or better than target (green), and 25 of 32
     measures had a figure``."""
-    figures = f"{h.with_figure} of {_plural(h.measures, 'measure')} had a figure"
+    figures = f"{h.with_figure} of {plural(h.measures, 'measure')} had a figure"
     if not h.rated:
         return f"no measure could be rated, and {figures}"
     return (
-        f"{h.on_target} of the {_plural(h.rated, 'rated measure')} ({h.share}%) "
+        f"{h.on_target} of the {plural(h.rated, 'rated measure')} ({h.share}%) "
         f"{'was' if h.rated == 1 else 'were'} on or better than target (green), and {figures}"
     )
 
@@ -98,13 +96,13 @@ def on_target_sentence(h: Headline, before: tuple[str, Headline] | None = None) 
     else:
         change = share_change(h.share, before)
         text = (
-            f"{h.on_target} of the {_plural(h.rated, 'rated measure')} ({h.share}%) "
+            f"{h.on_target} of the {plural(h.rated, 'rated measure')} ({h.share}%) "
             f"{'was' if h.rated == 1 else 'were'} on or better than target (green)"
             f"{', ' + change if change else ''}."
         )
     if h.not_rated:
         text += (
-            f" {_plural(h.not_rated, 'measure')} with a figure {'is' if h.not_rated == 1 else 'are'} "
+            f" {plural(h.not_rated, 'measure')} with a figure {'is' if h.not_rated == 1 else 'are'} "
             "not rated against a target."
         )
     return text
@@ -113,7 +111,7 @@ def on_target_sentence(h: Headline, before: tuple[str, Headline] | None = None) 
 def red_sentence(h: Headline) -> str:
     if not h.red:
         return "No measure was red."
-    return f"{_plural(h.red, 'measure')} {'was' if h.red == 1 else 'were'} red: off target by more than the tolerance."
+    return f"{plural(h.red, 'measure')} {'was' if h.red == 1 else 'were'} red: off target by more than the tolerance."
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:
@@ -146,7 +144,7 @@ def changes_sentence(counts: dict[str, int], previous_label: str) -> str:
     if not total:
         return f"No measure changed status since {previous_label}."
     return (
-        f"Since {previous_label}, {_plural(total, 'measure')} changed status: "
+        f"Since {previous_label}, {plural(total, 'measure')} changed status: "
         f"{_joined(_change_parts(counts, short=False))}."
     )
 
@@ -165,13 +163,13 @@ def since_sentence(corrected: int, withdrawn: int, waiting: int = 0) -> str:
     parts = []
     if corrected:
         parts.append(
-            f"{_plural(corrected, 'of its figures', 'of its figures')} {'has' if corrected == 1 else 'have'} been corrected"
+            f"{plural(corrected, 'of its figures', 'of its figures')} {'has' if corrected == 1 else 'have'} been corrected"
         )
     if withdrawn:
         parts.append(
             f"{withdrawn} withdrawn"
             if parts
-            else f"{_plural(withdrawn, 'of its figures', 'of its figures')} {'has' if withdrawn == 1 else 'have'} been withdrawn"
+            else f"{plural(withdrawn, 'of its figures', 'of its figures')} {'has' if withdrawn == 1 else 'have'} been withdrawn"
         )
     text = ""
     if parts:
@@ -181,7 +179,7 @@ def since_sentence(corrected: int, withdrawn: int, waiting: int = 0) -> str:
         )
     if waiting:
         text += (" " if text else "") + (
-            f"{_plural(waiting, 'figure')} of this report {'has' if waiting == 1 else 'have'} a correction "
+            f"{plural(waiting, 'figure')} of this report {'has' if waiting == 1 else 'have'} a correction "
             "that is not yet public."
         )
     return text
@@ -272,7 +270,7 @@ def quarter_numbers(
     if projects:
         well = sum(p["status"] in PROJECTS_WELL for p in projects)
         headlines.append(
-            f"{well} of {_plural(len(projects), 'key project')} {'is' if len(projects) == 1 else 'are'} on track or completed."
+            f"{well} of {plural(len(projects), 'key project')} {'is' if len(projects) == 1 else 'are'} on track or completed."
         )
     if since:
         headlines.append(since)
@@ -315,146 +313,11 @@ def trend_sentence(numbers: dict) -> str:
     return f"{numbers['trend_title']}, oldest first: " + "; ".join(parts) + "." if parts else ""
 
 
-# -- the downloadable SVG ------------------------------------------------------------------------
-WIDTH = 1200
-FONT = "Arial, Helvetica, sans-serif"
-INK = "#0b0c0c"
-MUTED = "#505a5f"
-
-
-#: characters XML 1.0 does not allow: a package's text may hold them, an SVG file may not
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml(text: str) -> str:
-    """Text escaped for the SVG, without the characters that would make the file unreadable."""
-    return escape(_NOT_XML.sub("", text))
-
-
-def _text(
-    x: float,
-    y: float,
-    text: str,
-    size: int = 18,
-    weight: str = "normal",
-    fill: str = INK,
-    anchor: str = "start",
-) -> str:
-    return (
-        f'<text x="{x:g}" y="{y:g}" font-size="{size}" font-weight="{weight}" fill="{fill}" '
-        f'text-anchor="{anchor}">{_xml(text)}</text>'
-    )
-
-
-def _bar(x: float, y: float, width: float, height: float, counts: dict[str, int]) -> list[str]:
-    total = sum(counts.values()) or 1
-    parts, left = [], x
-    for status in ("green", "amber", "red", "grey"):
-        w = width * counts[status] / total
-        if w:
-            parts.append(
-                f'<rect x="{left:.1f}" y="{y:g}" width="{w:.1f}" height="{height:g}" fill="{charts.STATUS_STYLE[status]["colour"]}"/>'
-            )
-        left += w
-    return parts
-
-
-def svg(numbers: dict, council: str, source_url: str, licence: str) -> str:
-    """The quarter at a glance as a self-contained SVG image (text, shapes, no external files)."""
-    out: list[str] = []
-    y = 56
-    out.append(_text(40, y, f"{council}: how we did in {numbers['label']}", 30, "bold"))
-    y += 44
-    for line in numbers["headlines"]:
-        # wrapped to the image's width (about 100 characters of 20 px Arial in 1,120 px)
-        for part in textwrap.wrap(line, 100):
-            out.append(_text(40, y, part, 20))
-            y += 28
-        y += 2
-    y += 10
-    columns, gap = 3, 20
-    tile_w = (WIDTH - 80 - gap * (columns - 1)) / columns
-    tile_h = 236
-    for index, tile in enumerate(numbers["tiles"]):
-        col, row = index % columns, index // columns
-        x, top = 40 + col * (tile_w + gap), y + row * (tile_h + gap)
-        out.append(
-            f'<rect x="{x:.1f}" y="{top:g}" width="{tile_w:.1f}" height="{tile_h}" fill="#f3f2f1" stroke="#b1b4b6"/>'
-        )
-        for n, line in enumerate(textwrap.wrap(tile["title"], 30)[:2]):
-            out.append(_text(x + 16, top + 30 + 24 * n, line, 20, "bold"))
-        if tile["rated"]:
-            out.append(_text(x + 16, top + 106, f"{tile['on_target']} of {tile['rated']}", 44, "bold"))
-            words = f"rated measure{'s' if tile['rated'] != 1 else ''} on target (green)"
-            out.append(_text(x + 16, top + 130, words, 16, fill=MUTED))
-        else:
-            out.append(_text(x + 16, top + 106, "None rated", 32, "bold"))
-            words = f"none of the {_plural(tile['total'], 'measure')} could be rated"
-            out.append(_text(x + 16, top + 130, words, 16, fill=MUTED))
-        if tile["change"]:
-            out.append(_text(x + 16, top + 154, tile["change"][:1].upper() + tile["change"][1:], 16, "bold"))
-        out.extend(_bar(x + 16, top + 166, tile_w - 32, 14, tile["counts"]))
-        c = tile["counts"]
-        words = f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['grey']} grey"
-        out.append(_text(x + 16, top + 200, words, 15, fill=MUTED))
-        out.append(_text(x + 16, top + 224, figures_words(tile), 15, fill=MUTED))
-    rows = -(-len(numbers["tiles"]) // columns)
-    y += rows * (tile_h + gap) + 30
-    if len(numbers["trend"]) > 1:
-        out.append(_text(40, y, numbers["trend_title"], 22, "bold"))
-        y += 20
-        chart_h, step = 150, (WIDTH - 80) / max(len(numbers["trend"]), 1)
-        for i, t in enumerate(numbers["trend"]):
-            bx = 40 + i * step + step * 0.2
-            if t["gap"]:  # no bar and no percentage: the quarter is named, with why it has none
-                out.append(
-                    _text(bx + step * 0.3, y + chart_h + 18, trend_words(t), 16, fill=MUTED, anchor="middle")
-                )
-            else:
-                h = chart_h * t["share"] / 100
-                out.append(
-                    f'<rect x="{bx:.1f}" y="{y + chart_h - h + 24:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}" fill="#00703c"/>'
-                )
-                out.append(
-                    _text(bx + step * 0.3, y + chart_h - h + 18, trend_words(t), 18, "bold", anchor="middle")
-                )
-            out.append(_text(bx + step * 0.3, y + chart_h + 48, t["label"], 16, anchor="middle"))
-        y += chart_h + 90
-    if numbers["projects"]:
-        out.append(_text(40, y, "Key projects", 22, "bold"))
-        y += 34
-        for p in numbers["projects"]:
-            status = PROJECT_WORDS.get(p["status"], p["status"])
-            percent = f", {p['percent']}% complete" if p["percent"] is not None else ""
-            out.append(_text(40, y, f"{p['title']}: {status}{percent}", 18))
-            if p["percent"] is not None:
-                out.append(
-                    f'<rect x="{WIDTH - 300}" y="{y - 14}" width="260" height="14" fill="#ffffff" stroke="{MUTED}"/>'
-                )
-                out.append(
-                    f'<rect x="{WIDTH - 300}" y="{y - 14}" width="{2.6 * p["percent"]:.1f}" height="14" fill="#1d70b8"/>'
-                )
-            y += 30
-        y += 10
-    where = f", {source_url.rstrip('/')}/" if source_url else ""
-    out.append(_text(40, y + 10, f"Source: {council}{where}. Published under the {licence}.", 15, fill=MUTED))
-    height = y + 36
-    title = f"{council}: how we did in {numbers['label']}"
-    desc = " ".join(numbers["headlines"]) + " " + trend_sentence(numbers)
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:g}" viewBox="0 0 {WIDTH} {height:g}" '
-        f'role="img" aria-labelledby="t d" font-family="{FONT}">'
-        f'<title id="t">{_xml(title)}</title><desc id="d">{_xml(desc.strip())}</desc>'
-        f'<rect width="100%" height="100%" fill="#ffffff"/>'
-    )
-    return head + "\n".join(out) + "</svg>\n"
-
-
 def figures_words(tile: dict) -> str:
     """A tile's measures and how many had a figure: ``4 of 6 measures had a figure``."""
     if tile["with_figure"] == tile["total"]:
         return f"{_every(tile['total'])} had a figure"
-    return f"{tile['with_figure']} of {_plural(tile['total'], 'measure')} had a figure"
+    return f"{tile['with_figure']} of {plural(tile['total'], 'measure')} had a figure"
 
 
 PROJECT_WORDS = {

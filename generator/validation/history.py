@@ -24,7 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import standard
-from ..files import archive
+from ..files import archive_figures
 from ..files.load import Package
 from ..rules import gate
 from ..standard import periods
@@ -96,11 +96,11 @@ def revisions(
     """Published figures that differ now from what was first published — in value, or in the status
     an officer set on them (``status_override``: it changes the published status) — with columns
     :data:`REVISION_COLUMNS` (``row``: the spreadsheet row in outturns.csv). ``first`` is
-    :func:`perfsite.files.archive.first_published_values`, when the caller has it already;
+    :func:`perfsite.files.archive_figures.first_published_values`, when the caller has it already;
     ``outturns`` the figures to compare (default the package's own; :func:`as_released` for
     what the public has)."""
     outturns = package.raw.get("outturns") if outturns is None else outturns
-    first = archive.first_published_values(package) if first is None else first
+    first = archive_figures.first_published_values(package) if first is None else first
     if outturns is None or first.empty or not {"measure_id", "period", "value"} <= set(outturns.columns):
         return pd.DataFrame(columns=REVISION_COLUMNS)
     current = outturns[["measure_id", "period", "value"]].assign(
@@ -127,7 +127,7 @@ def pending_corrections(package: Package) -> pd.DataFrame:
     figure, but another field changed: commentary, a status override or its reason, a note…;
     ``fields`` names them) or ``added`` (a figure for a published period that no release
     carried). Columns :data:`PENDING_COLUMNS`."""
-    _, released = archive.newest_release(package)
+    _, released = archive_figures.newest_release(package)
     outturns = package.raw.get("outturns")
     wanted = {"measure_id", "period", "value"}
     if released is None or outturns is None or not wanted <= set(outturns.columns):
@@ -165,7 +165,7 @@ def as_released(package: Package, pending: pd.DataFrame | None = None) -> pd.Dat
     pending = pending_corrections(package) if pending is None else pending
     if pending.empty:
         return outturns
-    _, released = archive.newest_release(package)
+    _, released = archive_figures.newest_release(package)
     keys = list(zip(outturns["measure_id"], outturns["period"], strict=True))
     added = set(
         zip(*(pending.loc[pending["kind"] == "added", c] for c in ("measure_id", "period")), strict=True)
@@ -203,7 +203,7 @@ def _released_and_carried(package: Package, name: str):
     """(live rows, rows the newest release carried) of ``name`` for the published periods, as text
     in the standard's columns, keyed; ``None`` when there is nothing to compare."""
     live = package.raw.get(name)
-    carried = archive.newest_release_frame(package, name)
+    carried = archive_figures.newest_release_frame(package, name)
     key = list(standard.schema(name)["primaryKey"])
     if live is None or carried is None or not set(key) <= set(live.columns) & set(carried.columns):
         return None
@@ -306,7 +306,7 @@ def withdrawals(package: Package, first: pd.DataFrame | None = None) -> pd.DataF
     (one figure withdrawn) or ``publication`` (the whole report of ``publication`` withdrawn; one
     row per figure it had released, or one row with an empty measure_id when it released none)."""
     rows = _withdrawal_rows(package)
-    first = archive.first_published_values(package) if first is None else first
+    first = archive_figures.first_published_values(package) if first is None else first
     out = []
     figures = rows[rows["measure_id"] != ""]
     if len(figures):

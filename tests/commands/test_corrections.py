@@ -174,13 +174,13 @@ def test_a_corrections_release_is_dated_in_order_and_named_apart_on_one_day(corr
 KILL = textwrap.dedent(
     """
     import datetime as dt, os, sys
-    from perfsite.files import archive
+    from perfsite.files import archive_writer
     from perfsite.commands.publish import publish_corrections
 
     def die(name):
         if name == sys.argv[2]:
             os._exit(9)
-    archive.after_step = die
+    archive_writer.after_step = die
     publish_corrections(sys.argv[1], dt.date(2026, 12, 1), today=dt.date(2027, 1, 15))
     """
 )

@@ -15,7 +15,7 @@ import pytest
 
 from perfsite.commands.publish import publish_period
 from perfsite.errors import PublishError, ValidationFailed, errors_of, warnings_of
-from perfsite.files import archive
+from perfsite.files import archive, archive_writer
 from perfsite.files.load import load
 from perfsite.validation import history
 from perfsite.validation.validate import validate
@@ -241,14 +241,14 @@ def test_a_withdrawal_of_something_never_published_is_a_warning(pkg):
 KILL = textwrap.dedent(
     """
     import datetime as dt, os, sys
-    from perfsite.files import archive
+    from perfsite.files import archive_writer
     from perfsite.commands.publish import publish_period
 
     step = sys.argv[2]
     def die(name):
         if name == step:
             os._exit(9)
-    archive.after_step = die
+    archive_writer.after_step = die
     publish_period(sys.argv[1], "{period}", dt.date(2026, 12, 10), today=dt.date(2027, 1, 15))
     """
 )
@@ -352,13 +352,13 @@ def test_a_full_disk_during_publish_is_a_plain_message_and_running_again_finishe
         if step == "wrote outturns.csv":
             raise OSError(errno.ENOSPC, "No space left on device", str(pkg / "archive" / "x"))
 
-    monkeypatch.setattr(archive, "after_step", full)
+    monkeypatch.setattr(archive_writer, "after_step", full)
     with pytest.raises(
         PublishError, match=r"while publishing 2026-27-Q2 \(the disk is full\); nothing published"
     ):
         publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY)
     assert (pkg / "publications.csv").read_bytes() == before and not (pkg / "archive" / NEXT).exists()
-    monkeypatch.setattr(archive, "after_step", lambda step: None)
+    monkeypatch.setattr(archive_writer, "after_step", lambda step: None)
     assert publish_period(pkg, NEXT, dt.date(2026, 12, 10), today=TODAY).published_date == "2026-12-10"
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []

@@ -22,7 +22,7 @@ import pytest
 from perfsite.commands.build import build
 from perfsite.commands.publish import publish_period
 from perfsite.errors import errors_of, warnings_of
-from perfsite.files import archive
+from perfsite.files import archive, archive_writer
 from perfsite.validation.validate import validate
 
 from ..corpus import EXAMPLE, append_row, read_rows
@@ -39,12 +39,12 @@ PUBLISH = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from pathlib import Path
-    from perfsite.files import archive
+    from perfsite.files import archive_writer
     from perfsite.commands.publish import publish_period
 
     pkg, period, date, role, signals = sys.argv[1:6]
     signals = Path(signals)
-    archive.LOCK_WAIT_SECONDS = 600
+    archive_writer.LOCK_WAIT_SECONDS = 600
 
     def hold(step):
         if role == "hold" and step == "snapshot written":
@@ -58,7 +58,7 @@ PUBLISH = textwrap.dedent(
     def waiting():
         (signals / "waiting").touch()
 
-    archive.after_step = hold
+    archive_writer.after_step = hold
     try:
         publish_period(pkg, period, dt.date.fromisoformat(date), today=dt.date(2027, 1, 15), on_wait=waiting)
     finally:
@@ -136,9 +136,9 @@ HOLD_LOCK = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from perfsite.files import archive
+    from perfsite.files import archive_writer
 
-    with archive.publishing_lock(Path(sys.argv[1])):
+    with archive_writer.publishing_lock(Path(sys.argv[1])):
         Path(sys.argv[2]).touch()
         if sys.argv[3] == "die":
             os._exit(9)  # killed while holding the lock
@@ -152,9 +152,9 @@ HOLD_LOCK = textwrap.dedent(
 CLI = textwrap.dedent(
     """
     import sys
-    from perfsite.files import archive
+    from perfsite.files import archive_writer
     from perfsite.cli import cli
-    archive.LOCK_WAIT_SECONDS = float(sys.argv[1])
+    archive_writer.LOCK_WAIT_SECONDS = float(sys.argv[1])
     cli(sys.argv[2:])
     """
 )
@@ -196,11 +196,11 @@ def test_a_publish_killed_while_holding_the_lock_never_blocks_the_next(tmp_path)
     holder = _hold(pkg, tmp_path, "die")
     assert holder.wait(timeout=300) == 9
     assert (pkg / "archive" / archive.LOCK).exists()
-    archive.LOCK_WAIT_SECONDS, wait = 0.0, archive.LOCK_WAIT_SECONDS  # no waiting at all
+    archive_writer.LOCK_WAIT_SECONDS, wait = 0.0, archive_writer.LOCK_WAIT_SECONDS  # no waiting at all
     try:
         publish_period(pkg, Q2, dt.date(2026, 12, 10), today=TODAY)
     finally:
-        archive.LOCK_WAIT_SECONDS = wait
+        archive_writer.LOCK_WAIT_SECONDS = wait
     _, issues = validate(pkg, today=TODAY)
     assert errors_of(issues) == [] and warnings_of(issues) == []
     out = tmp_path / "site"

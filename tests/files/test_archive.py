@@ -22,9 +22,10 @@ from perfsite.commands.build import build
 from perfsite.commands.publish import publish_period
 from perfsite.commands.synth import synthesise
 from perfsite.errors import BuildError, errors_of, warnings_of
-from perfsite.files import archive
+from perfsite.files import archive, archive_writer
 from perfsite.files.load import load
-from perfsite.site.sitegen import archive_downloads, public_releases
+from perfsite.site.figures import public_releases
+from perfsite.site.sitegen import archive_downloads
 from perfsite.validation.checks.archivecheck import archive_issues
 from perfsite.validation.checks.record import record_issues
 from perfsite.validation.validate import validate
@@ -486,8 +487,8 @@ def test_a_publish_cleans_only_its_own_leftovers(pkg):
     (pkg / ".notes.tmp").write_text("the council's own")
     (pkg / ".budget.abcd1234.tmp").write_text("no budget file beside it: not a leftover of perfsite's")
     (pkg / ".publications.csv.k2j4_x9q.tmp").write_text("left by a killed replace")
-    with archive.publishing_lock(pkg):
-        removed = archive.clean_leftovers(pkg)
+    with archive_writer.publishing_lock(pkg):
+        removed = archive_writer.clean_leftovers(pkg)
     assert removed == [".publications.csv.k2j4_x9q.tmp"]
     assert (pkg / ".notes.tmp").exists() and (pkg / ".budget.abcd1234.tmp").exists()
 

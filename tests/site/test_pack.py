@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from perfsite.cli import cli
 from perfsite.files.load import load
 from perfsite.rules.report import reporting_period
-from perfsite.site import render, sitegen
+from perfsite.site import render
+from perfsite.site.figures import figures
 from perfsite.site.pack import compile as pack_compile
 from perfsite.site.pack import make_pack, pack_content, pack_path, site_packs, source
 from perfsite.standard import periods
@@ -60,7 +61,7 @@ def site(example_site) -> Path:
 
 @pytest.fixture(scope="module")
 def renderer():
-    return sitegen.figures(load(EXAMPLE), False, None, render.environment()).renderer
+    return figures(load(EXAMPLE), False, None, render.environment()).renderer
 
 
 def _packs(site: Path) -> list[Path]:
@@ -259,7 +260,7 @@ def test_a_preview_pack_says_draft_on_every_page(tmp_path):
 
 
 def test_a_preview_build_drafts_only_the_quarters_not_yet_published():
-    renderer = sitegen.figures(load(EXAMPLE), True, None, render.environment()).renderer
+    renderer = figures(load(EXAMPLE), True, None, render.environment()).renderer
     draft, published = renderer.quarters[-1], renderer.quarters[-2]
     pages = pdftotext(make_pack(renderer, draft)).split("\f")[:-1]
     assert pages and all("DRAFT" in page for page in pages)

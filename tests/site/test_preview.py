@@ -9,7 +9,8 @@ import re
 import pytest
 
 from perfsite.files.load import load
-from perfsite.site import preview, render, sitegen
+from perfsite.site import preview, render
+from perfsite.site.figures import figures
 from perfsite.site.page import plain
 
 from ..conftest import EXAMPLE
@@ -143,7 +144,7 @@ def test_meeting_when(monkeypatch, today, when):
 @pytest.fixture(scope="module")
 def renderer():
     package = load(EXAMPLE)
-    return sitegen.figures(package, True, None, render.environment()).renderer
+    return figures(package, True, None, render.environment()).renderer
 
 
 def report_meta(renderer, quarter: str) -> str:

@@ -192,11 +192,11 @@ def test_init_writes_a_valid_empty_package(tmp_path):
 def test_oversized_file_fails_cleanly(tmp_path, monkeypatch):
     import shutil
 
-    import perfsite.files.load
+    from perfsite.files import safe_files
 
     pkg = tmp_path / "big"
     shutil.copytree(EXAMPLE, pkg)
-    monkeypatch.setattr(perfsite.files.load, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
+    monkeypatch.setattr(safe_files, "MAX_FILE_BYTES", 4096)  # the real limit is 100 MB
     _, issues = validate(pkg)
     assert ("file-too-large", "outturns.csv") in [(i.code, i.file) for i in errors_of(issues)]
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ... import rules, standard
 from ...standard import periods
-from .. import charts, infographic
+from .. import charts, infographic, infographic_svg
 from ..page import Page, make_page, plan_order, template_rows
 
 #: above this many measures a quarter's report gets a page per priority, so no page grows past ~200 KB
@@ -19,7 +19,7 @@ class ReportPages:
 
     def quarter_image(self, quarter_id: str) -> bytes:
         """The quarter at a glance as a downloadable SVG image."""
-        return infographic.svg(
+        return infographic_svg.svg(
             self.infographic(quarter_id),
             self.data.council,
             self.data.extra.get("site_url") or "",

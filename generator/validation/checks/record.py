@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...errors import WARNING, Issue
-from ...files import archive
+from ...files import archive, archive_figures
 from ...files.load import Package
 from ...standard import periods
 from ..history import _changed, _published_periods, _withdrawal_rows, revisions
@@ -174,7 +174,7 @@ def publication_state_issues(package: Package) -> list[Issue]:
 
 def withdrawal_issues(package: Package, first: pd.DataFrame | None = None) -> list[Issue]:
     """A published figure never vanishes silently, and a withdrawal must name something published."""
-    first = archive.first_published_values(package) if first is None else first
+    first = archive_figures.first_published_values(package) if first is None else first
     rows = _withdrawal_rows(package)
     figure_keys = set(zip(rows["measure_id"].tolist(), rows["period"].tolist(), strict=True))
     whole = set(rows.loc[rows["measure_id"] == "", "period"])
@@ -268,7 +268,7 @@ RATING_FIELDS = (
 def _rag_change_issues(package: Package) -> list[Issue]:
     """The package's tolerances differ from those its newest release recorded (manifests record them
     since perfsite kept them)."""
-    name, _ = archive.newest_release(package)
+    name, _ = archive_figures.newest_release(package)
     release = archive.release_of(package.path, name) if name else None
     then = (release.manifest or {}).get("rag") if release is not None else None
     if not isinstance(then, dict):
@@ -299,7 +299,7 @@ def rating_change_issues(package: Package, first: pd.DataFrame | None = None) ->
     quarters too) would change with them."""
     issues = _rag_change_issues(package)
     live = package.raw.get("measures")
-    carried = archive.newest_release_frame(package, "measures")
+    carried = archive_figures.newest_release_frame(package, "measures")
     if (
         live is None
         or carried is None
@@ -307,7 +307,7 @@ def rating_change_issues(package: Package, first: pd.DataFrame | None = None) ->
         or "measure_id" not in carried.columns
     ):
         return issues
-    first = archive.first_published_values(package) if first is None else first
+    first = archive_figures.first_published_values(package) if first is None else first
     published = set(first["measure_id"])
     before = {r["measure_id"]: r for r in carried.to_dict("records")}
     for index, row in live.iterrows():
@@ -340,7 +340,7 @@ def rating_change_issues(package: Package, first: pd.DataFrame | None = None) ->
 def record_issues(package: Package) -> list[Issue]:
     """Every check that the published record is intact: snapshots unchanged, revisions explained,
     withdrawals recorded, and ``published`` reached only through ``perfsite publish``."""
-    first = archive.first_published_values(package)
+    first = archive_figures.first_published_values(package)
     return [
         *archivecheck.archive_issues(package),
         *revision_issues(package, first),
