@@ -280,7 +280,8 @@ def pending_release(package: Package) -> pd.DataFrame:
     others = pending_changes(package)
     if others.empty:
         return figures
-    return pd.concat([figures, others], ignore_index=True).fillna("")
+    # a listing: blanks are "" in every column, numbers included (object, so pandas may fill them)
+    return pd.concat([figures, others], ignore_index=True).astype(object).fillna("")
 
 
 def _withdrawal_rows(package: Package) -> pd.DataFrame:
